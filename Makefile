@@ -1,0 +1,46 @@
+# ioa-notebooks: two commands do everything on a fresh machine with Python 3.11 and pip.
+#   make report   install into .venv, generate the synthetic archive, run the notebooks, write reports/
+#   make test     install, lint, unit tests and strict nbval on every notebook
+# Point the report at real releases: make report DATA=/path/to/releases
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY ?= $(VENV)/bin/python
+DATA ?= data/raw/synthetic
+PARAMS ?=
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: install install-test report test lint notebooks benchmarks clean-data
+
+install: build/.installed
+build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml
+	@[ -x "$(PY)" ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/lock.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements/nodeps.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	@mkdir -p build && touch $@
+
+install-test: build/.installed-test
+build/.installed-test: build/.installed requirements/compare.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/compare.txt
+	@touch $@
+
+report: install
+	$(PY) -m ioa_utils.pipeline -p raw_dir "$(DATA)" $(PARAMS)
+
+lint: install
+	$(PY) -m ruff check .
+
+test: install-test lint
+	$(PY) -m pytest tests notebooks $(NBVAL)
+
+# Re-execute the committed notebooks in place on the default data (do this after changing one).
+notebooks: install
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+		../$(PY) -m papermill "$$nb" "$$nb" -k python3 --no-progress-bar || exit 1; done
+
+benchmarks: install-test
+	$(PY) benchmarks/bench_reader.py
+
+clean-data:
+	rm -rf data/raw/synthetic data/interim data/processed data/cache

@@ -1,0 +1,16 @@
+"""Errors raised on bad input. Each names the file and what is wrong with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ArchiveError(ValueError):
+    """A raw archive file that cannot be read as an official information-operations file."""
+
+    def __init__(self, path: str | Path, problem: str, row: int | None = None):
+        self.path = Path(path)
+        self.problem = problem
+        self.row = row
+        where = f"{self.path.name}" + (f", data row {row}" if row is not None else "")
+        super().__init__(f"{where}: {problem} (file: {self.path})")

@@ -1,0 +1,148 @@
+"""Rebuild the report: run the numbered notebooks in order with papermill.
+
+    python -m ioa_utils.pipeline [--config params.yml] [-p raw_dir /path/to/releases] [--only 01 02]
+
+Parameters come from ``--config`` (YAML mapping) and ``-p NAME VALUE`` pairs (values parsed as YAML);
+each notebook receives the ones its ``parameters`` cell declares. Executed notebooks and their HTML go to
+``reports/``, with ``index.html`` linking them and ``manifest.json`` recording parameters, input
+checksums, package versions, git commit and per-notebook wall time. On failure the run stops, names the
+notebook and cell, and keeps the partial executed notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
+from .report import write_index
+
+PACKAGES = ("bertopic", "hdbscan", "jieba", "matplotlib", "networkx", "numpy", "pandas", "papermill", "pyarrow",
+            "scikit-learn", "scipy", "seaborn", "umap-learn")
+
+
+def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> list[Path]:
+    """The numbered notebooks (``NN_name.ipynb``) in order, optionally only those whose number or
+    name is in ``only``."""
+    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        found = [p for p in found if p.stem[:2] in only or p.stem in only]
+    return found
+
+
+def declared_parameters(nb: Path) -> dict:
+    import papermill
+
+    return papermill.inspect_notebook(str(nb))
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return sha + ("+uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def input_checksums(params: dict) -> dict[str, dict[str, str]]:
+    """SHA-256 of every raw file of every release the run used (from the load stage's stamps)."""
+    from .discover import discover
+    from .paths import DATA_DIR, interim_dir
+
+    work_dir = params.get("work_dir", DATA_DIR)
+    out = {}
+    for rel in discover(params.get("raw_dir", "data/raw/synthetic"), params.get("releases")).releases:
+        stamp = interim_dir(rel.release, work_dir) / "_stage.json"
+        if stamp.exists():
+            out[rel.release] = json.loads(stamp.read_text())["inputs"]
+    return out
+
+
+def to_html(nb_path: Path) -> Path:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(nb_path, as_version=4))
+    html = nb_path.with_suffix(".html")
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3") -> int:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    books = notebooks(only=only)
+    manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
+                      "notebooks": []}
+    for i, nb in enumerate(books, 1):
+        declared = declared_parameters(nb)
+        given = {k: v for k, v in params.items() if k in declared}
+        target = out_dir / nb.name
+        print(f"[{i}/{len(books)}] {nb.stem} {given or ''}", flush=True)
+        start = time.perf_counter()
+        try:
+            papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
+                                       kernel_name=kernel, progress_bar=False)
+        except PapermillExecutionError as exc:
+            print(f"FAILED in {nb.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
+                  f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}",
+                  file=sys.stderr)
+            manifest["failed"] = {"notebook": nb.name, "cell_index": exc.cell_index, "error": exc.ename}
+            _write_manifest(out_dir, manifest)
+            return 1
+        seconds = round(time.perf_counter() - start, 1)
+        to_html(target)
+        manifest["notebooks"].append({"notebook": nb.name, "parameters": given, "wall_time_s": seconds})
+        print(f"      done in {seconds} s -> {display(target.with_suffix('.html'))}", flush=True)
+    manifest["inputs_sha256"] = input_checksums(params)
+    _write_manifest(out_dir, manifest)
+    index = write_index(out_dir, manifest)
+    print(f"report: {display(index)}")
+    return 0
+
+
+def _write_manifest(out_dir: Path, manifest: dict) -> None:
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", type=Path, help="YAML file of notebook parameters")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="a notebook parameter (value parsed as YAML); repeatable")
+    ap.add_argument("--only", nargs="+", help="run only these notebooks (number like 01 or full stem)")
+    ap.add_argument("--out", type=Path, default=REPORTS_DIR, help="where executed notebooks and HTML go")
+    ap.add_argument("--kernel", default="python3")
+    args = ap.parse_args(argv)
+    params: dict = yaml.safe_load(args.config.read_text()) if args.config else {}
+    params = params or {}
+    for name, value in args.parameter:
+        params[name] = yaml.safe_load(value)
+    return run(params, args.only, args.out, args.kernel)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Reading the Parquet tables that the stages write.
+
+Tables are either a single file (``<dir>/<name>.parquet``) or a dataset of partitions
+(``<dir>/<name>/part-00000.parquet`` ...). Stages process one partition at a time, so the same code can
+later be mapped over partitions by a distributed engine (e.g. ``dask.dataframe.read_parquet`` on the
+same folders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .paths import DATA_DIR, interim_dir, processed_dir
+
+
+def table_path(release: str, name: str, layer: str = "processed", work_dir: str | Path = DATA_DIR) -> Path:
+    """Path of a table: the partition folder if it exists, else the single file."""
+    base = (processed_dir if layer == "processed" else interim_dir)(release, work_dir)
+    folder = base / name
+    return folder if folder.is_dir() else base / f"{name}.parquet"
+
+
+def partitions(path: Path) -> list[Path]:
+    """The Parquet files of a table, in order."""
+    if path.is_dir():
+        return sorted(path.glob("part-*.parquet"))
+    if path.exists():
+        return [path]
+    raise FileNotFoundError(f"no table at {path}; run the stage that writes it first")
+
+
+def iter_partitions(
+    release: str,
+    name: str,
+    columns: Sequence[str] | None = None,
+    layer: str = "processed",
+    work_dir: str | Path = DATA_DIR,
+) -> Iterator[pa.Table]:
+    """Yield a table partition by partition (bounded memory)."""
+    for part in partitions(table_path(release, name, layer, work_dir)):
+        yield pq.read_table(part, columns=list(columns) if columns else None)
+
+
+def read_arrow(
+    release: str,
+    name: str,
+    columns: Sequence[str] | None = None,
+    layer: str = "processed",
+    work_dir: str | Path = DATA_DIR,
+) -> pa.Table:
+    parts = list(iter_partitions(release, name, columns, layer, work_dir))
+    if not parts:
+        raise FileNotFoundError(f"table {name} of {release} has no partitions")
+    return pa.concat_tables(parts)
+
+
+def read(
+    release: str,
+    name: str,
+    columns: Sequence[str] | None = None,
+    layer: str = "processed",
+    work_dir: str | Path = DATA_DIR,
+) -> pd.DataFrame:
+    """A whole table as a DataFrame (for the per-release analysis tables, which fit in memory)."""
+    return read_arrow(release, name, columns, layer, work_dir).to_pandas()
+
+
+def write_table(table: pa.Table | pd.DataFrame, path: Path) -> Path:
+    """Write one Parquet file atomically (write to a temp name, then rename)."""
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+    return path
