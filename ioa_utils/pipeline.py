@@ -89,12 +89,17 @@ def to_html(nb_path: Path) -> Path:
     return html
 
 
-def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3") -> int:
+def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3",
+        folder: Path = NOTEBOOKS_DIR) -> int:
+    """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    books = notebooks(only=only)
+    books = notebooks(folder, only)
+    if not books:
+        print(f"no numbered notebooks in {display(folder)} matching {only}", file=sys.stderr)
+        return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "notebooks": []}
     for i, nb in enumerate(books, 1):

@@ -97,3 +97,44 @@ def top_items(release: str, table: str, column: str, n: int = 10, work_dir: str 
     counts = v.value_counts()
     return counts.rename_axis(column).reset_index().sort_values(
         ["count", column], ascending=[False, True], kind="stable").head(n).set_index(column)["count"]
+
+
+def file_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """One row per raw file read: rows and column layout, as recorded by the load stage."""
+    rows = [{"release": rel, **f} for rel in releases for f in load_report(rel, work_dir)["files"]]
+    return pd.DataFrame(rows).set_index(["release", "file"])
+
+
+def kind_share_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """Share of each tweet kind, one row per release."""
+    return pd.DataFrame({rel: kind_shares(rel, work_dir) for rel in releases}).T
+
+
+def top_items_table(releases: list[str], table: str, column: str, n: int = 8,
+                    work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """The ``n`` most frequent items per release, as ``item (count)`` strings, one column per release."""
+    out = {}
+    for rel in releases:
+        top = top_items(rel, table, column, n, work_dir)
+        out[rel] = pd.Series([f"{k} ({v})" for k, v in top.items()], dtype=object)
+    return pd.DataFrame(out).rename_axis("rank").rename(index=lambda i: i + 1).fillna("")
+
+
+def normalization_examples(release: str, n: int = 3, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """A few retweets with URLs or mentions, before and after text normalization (lowest tweet ids)."""
+    t = store.read(release, "tweets", ["tweetid", "tweet_kind", "tweet_text", "text_norm"], work_dir=work_dir)
+    has_noise = t["tweet_text"].str.contains(r"https?://|@\w", regex=True)
+    pick = t[(t["tweet_kind"] == "retweet") & has_noise].sort_values("tweetid").head(n)
+    return pick[["tweet_text", "text_norm"]].reset_index(drop=True)
+
+
+def processed_counts(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """Rows in each processed table, one row per release."""
+    from .stages import ensure_cleaned
+
+    return pd.DataFrame({rel: ensure_cleaned(rel, work_dir) for rel in releases}).T.rename_axis("release")
+
+
+def weekly_volume_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """Tweets per week and kind, all releases stacked."""
+    return pd.concat([weekly_volume(rel, work_dir).assign(release=rel) for rel in releases], ignore_index=True)

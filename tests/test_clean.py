@@ -1,0 +1,61 @@
+"""Cleaning: text normalization, tweet kinds, domains, retweeted-account resolution, account table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from ioa_utils import stages, store
+from ioa_utils.clean import domains, normalize_text
+
+
+def test_normalize_text():
+    got = normalize_text(pa.array([
+        "RT @some_one: Hello   World https://t.co/abc @friend!",
+        "RT @a: RT @b_2: nested",
+        "Plain\ntext  with #Tag",
+        "RT @XLuAeMR7VsDe6+IGXU0ngtEbcNsOmjZc=: hashed name",
+        "Не RT в середине: rt @x",
+    ])).to_pylist()
+    assert got == ["hello world !", "nested", "plain text with #tag", "hashed name", "не rt в середине: rt"]
+
+
+def test_domains_keep_list_shape():
+    urls = pa.array([["https://www.Example.com/a?b=1", "http://bit.ly/x"], [], ["ftp://files.org:21/x"]])
+    assert domains(urls).to_pylist() == [["example.com", "bit.ly"], [], ["files.org"]]
+
+
+def test_processed_tables_on_real_release(real_dir: Path, tmp_path: Path):
+    stages.prepare(real_dir, tmp_path)
+    t = store.read("RNA_0621", "tweets", work_dir=tmp_path)
+    assert len(t) == 4646 and t["tweetid"].is_unique
+    kinds = t["tweet_kind"].value_counts().to_dict()
+    assert kinds == {"original": 2190, "retweet": 1054, "reply": 909, "quote": 493}
+    rts = t[t["tweet_kind"] == "retweet"]
+    assert rts["rt_screen_name"].notna().all()
+    assert not rts["text_norm"].str.startswith("rt @").any()
+    assert t.loc[t["tweet_kind"] != "retweet", "rt_userid"].isna().all()
+    # retweets of accounts in the release get their account even where retweet_userid is empty
+    acc = store.read("RNA_0621", "accounts", work_dir=tmp_path)
+    by_name = dict(zip(acc["screen_name"].str.lower(), acc["userid"], strict=True))
+    inside = rts[rts["rt_screen_name"].str.lower().isin(by_name)]
+    assert (inside["rt_userid"] == inside["rt_screen_name"].str.lower().map(by_name)).all()
+    assert t["has_lossy_ref"].sum() > 0
+    tags = store.read("RNA_0621", "hashtags", work_dir=tmp_path)
+    assert len(tags) == t["hashtags"].map(len).sum()
+    assert (tags["hashtag"] == tags["hashtag"].str.lower()).all()
+    urls = store.read("RNA_0621", "urls", work_dir=tmp_path)
+    assert urls["domain"].notna().all() and "twitter.com" in set(urls["domain"])
+
+
+def test_accounts_table(real_dir: Path, tmp_path: Path):
+    stages.prepare(real_dir, tmp_path)
+    acc = store.read("RNA_0621", "accounts", work_dir=tmp_path)
+    assert len(acc) == 50 and acc["userid"].is_unique and acc["in_users_file"].all()
+    assert acc["n_tweets"].sum() == 4646
+    assert (acc[["n_original", "n_retweet", "n_reply", "n_quote"]].sum(axis=1) == acc["n_tweets"]).all()
+    assert (acc["n_tweets"] > 0).sum() == 25
+    active = acc[acc["n_tweets"] > 0]
+    assert active["first_tweet"].notna().all() and (active["first_tweet"] <= active["last_tweet"]).all()
+    assert active["main_tweet_language"].notna().all()

@@ -1,0 +1,74 @@
+"""The papermill runner: parameters, outputs, manifest, and what it says when a notebook fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat as nbf
+import pytest
+
+from ioa_utils import pipeline
+
+
+def _nb(path: Path, cells: list[str]) -> None:
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbf.v4.new_code_cell(cells[0])
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbf.v4.new_code_cell(c) for c in cells[1:]]
+    nbf.write(nb, path)
+
+
+@pytest.fixture()
+def books(tmp_path: Path) -> Path:
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _nb(folder / "01_first.ipynb", ["x = 1", "print('x is', x)"])
+    _nb(folder / "02_second.ipynb", ["y = 2", "print('y is', y)", "assert y == 2, 'y must be 2'"])
+    (folder / "scratch.ipynb").write_text("not a numbered notebook, never run")
+    return folder
+
+
+def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(pipeline, "input_checksums", lambda params: {"r": {"f.csv": "abc"}})
+    monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
+    out = tmp_path / "reports"
+    assert pipeline.run({"x": 5, "raw_dir": "elsewhere"}, out_dir=out, folder=books) == 0
+    first = nbf.read(out / "01_first.ipynb", as_version=4)
+    assert "x is 5" in first.cells[-1].outputs[0]["text"]
+    second = nbf.read(out / "02_second.ipynb", as_version=4)
+    assert "y is 2" in second.cells[-2].outputs[0]["text"]  # x was not passed to a notebook without x
+    assert (out / "01_first.html").exists() and (out / "02_second.html").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [n["notebook"] for n in manifest["notebooks"]] == ["01_first.ipynb", "02_second.ipynb"]
+    assert manifest["notebooks"][0]["parameters"] == {"x": 5}
+    assert manifest["notebooks"][1]["parameters"] == {}
+    assert manifest["inputs_sha256"] == {"r": {"f.csv": "abc"}}
+    assert {"pandas", "python", "papermill"} <= set(manifest["packages"])
+    assert manifest["git_commit"]
+    index = (out / "index.html").read_text()
+    assert "01_first.html" in index and "abc" in index
+
+
+def test_failure_names_notebook_and_cell_and_keeps_partial(books: Path, tmp_path: Path, capsys):
+    out = tmp_path / "reports"
+    assert pipeline.run({"y": 3}, out_dir=out, folder=books) == 1
+    err = capsys.readouterr().err
+    assert "FAILED in 02_second.ipynb, cell" in err and "AssertionError: y must be 2" in err
+    partial = nbf.read(out / "02_second.ipynb", as_version=4)
+    printed = next(c for c in partial.cells if c.source == "print('y is', y)")
+    assert "y is 3" in printed.outputs[0]["text"]  # cells before the failure kept their outputs
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["failed"]["notebook"] == "02_second.ipynb"
+    assert not (out / "index.html").exists()
+
+
+def test_only_and_cli_parameters(books: Path, tmp_path: Path, monkeypatch):
+    assert [p.name for p in pipeline.notebooks(books, ["02"])] == ["02_second.ipynb"]
+    seen = {}
+    monkeypatch.setattr(pipeline, "run", lambda params, only, out, kernel: seen.update(params=params, only=only))
+    cfg = tmp_path / "p.yml"
+    cfg.write_text("seed: 7\nreleases: [a, b]\n")
+    pipeline.main(["--config", str(cfg), "-p", "scale", "0.5", "--only", "01"])
+    assert seen == {"params": {"seed": 7, "releases": ["a", "b"], "scale": 0.5}, "only": ["01"]}
