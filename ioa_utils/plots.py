@@ -40,3 +40,15 @@ def facet_lines(df: pd.DataFrame, x: str, y: str, hue: str, col: str, title: str
         ax.tick_params(axis="x", labelrotation=30)
     g.figure.suptitle(title, y=1.04)
     return g.figure
+
+
+def show(fig) -> None:
+    """Display a figure exactly once and release it.
+
+    The inline backend would also display every open figure after the cell; how often depends on the
+    kernel's setup (papermill and nbval differ), so figures are shown explicitly and closed.
+    """
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
