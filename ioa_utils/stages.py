@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from . import clean, load
-from .checksums import sha256_cached
+from .checksums import sha256_cached, sha256_file
 from .discover import Release, discover
 from .paths import DATA_DIR, DEFAULT_RAW_DIR, interim_dir, processed_dir, resolve
 
@@ -67,8 +67,18 @@ def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, sc
     from .synthetic import generate  # imported lazily: real-data runs do not need it
 
     generate(folder, seed=seed, scale=scale)
+    write_sha256sums(folder)
     marker.write_text(json.dumps(stamp, indent=2, sort_keys=True))
     return folder
+
+
+def write_sha256sums(folder: Path) -> Path:
+    """``SHA256SUMS`` of every generated file (``sha256sum -c SHA256SUMS`` verifies a copy)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in ("SHA256SUMS", SYNTHETIC_MARKER))
+    lines = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}" for p in files]
+    out = folder / "SHA256SUMS"
+    out.write_text("\n".join(lines) + "\n")
+    return out
 
 
 def ensure_loaded(release: Release, work_dir: str | Path = DATA_DIR) -> dict:

@@ -1,0 +1,29 @@
+"""CLI: ``python -m ioa_utils.synthetic --out data/raw/synthetic --seed 2020 --scale 1.0``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from ..paths import DEFAULT_RAW_DIR, display
+from . import RELEASES, generate
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ioa_utils.synthetic", description=__doc__)
+    parser.add_argument("--out", default=str(DEFAULT_RAW_DIR), help="output folder (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies account and tweet counts")
+    parser.add_argument("--releases", nargs="*", choices=list(RELEASES), default=None)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    paths = generate(args.out, seed=args.seed, scale=args.scale, releases=args.releases)
+    for release, files in paths.items():
+        print(release)
+        for p in files:
+            print(f"  {display(p)}  ({p.stat().st_size:,} bytes)")
+    print(f"done in {time.perf_counter() - start:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""Units: all tweets of one set of interdependent accounts (a planted group, or a chunk of solo
+accounts). Each takes ``(ctx, style, rng)`` plus its parameters and returns one ``Part``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .behaviours import (
+    ORGANIC,
+    Style,
+    after_creation,
+    campaign_times,
+    choose,
+    counts,
+    external_retweets,
+    langs_for,
+    make_texts,
+    organic_times,
+    originals,
+    retweets,
+)
+from .model import Ctx, Part
+from .text import Texts
+from .timegen import DAY, diurnal, month_days
+
+CLIENTS = ("Twitter for Android", "Twitter for iPhone", "Twitter Web App", "Twitter Web Client", "Twitter for iPad")
+CLIENT_W = np.array([0.38, 0.30, 0.20, 0.08, 0.04])
+
+
+def _split(n: int, counts_: np.ndarray, rng: np.random.Generator, p: float) -> tuple[np.ndarray, np.ndarray]:
+    a = rng.binomial(counts_, p)
+    return a, counts_ - a
+
+
+def solo(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
+         mean: float, sigma: float = 1.0, p_rt: float = 0.1, alt: dict[str, str] | None = None,
+         level: str = "campaign", reply_frac: float = 0.04, quote_frac: float = 0.01) -> Part:
+    """Campaign accounts posting on their own: originals plus retweets of friendly outside accounts."""
+    m = np.array(members, dtype=np.int64)
+    n_rt, n_own = _split(len(m), counts(rng, len(m), mean, sigma), rng, p_rt)
+    u = np.repeat(m, n_own)
+    narrs = choose(rng, mix, len(u))
+    langs = langs_for(ctx, rng, u, alt or {})
+    ts = after_creation(ctx, rng, u, campaign_times(st, rng, narrs))
+    own = originals(ctx, st, rng, u, ts, narrs, langs, level=level, reply_frac=reply_frac, quote_frac=quote_frac)
+    u = np.repeat(m, n_rt)
+    narrs = choose(rng, mix, len(u))
+    langs = langs_for(ctx, rng, u, alt or {})
+    ts = after_creation(ctx, rng, u, campaign_times(st, rng, narrs))
+    rts = external_retweets(ctx, st, rng, u, ts, narrs, langs, handles=st.handles)
+    return Part.concat([own, rts])
+
+
+def amplification(ctx: Ctx, st: Style, rng: np.random.Generator, *, core: list[int], amps: list[int],
+                  mix: dict[str, float], core_mean: float, amp_mean: float, p_amp_rt: float = 0.8,
+                  alt: dict[str, str] | None = None) -> Part:
+    """A few core accounts post; their amplifiers mostly retweet them within minutes to hours."""
+    c = np.array(core, dtype=np.int64)
+    u = np.repeat(c, counts(rng, len(c), core_mean, 1.0))
+    narrs = choose(rng, mix, len(u))
+    langs = langs_for(ctx, rng, u, alt or {})
+    orig = originals(ctx, st, rng, u, after_creation(ctx, rng, u, campaign_times(st, rng, narrs)), narrs, langs,
+                     reply_frac=0.03, quote_frac=0.01)
+    a = np.array(amps, dtype=np.int64)
+    n_rt, n_own = _split(len(a), counts(rng, len(a), amp_mean, 1.1), rng, p_amp_rt)
+    ru = np.repeat(a, n_rt)
+    pop = rng.pareto(1.2, len(orig)) + 0.05  # a few core tweets get most of the amplification
+    j = rng.choice(len(orig), size=len(ru), p=pop / pop.sum())
+    _, keep = np.unique(ru * (len(orig) + 1) + j, return_index=True)  # nobody retweets a tweet twice
+    keep.sort()
+    ru, j = ru[keep], j[keep]
+    delay = np.clip(rng.lognormal(np.log(900), 1.1, len(j)), 60, 5 * 3600).astype(np.int64)
+    rt = retweets(ctx, rng, ru, orig, j, orig.ts[j] + delay, planted="amplification")
+    hit = np.bincount(j, minlength=len(orig))
+    orig.rts += hit
+    orig.planted[hit > 0] = "amplification"
+    ou = np.repeat(a, n_own)
+    narrs = choose(rng, mix, len(ou))
+    langs = langs_for(ctx, rng, ou, alt or {})
+    own = originals(ctx, st, rng, ou, after_creation(ctx, rng, ou, campaign_times(st, rng, narrs)), narrs, langs)
+    return Part.concat([orig, rt, own])
+
+
+def co_tweet(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
+             n_texts: int, own_mean: float, min_size: int = 5, window: int = 240,
+             alt: dict[str, str] | None = None, start_day: int | None = None, end_day: int | None = None) -> Part:
+    """Members post the identical text within ``window`` seconds, for many different texts."""
+    m = np.array(members, dtype=np.int64)
+    narrs = choose(rng, mix, n_texts)
+    langs = langs_for(ctx, rng, np.full(n_texts, m[0]), alt or {})
+    if start_day is not None and end_day is not None:
+        t0 = st.hours(rng.integers(start_day, end_day, size=n_texts), rng)
+    else:
+        t0 = campaign_times(st, rng, narrs)
+    sizes = rng.integers(min(min_size, len(m)), min(10, len(m)) + 1, size=n_texts)
+    order = np.argsort(rng.random((n_texts, len(m))), axis=1)
+    rows = np.repeat(np.arange(n_texts), sizes)
+    who = np.concatenate([m[order[k, :s]] for k, s in enumerate(sizes)])
+    ts = t0[rows] + rng.integers(0, window, size=len(rows))
+    t = make_texts(ctx, st, rng, narrs, langs)  # one text per co-tweet, posted by several members
+    tt = Texts([t.text[r] for r in rows], [t.hashtags[r] for r in rows], [t.urls[r] for r in rows],
+               [t.mentions[r] for r in rows])
+    co = originals(ctx, st, rng, who, ts, [narrs[r] for r in rows], [langs[r] for r in rows], planted="co_tweet",
+                   texts=tt)
+    u = np.repeat(m, counts(rng, len(m), own_mean, 0.8))
+    narrs2 = choose(rng, mix, len(u))
+    langs2 = langs_for(ctx, rng, u, alt or {})
+    if start_day is not None and end_day is not None:
+        ts2 = st.hours(rng.integers(start_day, end_day, size=len(u)), rng)
+    else:
+        ts2 = after_creation(ctx, rng, u, campaign_times(st, rng, narrs2))
+    own = originals(ctx, st, rng, u, ts2, narrs2, langs2, reply_frac=0.03)
+    return Part.concat([co, own])
+
+
+def ring(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
+         orig_mean: float, p_rt: float, max_delay: int = 600) -> Part:
+    """A retweet ring: members retweet each other's tweets 1-10 minutes after posting."""
+    m = np.array(members, dtype=np.int64)
+    u = np.repeat(m, counts(rng, len(m), orig_mean, 0.5))
+    narrs = choose(rng, mix, len(u))
+    langs = [ctx.accounts[x].lang for x in u]
+    orig = originals(ctx, st, rng, u, after_creation(ctx, rng, u, campaign_times(st, rng, narrs)), narrs, langs,
+                     reply_frac=0.03, quote_frac=0.01)
+    hit = (rng.random((len(orig), len(m))) < p_rt) & (orig.uidx[:, None] != m[None, :])
+    j, who = np.nonzero(hit)
+    delay = rng.integers(60, max_delay, size=len(j))
+    rt = retweets(ctx, rng, m[who], orig, j, orig.ts[j] + delay, planted="retweet_ring")
+    cnt = np.bincount(j, minlength=len(orig))
+    orig.rts += cnt
+    orig.planted[cnt > 0] = "retweet_ring"
+    return Part.concat([orig, rt])
+
+
+def commercial(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], n_bursts: int,
+               own_mix: dict[str, float], own_mean: float, ad_handles: tuple[str, ...]) -> Part:
+    """Retweet-for-hire: bursts of retweets of the same advertising tweet within minutes."""
+    m = np.array(members, dtype=np.int64)
+    days = month_days({k: 1.0 for k in st.months["commercial_ads"]}, rng, n_bursts)
+    t0 = diurnal(days, rng, st.utc_offset)
+    sizes = rng.integers(min(4, len(m)), min(8, len(m)) + 1, size=n_bursts)
+    order = np.argsort(rng.random((n_bursts, len(m))), axis=1)
+    rows = np.repeat(np.arange(n_bursts), sizes)
+    who = np.concatenate([m[order[k, :s]] for k, s in enumerate(sizes)])
+    ts = t0[rows] + rng.integers(30, 600, size=len(rows))
+    lang = ctx.accounts[m[0]].lang
+    bursts = external_retweets(ctx, st, rng, who, ts, ["commercial_ads"] * len(rows), [lang] * len(rows),
+                               handles={lang: ad_handles, "en": ad_handles}, planted="commercial_retweet",
+                               shared=rows, max_delay=3600)
+    u = np.repeat(m, counts(rng, len(m), own_mean, 0.6))
+    narrs = choose(rng, own_mix, len(u))
+    own = originals(ctx, st, rng, u, after_creation(ctx, rng, u, campaign_times(st, rng, narrs)), narrs,
+                    [lang] * len(u))
+    return Part.concat([bursts, own])
+
+
+def compromised(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
+                pre_mean: float, post_mean: float, first_day: int, switch_from: int, switch_to: int,
+                last_day: int, new_lang: str, p_rt: float = 0.3) -> Part:
+    """Years of ordinary tweets in another language and client, then an abrupt takeover."""
+    parts = []
+    for a in members:
+        acc = ctx.accounts[a]
+        switch = int(rng.integers(switch_from, switch_to))
+        start = max(first_day, acc.created_day + 1)
+        n_pre, n_post = counts(rng, 1, pre_mean, 0.5)[0], counts(rng, 1, post_mean, 0.5)[0]
+        topics = ORGANIC if acc.lang == "en" else ORGANIC[:3]
+        weights = rng.dirichlet(np.ones(len(topics)))
+        narrs = choose(rng, dict(zip(topics, weights, strict=True)), n_pre)
+        ts = diurnal(rng.integers(start, switch, size=n_pre), rng, st.utc_offset)
+        old_client = CLIENTS[1] if a % 2 else CLIENTS[3]
+        u = np.full(n_pre, a, dtype=np.int64)
+        parts.append(originals(ctx, st, rng, u, ts, narrs, [acc.lang] * n_pre, level="organic",
+                               clients=[old_client] * n_pre, dedupe=True, reply_frac=0.05))
+        n_rt = rng.binomial(n_post, p_rt)
+        narrs = choose(rng, mix, n_post)
+        ts = st.hours(rng.integers(switch, last_day, size=n_post), rng)
+        u = np.full(n_post, a, dtype=np.int64)
+        clients = [st.campaign_client] * n_post
+        own = originals(ctx, st, rng, u[n_rt:], ts[n_rt:], narrs[n_rt:], [new_lang] * (n_post - n_rt),
+                        clients=clients[n_rt:])
+        rts = external_retweets(ctx, st, rng, u[:n_rt], ts[:n_rt], narrs[:n_rt], [new_lang] * n_rt,
+                                handles=st.handles, clients=clients[:n_rt])
+        parts += [own, rts]
+    return Part.concat(parts)
+
+
+def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mean: float,
+             alt: dict[str, str] | None = None, p_rt: float = 0.25) -> Part:
+    """Organic control accounts: diverse everyday topics, spread-out timing, never coordinated."""
+    m = np.array(members, dtype=np.int64)
+    n = counts(rng, len(m), mean, 0.9)
+    prefs = rng.dirichlet(np.full(len(ORGANIC), 0.8), len(m))
+    u = np.repeat(m, n)
+    pick = np.concatenate([rng.choice(len(ORGANIC), size=k, p=p) for k, p in zip(n, prefs, strict=True)])
+    narrs = [ORGANIC[i] for i in pick]
+    langs = langs_for(ctx, rng, u, alt or {}, p_alt=0.15)
+    ts = after_creation(ctx, rng, u, organic_times(st, rng, len(u)))
+    main = np.array([ctx.accounts[x].client for x in u], dtype=object)
+    other = np.array(CLIENTS, dtype=object)[rng.choice(len(CLIENTS), size=len(u), p=CLIENT_W)]
+    clients = list(np.where(rng.random(len(u)) < 0.8, main, other))
+    is_rt = rng.random(len(u)) < p_rt
+    o, r = np.flatnonzero(~is_rt), np.flatnonzero(is_rt)
+    own = originals(ctx, st, rng, u[o], ts[o], [narrs[i] for i in o], [langs[i] for i in o], level="organic",
+                    reply_frac=0.06, quote_frac=0.02, clients=[clients[i] for i in o], dedupe=True)
+    rts = external_retweets(ctx, st, rng, u[r], ts[r], [narrs[i] for i in r], [langs[i] for i in r],
+                            handles=st.control_handles, dedupe=True, clients=[clients[i] for i in r],
+                            max_delay=5 * DAY)
+    return Part.concat([own, rts])
+
+
+def hub(ctx: Ctx, st: Style, rng: np.random.Generator, *, leaders: list[int], followers: list[int],
+        leader_mix: dict[str, float], follower_mix: dict[str, float], leader_mean: float, follower_mean: float,
+        p_internal: float = 0.12) -> Part:
+    """Official-looking accounts post; cheerleaders post, retweet friendly outside accounts and, now
+    and then (hours later, not coordinated), the official-looking accounts."""
+    lead = solo(ctx, st, rng, members=leaders, mix=leader_mix, mean=leader_mean, sigma=0.5, p_rt=0.05,
+                level="official")
+    fol = solo(ctx, st, rng, members=followers, mix=follower_mix, mean=follower_mean, sigma=0.6, p_rt=0.2)
+    src = np.flatnonzero(~lead.is_rt)
+    n = int(p_internal * len(fol))
+    if not len(src) or not n:
+        return Part.concat([lead, fol])
+    who = rng.choice(np.array(followers, dtype=np.int64), size=n)
+    j = rng.choice(src, size=n)
+    _, keep = np.unique(who * (len(lead) + 1) + j, return_index=True)
+    keep.sort()
+    who, j = who[keep], j[keep]
+    delay = np.clip(rng.lognormal(np.log(3 * 3600), 1.2, len(j)), 300, 3 * DAY).astype(np.int64)
+    rt = retweets(ctx, rng, who, lead, j, lead.ts[j] + delay, planted="")
+    lead.rts += np.bincount(j, minlength=len(lead))
+    return Part.concat([lead, fol, rt])

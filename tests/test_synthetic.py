@@ -1,0 +1,275 @@
+"""Tests of the synthetic mini-archive generator (``ioa_utils.synthetic``)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ioa_utils import ground_truth, schema
+from ioa_utils.synthetic import RELEASES, generate
+
+csv.field_size_limit(2**31 - 1)
+SCALE = 0.5
+HASHED = re.compile(r"^[A-Za-z0-9+/]{41,43}=$")
+TWEPOCH_MS = 1288834974657
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    return generate(tmp_path_factory.mktemp("synth"), seed=2020, scale=SCALE)
+
+
+def _text(path: Path) -> str:
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as z:
+            (name,) = z.namelist()
+            return z.read(name).decode("utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def _tweet_files(files: list[Path]) -> list[Path]:
+    return [p for p in files if "_tweets_csv_" in p.name]
+
+
+def _users(files: list[Path]) -> pd.DataFrame:
+    (p,) = [p for p in files if "_users_csv_" in p.name]
+    return pd.DataFrame(list(csv.DictReader(io.StringIO(_text(p)))))
+
+
+def _tweets(files: list[Path]) -> pd.DataFrame:
+    rows = []
+    for p in _tweet_files(files):
+        rows += list(csv.DictReader(io.StringIO(_text(p))))
+    df = pd.DataFrame(rows)
+    df["time"] = pd.to_datetime(df["tweet_time"], format="%Y-%m-%d %H:%M")
+    df["is_rt"] = df["is_retweet"].str.lower() == "true"
+    return df
+
+
+def _truth(release: str, files: list[Path]) -> ground_truth.GroundTruth:
+    gt = ground_truth.load(files[0].parent, release)
+    assert gt is not None
+    return gt
+
+
+def _sha(files: dict[str, list[Path]]) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for fs in files.values() for p in fs}
+
+
+def test_byte_identical_for_same_seed_and_scale(tmp_path: Path) -> None:
+    a = generate(tmp_path / "a", seed=7, scale=0.2)
+    b = generate(tmp_path / "b", seed=7, scale=0.2)
+    assert _sha(a) == _sha(b)
+    c = generate(tmp_path / "c", seed=8, scale=0.2)
+    sa, sc = _sha(a), _sha(c)
+    tweets = [n for n in sa if "_tweets_csv_" in n and n in sc]
+    assert tweets and all(sa[n] != sc[n] for n in tweets)
+
+
+def test_file_names_and_packaging(archive: dict[str, list[Path]]) -> None:
+    assert set(archive) == set(RELEASES)
+    names = {r: {p.name for p in fs} for r, fs in archive.items()}
+    assert {"synth_china_052020_users_csv_hashed.csv", "synth_china_052020_tweets_csv_hashed.zip"} <= names[
+        "synth_china_052020"]
+    assert any(re.fullmatch(r"synth_russia_052020_tweets_csv_hashed_20\d\d\.csv", n)
+               for n in names["synth_russia_052020"])
+    tk = "hashed_2020_06_synth_turkey_052020_synth_turkey_052020"
+    assert f"{tk}_users_csv_hashed.csv" in names["synth_turkey_052020"]
+    assert any(re.fullmatch(tk + r"_tweets_csv_hashed_20\d\d\.zip", n) for n in names["synth_turkey_052020"])
+    for files in archive.values():
+        assert all(p.parent.name == files[0].parent.name for p in files)
+        for p in files:
+            if p.suffix == ".zip":
+                with zipfile.ZipFile(p) as z:
+                    (info,) = z.infolist()
+                    assert info.filename == p.with_suffix(".csv").name
+                    assert info.date_time == (2020, 6, 11, 0, 0, 0)
+
+
+def test_csv_format_matches_official(archive: dict[str, list[Path]]) -> None:
+    expected = {"synth_china_052020": schema.TWEET_COLUMNS_OLD_ORDER + ("poll_choices",),
+                "synth_russia_052020": schema.TWEET_COLUMNS, "synth_turkey_052020": schema.TWEET_COLUMNS}
+    bools = {"synth_china_052020": {"true", "false"}, "synth_russia_052020": {"True", "False"},
+             "synth_turkey_052020": {"True", "False"}}
+    for release, files in archive.items():
+        for p in files:
+            if p.suffix not in (".csv", ".zip"):
+                continue
+            raw = _text(p)
+            rows = list(csv.reader(io.StringIO(raw)))
+            header = schema.USER_COLUMNS if "_users_csv_" in p.name else expected[release]
+            assert tuple(rows[0]) == header
+            assert all(len(r) == len(header) for r in rows)
+            # every field quoted, '\n' line ends: re-serialising gives the same text
+            out = io.StringIO()
+            csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+            assert out.getvalue() == raw
+        df = _tweets(files)
+        assert set(df["is_retweet"]) == bools[release]
+        assert set(df["latitude"]) == {"absent"} and set(df["longitude"]) == {"absent"}
+        assert df["tweet_time"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
+        assert df["tweet_text"].str.contains("\n").any()
+        for col in schema.LIST_COLUMNS:
+            assert all(isinstance(ast.literal_eval(v), list) for v in df[col])
+        if "poll_choices" in df:
+            assert (df["poll_choices"] == "").mean() > 0.9
+
+
+def test_ids(archive: dict[str, list[Path]]) -> None:
+    for files in archive.values():
+        users, df = _users(files), _tweets(files)
+        assert users["userid"].is_unique and df["tweetid"].is_unique
+        numeric = users["userid"].str.fullmatch(r"\d{19}")
+        assert (numeric | users["userid"].str.fullmatch(HASHED.pattern)).all()
+        assert set(users.loc[~numeric, "userid"].str.len()) <= {42, 43, 44}
+        small = users["follower_count"].astype(int) < 5000
+        assert (users.loc[small, "user_display_name"] == users.loc[small, "userid"]).all()
+        assert (users.loc[small, "user_screen_name"] == users.loc[small, "userid"]).all()
+        assert (~numeric[small]).all() and (users.loc[~small, "user_screen_name"] != users.loc[~small, "userid"]).all()
+        assert df["tweetid"].str.fullmatch(r"\d{18,19}").all()
+        for col in ("tweetid",) + schema.LOSSY_ID_COLUMNS:  # precise ids, never float-style
+            assert df[col].str.fullmatch(r"(\d{18,19})?").all(), col
+        # snowflake ids agree with tweet_time (minute precision)
+        ms = (df["tweetid"].astype("int64").to_numpy() >> 22) + TWEPOCH_MS
+        assert (pd.to_datetime(ms, unit="ms").floor("min") == df["time"].to_numpy()).all()
+        assert set(df["userid"]) <= set(users["userid"])
+        # profile fields repeated on tweet rows agree with the users file
+        merged = df[list(schema.USER_COLUMNS)].drop_duplicates()
+        assert len(merged) == df["userid"].nunique()
+        assert merged.merge(users, on=list(schema.USER_COLUMNS)).shape[0] == len(merged)
+
+
+def test_ground_truth_covers_everything(archive: dict[str, list[Path]]) -> None:
+    for release, files in archive.items():
+        gt, users, df = _truth(release, files), _users(files), _tweets(files)
+        assert list(gt.accounts.columns) == ["userid", "role", "group", "group_kind", "is_control"]
+        assert list(gt.tweets.columns) == ["tweetid", "userid", "narrative", "planted"]
+        assert sorted(gt.accounts["userid"]) == sorted(users["userid"])
+        assert sorted(gt.tweets["tweetid"]) == sorted(df["tweetid"])
+        assert set(gt.accounts["role"]) <= set(ground_truth.ROLES)
+        assert set(gt.accounts["group_kind"]) <= set(ground_truth.GROUP_KINDS) | {""}
+        assert set(gt.tweets["planted"]) <= set(ground_truth.GROUP_KINDS) | {""}
+        assert (gt.accounts["is_control"] == (gt.accounts["role"] == "control")).all()
+        ctl = gt.tweets.merge(gt.accounts, on="userid").query("is_control")
+        assert len(ctl) and ctl["narrative"].str.startswith("organic_").all() and (ctl["planted"] == "").all()
+
+
+def test_retweets(archive: dict[str, list[Path]]) -> None:
+    for files in archive.values():
+        users, df = _users(files), _tweets(files)
+        rt = df[df["is_rt"]]
+        assert len(rt) and rt["tweet_text"].str.startswith("RT @").all() and (rt["retweet_tweetid"] != "").all()
+        assert (df.loc[~df["is_rt"], "retweet_tweetid"] == "").all()
+        assert 0.25 < (rt["retweet_userid"] == "").mean() < 0.55
+        # retweets of release tweets name the author's screen name as in the users file
+        internal = rt.merge(df[["tweetid", "userid", "tweet_text"]], left_on="retweet_tweetid", right_on="tweetid",
+                            suffixes=("", "_src"))
+        assert len(internal)
+        screen = users.set_index("userid")["user_screen_name"]
+        prefix = "RT @" + internal["userid_src"].map(screen) + ": "
+        assert (internal["tweet_text"] == prefix + internal["tweet_text_src"]).all()
+        has_uid = internal["retweet_userid"] != ""
+        assert (internal.loc[has_uid, "retweet_userid"] == internal.loc[has_uid, "userid_src"]).all()
+        assert (internal["time"] >= internal.merge(df[["tweetid", "time"]], left_on="tweetid_src",
+                                                   right_on="tweetid", suffixes=("", "_o"))["time_o"]).all()
+        assert (df["in_reply_to_tweetid"] != "").any() and (df["quoted_tweet_tweetid"] != "").any()
+
+
+def _with_roles(release: str, files: list[Path]) -> pd.DataFrame:
+    gt = _truth(release, files)
+    return _tweets(files).merge(gt.tweets, on=["tweetid", "userid"]).merge(gt.accounts, on="userid")
+
+
+def test_rings_retweet_each_other_within_ten_minutes(archive: dict[str, list[Path]]) -> None:
+    df = _with_roles("synth_turkey_052020", archive["synth_turkey_052020"])
+    rt = df[df["is_rt"] & (df["planted"] == "retweet_ring")]
+    src = rt.merge(df[["tweetid", "userid", "group", "time"]], left_on="retweet_tweetid", right_on="tweetid",
+                   suffixes=("", "_src"))
+    assert len(src) == len(rt) > 100
+    assert (src["group"] == src["group_src"]).all() and (src["userid"] != src["userid_src"]).all()
+    assert ((src["time"] - src["time_src"]) <= pd.Timedelta(minutes=10)).all()
+    # dense: most ring members retweet most of their ring-mates
+    pairs = src.groupby("group").apply(lambda g: g[["userid", "userid_src"]].drop_duplicates().shape[0]
+                                       / (g["userid"].nunique() * (g["userid"].nunique() - 1)))
+    assert (pairs > 0.8).all()
+
+
+@pytest.mark.parametrize("release", list(RELEASES))
+def test_co_tweet_groups_post_identical_texts_within_five_minutes(archive: dict[str, list[Path]],
+                                                                  release: str) -> None:
+    df = _with_roles(release, archive[release])
+    co = df[df["planted"] == "co_tweet"]
+    assert len(co) and (co["group_kind"] == "co_tweet").all()
+    for _, g in co.groupby(["group", "tweet_text"]):
+        assert g["userid"].nunique() >= 5 and g["userid"].is_unique
+        assert g["time"].max() - g["time"].min() <= pd.Timedelta(minutes=5)
+    assert co.groupby("group")["tweet_text"].nunique().min() >= 10
+
+
+@pytest.mark.parametrize("release", list(RELEASES))
+def test_controls_never_coordinate(archive: dict[str, list[Path]], release: str) -> None:
+    df = _with_roles(release, archive[release])
+    ctl = df[df["is_control"]]
+    assert len(ctl) > 50
+    assert ctl["tweet_text"].is_unique
+    rts = ctl.loc[ctl["is_rt"], "retweet_tweetid"]
+    assert rts.is_unique and not set(rts) & set(df["tweetid"])
+    assert ctl["tweet_client_name"].nunique() >= 3
+
+
+def test_china_shapes(archive: dict[str, list[Path]]) -> None:
+    df = _with_roles("synth_china_052020", archive["synth_china_052020"])
+    covid = df[df["narrative"] == "covid"]
+    assert covid["time"].dt.to_period("M").value_counts().idxmax() == pd.Period("2020-03", "M")
+    camp = df[~df["is_control"] & ~df["is_rt"]]
+    assert camp["time"].dt.hour.between(1, 9).mean() > 0.8
+    assert df.loc[df["is_control"], "time"].dt.hour.between(1, 9).mean() < 0.6
+    assert 0.6 < (camp["tweet_language"] == "zh").mean() < 0.8
+    amp = df[df["role"] == "amplifier"]
+    assert amp["is_rt"].mean() > 0.6
+    core_camp = df[(df["role"] == "core") & (df["group"] == "")]
+    assert (core_camp["follower_count"].astype(int) <= 5).mean() > 0.6
+    assert set(df["narrative"]) >= {"hong_kong", "covid", "guo_wengui", "taiwan"}
+    zh = camp.loc[camp["tweet_language"] == "zh", "tweet_text"]
+    assert not zh.str.contains(r"[\u4e00-\u9fff] [\u4e00-\u9fff]").any()
+
+
+def test_turkey_compromised_accounts_switch(archive: dict[str, list[Path]]) -> None:
+    df = _with_roles("synth_turkey_052020", archive["synth_turkey_052020"])
+    comp = df[df["role"] == "compromised"].sort_values("time")
+    assert comp["userid"].nunique() >= 2
+    for _, g in comp.groupby("userid"):
+        political = ~g["narrative"].str.startswith("organic_")
+        switch = g.loc[political, "time"].min()
+        before, after = g[g["time"] < switch], g[g["time"] >= switch]
+        assert len(before) > 20 and len(after) > 20
+        assert (before["tweet_language"] != "tr").all() and (after["tweet_language"] == "tr").all()
+        assert not set(before["tweet_client_name"]) & set(after["tweet_client_name"])
+        assert before["time"].min().year <= 2014
+
+
+def test_russia_roles(archive: dict[str, list[Path]]) -> None:
+    df = _with_roles("synth_russia_052020", archive["synth_russia_052020"])
+    posers = df[df["role"] == "official_poser"]
+    assert len(posers) and (posers["user_display_name"] != posers["userid"]).all()
+    com = df[df["planted"] == "commercial_retweet"]
+    assert len(com) and com["is_rt"].all() and (com["narrative"] == "commercial_ads").all()
+    bursts = com.groupby("retweet_tweetid").agg(n=("userid", "nunique"), span=("time", lambda t: t.max() - t.min()))
+    assert (bursts["n"] >= 4).all() and (bursts["span"] <= pd.Timedelta(minutes=10)).all()
+    camp = df[~df["is_control"]]
+    assert (camp["like_count"].astype(int) == 0).mean() > 0.8
+
+
+def test_scale_multiplies_tweets(tmp_path: Path, archive: dict[str, list[Path]]) -> None:
+    small = generate(tmp_path, seed=2020, scale=SCALE / 2)
+    for release in RELEASES:
+        n_big, n_small = len(_tweets(archive[release])), len(_tweets(small[release]))
+        assert 1.5 < n_big / n_small < 2.6, (release, n_big, n_small)
