@@ -28,16 +28,7 @@ USER_COLUMNS: tuple[str, ...] = (
 # Newer releases (2020-09 onwards, e.g. RNA_0621): in_reply_to_userid before in_reply_to_tweetid.
 TWEET_COLUMNS: tuple[str, ...] = (
     "tweetid",
-    "userid",
-    "user_display_name",
-    "user_screen_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
+    *USER_COLUMNS,  # tweets files repeat the account's profile, in the users file's order
     "tweet_language",
     "tweet_text",
     "tweet_time",

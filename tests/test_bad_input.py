@@ -54,13 +54,19 @@ def test_corrupt_zip_names_the_file(tmp_path: Path):
         discover(bad.parent)
 
 
-def test_truncated_zip_names_the_file(real_copy: Path, tmp_path: Path):
+def _zip_2019(real_copy: Path) -> tuple[Path, Path]:
+    """Keep only the 2019 tweets shard, zipped as Twitter often shipped it: (folder, zip)."""
     folder = _only(real_copy, "RNA_0621_tweets_csv_hashed_2019.csv")
     src = folder / "RNA_0621_tweets_csv_hashed_2019.csv"
     z = folder / "RNA_0621_tweets_csv_hashed_2019.zip"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(src, src.name)
     src.unlink()
+    return folder, z
+
+
+def test_truncated_zip_names_the_file(real_copy: Path, tmp_path: Path):
+    folder, z = _zip_2019(real_copy)
     data = z.read_bytes()
     z.write_bytes(data[: len(data) // 2])  # a download cut in half
     with pytest.raises(ArchiveError, match=r"RNA_0621_tweets_csv_hashed_2019\.zip.*(zip|truncated)"):
@@ -68,12 +74,7 @@ def test_truncated_zip_names_the_file(real_copy: Path, tmp_path: Path):
 
 
 def test_zip_with_damaged_member_names_the_file(real_copy: Path, tmp_path: Path):
-    folder = _only(real_copy, "RNA_0621_tweets_csv_hashed_2019.csv")
-    src = folder / "RNA_0621_tweets_csv_hashed_2019.csv"
-    z = folder / "RNA_0621_tweets_csv_hashed_2019.zip"
-    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.write(src, src.name)
-    src.unlink()
+    folder, z = _zip_2019(real_copy)
     data = bytearray(z.read_bytes())
     for i in range(200, 400):  # flip bytes inside the compressed stream, keep the directory intact
         data[i] ^= 0xFF
