@@ -159,7 +159,8 @@ def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buck
             writer.write(buffer)
         file_reports.append({"file": f.name, "kind": "tweets", "rows": rows, "columns": header.variant})
     for f in release.users:
-        file_reports.append({"file": f.name, "kind": "users", "rows": user_rows[f.name], "columns": read_header(f).variant})
+        variant = read_header(f).variant
+        file_reports.append({"file": f.name, "kind": "users", "rows": user_rows[f.name], "columns": variant})
     if stats.rows == 0:
         raise ArchiveError(release.tweets[0].path, f"release {release.release} has no tweets (only headers)")
     n_dup, dup_examples = writer.deduplicate()

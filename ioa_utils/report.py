@@ -36,12 +36,13 @@ def write_index(out_dir: Path, manifest: dict) -> Path:
         [(rel, name, sha) for rel, files in manifest.get("inputs_sha256", {}).items() for name, sha in files.items()],
         columns=["release", "file", "sha256"],
     )
+    raw_dir = manifest["parameters"].get("raw_dir", "data/raw/synthetic")
     versions = ", ".join(f"{k} {v}" for k, v in manifest["packages"].items())
     page = f"""<!doctype html><html><head><meta charset='utf-8'><title>ioa-notebooks report</title>
 <style>{_STYLE}</style></head><body>
 <h1>ioa-notebooks report</h1>
 <p class='muted'>State-backed information operations in Twitter's archive: rebuilt end to end by
-<code>make report</code>. Data folder: <code>{html.escape(str(manifest['parameters'].get('raw_dir', 'data/raw/synthetic')))}</code>.</p>
+<code>make report</code>. Data folder: <code>{html.escape(str(raw_dir))}</code>.</p>
 <h2>Releases</h2>{headline_table(manifest)}
 <h2>Notebooks</h2><ol>{links}</ol>
 <h2>Provenance</h2>
