@@ -1,0 +1,100 @@
+"""Figures for the networks notebook (matplotlib; seeded layouts, so drawings are reproducible)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .groups import to_graph
+
+
+def draw_components(edges: pd.DataFrame, node_color: pd.Series | None = None, n: int = 4, seed: int = 2020,
+                    title: str = "") -> plt.Figure:
+    """The ``n`` largest connected components side by side (spring layout, fixed seed), nodes coloured
+    by ``node_color`` (e.g. role) when given."""
+    g = to_graph(edges)
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))[:n]
+    fig, axes = plt.subplots(1, max(len(comps), 1), figsize=(3.2 * max(len(comps), 1), 3.2), squeeze=False)
+    drawn = sorted({u for c in comps for u in c})
+    cats = sorted({str(node_color.get(u, "unknown")) for u in drawn}) if node_color is not None else []
+    cmap = plt.get_cmap("tab10")
+    for ax, comp in zip(axes[0], comps, strict=False):
+        sub = g.subgraph(comp)
+        pos = nx.spring_layout(sub, seed=seed, weight="weight")
+        nodes = sorted(sub.nodes)
+        if node_color is not None:
+            colors = [cmap(cats.index(str(node_color.get(u, "unknown"))) % 10) for u in nodes]
+        else:
+            colors = ["tab:blue"] * len(nodes)
+        nx.draw_networkx_edges(sub, pos, ax=ax, alpha=0.3, width=0.6)
+        nx.draw_networkx_nodes(sub, pos, nodelist=nodes, node_color=colors, node_size=25, ax=ax)
+        ax.set_title(f"{len(comp)} accounts", fontsize=9)
+        ax.set_axis_off()
+    for c in cats:
+        axes[0][0].scatter([], [], color=cmap(cats.index(c) % 10), label=c, s=20)
+    if cats:
+        fig.legend(loc="lower center", ncol=min(len(cats), 6), fontsize=8, frameon=False)
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.08 if cats else 0, 1, 1))
+    return fig
+
+
+def degree_weight_distributions(networks: dict[str, pd.DataFrame], title: str = "") -> plt.Figure:
+    """Degree and edge-weight distributions (log-log, complementary CDF) for several networks."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.5))
+    for name, e in networks.items():
+        if e.empty:
+            continue
+        deg = pd.concat([e["source"], e["target"]]).value_counts().to_numpy()
+        for ax, x in ((a, deg), (b, e["weight"].to_numpy(float))):
+            xs = np.sort(x)
+            ax.step(xs, 1 - np.arange(len(xs)) / len(xs), where="post", label=name)
+    for ax, lab in ((a, "degree"), (b, "edge weight")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(lab)
+        ax.set_ylabel("share of nodes / edges >= x")
+    a.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def coordination_over_time(evidence: pd.DataFrame, freq: str = "W", title: str = "") -> plt.Figure:
+    """Number of coordinated tweet pairs per period and trace (from the edge evidence tables)."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    if not evidence.empty:
+        t = evidence.assign(period=evidence["time_source"].dt.tz_convert(None).dt.to_period(freq).dt.start_time)
+        c = t.groupby(["period", "trace"]).size().unstack(fill_value=0)
+        for col in c.columns:
+            ax.plot(c.index, c[col], label=col, lw=1.2)
+        ax.legend(fontsize=8)
+    ax.set_ylabel("co-occurring tweet pairs")
+    ax.set_title(title)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def sweep_figure(sweep: pd.DataFrame, title: str = "") -> plt.Figure:
+    """Accounts flagged (and F1 if available) against the window, one line per weight threshold."""
+    has_f1 = "f1" in sweep
+    fig, axes = plt.subplots(1, 2 if has_f1 else 1, figsize=(9 if has_f1 else 4.5, 3.2), squeeze=False)
+    for m, s in sweep.groupby("min_weight"):
+        axes[0][0].plot(s["window"], s["n_accounts"], marker="o", label=f"min weight {m}")
+        if has_f1:
+            axes[0][1].plot(s["window"], s["f1"], marker="o", label=f"min weight {m}")
+    axes[0][0].set_ylabel("accounts flagged")
+    if has_f1:
+        axes[0][1].set_ylabel("F1 vs planted groups")
+        axes[0][1].set_ylim(0, 1.02)
+    for ax in axes[0]:
+        ax.set_xscale("symlog", linthresh=60)
+        ax.set_xlim(0, sweep["window"].max() * 1.5)
+        ax.set_xlabel("window (s)")
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

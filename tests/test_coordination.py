@@ -1,0 +1,397 @@
+"""Unit tests of ioa_utils.coordination on tiny hand-built processed tables with known answers."""
+
+from __future__ import annotations
+
+import tracemalloc
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from ioa_utils import coordination as co
+from ioa_utils.coordination.cooccurrence import iter_event_pairs
+from ioa_utils.coordination.null_model import bh_adjust, permute_times
+from ioa_utils.ground_truth import GroundTruth
+
+T0 = pd.Timestamp("2020-03-01 12:00", tz="UTC")
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """A processed tweets table; each row gives userid, kind, t (seconds after T0) and what else it needs."""
+    out = []
+    for i, r in enumerate(rows):
+        out.append({
+            "tweetid": r.get("tweetid", str(1000 + i)), "userid": r["userid"],
+            "tweet_time": T0 + pd.Timedelta(seconds=r.get("t", 0)), "tweet_kind": r.get("kind", "original"),
+            "tweet_text": r.get("tweet_text", r.get("text", "")), "text_norm": r.get("text", ""),
+            "rt_userid": r.get("rt_userid"), "rt_screen_name": r.get("rt_screen_name"),
+            "retweet_tweetid": r.get("rt"), "in_reply_to_userid": r.get("reply_to"),
+            "in_reply_to_tweetid": None, "has_lossy_ref": r.get("lossy", False),
+            "hashtags": r.get("hashtags", []), "urls": r.get("urls", []), "domains": r.get("domains", []),
+            "user_mentions": r.get("mentions", []),
+        })
+    return pd.DataFrame(out)
+
+
+def edge_set(e: pd.DataFrame) -> dict[tuple[str, str], float]:
+    return {(s, t): w for s, t, w in e[["source", "target", "weight"]].itertuples(index=False)}
+
+
+# --- the window engine ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("window", "expected"), [(120, {("a", "b"): 1}), (119, {}), (None, {("a", "b"): 1})])
+def test_window_bounds_are_inclusive(window, expected):
+    t = frame([{"userid": "a", "kind": "retweet", "rt": "9", "t": 0},
+               {"userid": "b", "kind": "retweet", "rt": "9", "t": 120}])
+    assert edge_set(co.co_retweet(t, window=window, min_weight=1)) == expected
+
+
+def test_directed_weight_counts_distinct_own_messages_and_undirected_takes_min():
+    rows = [{"userid": "a", "text": "same words", "t": s} for s in (0, 60, 120)]
+    rows.append({"userid": "b", "text": "same words", "t": 60})
+    t = frame(rows)
+    d = co.co_tweet(t, window=60, min_weight=1, directed=True, loops=True)
+    got = {(u, v): w for u, v, w in d.itertuples(index=False)}
+    # a's 3 messages all have b's message within 60 s; b's single message matches a
+    assert got == {("a", "a"): 3, ("a", "b"): 3, ("b", "a"): 1, ("b", "b"): 1}
+    assert edge_set(co.co_tweet(t, window=60, min_weight=1)) == {("a", "b"): 1}
+    assert edge_set(co.co_tweet(t, window=60, min_weight=2)) == {}
+    d2 = co.co_tweet(t, window=60, min_weight=2, directed=True)
+    assert list(d2.itertuples(index=False, name=None)) == [("a", "b", 3)]
+
+
+@pytest.mark.parametrize("window", [0, 60, 300, None])
+def test_engine_matches_brute_force_join_with_tiny_chunks(window):
+    rng = np.random.default_rng(7)
+    n = 600
+    df = pd.DataFrame({"u": rng.integers(0, 30, n).astype(str), "m": np.arange(n).astype(str),
+                       "k": rng.integers(0, 25, n).astype(str),
+                       "t": T0 + pd.to_timedelta(rng.integers(0, 40, n) * 60, unit="s")})
+    ev = co.make_events(df["u"], df["m"], df["k"], df["t"])
+    got = co.directed_weights(ev, window, chunk_pairs=50)
+    m = df.merge(df, on="k")
+    if window is not None:
+        m = m[(m["t_x"] - m["t_y"]).abs() <= pd.Timedelta(seconds=window)]
+    brute = m.groupby(["u_x", "u_y"])["m_x"].nunique()
+    assert {(a, b): w for a, b, w in got.itertuples(index=False)} == brute.to_dict()
+    # every co-occurring event pair is produced exactly once, self pairs included
+    n_pairs = sum(len(i) for i, _ in iter_event_pairs(ev, window, chunk_pairs=50))
+    assert n_pairs == len(m)
+
+
+def test_window_none_projection_counts_distinct_shared_keys():
+    t = frame([{"userid": "a", "hashtags": ["x", "y"], "t": 0}, {"userid": "a", "hashtags": ["x"], "t": 9e5},
+               {"userid": "b", "hashtags": ["x", "y"], "t": 5e6}, {"userid": "c", "hashtags": ["y"], "t": 0}])
+    e = co.co_network(co.list_events(t, "hashtags"), None, min_weight=1)
+    assert edge_set(e) == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1}
+
+
+def test_no_dense_account_by_account_matrix():
+    # 40 000 accounts: a dense float matrix would need 12.8 GB; the engine must stay far below 100 MB
+    rng = np.random.default_rng(1)
+    n = 120_000
+    users = rng.integers(0, 40_000, n).astype(str)
+    keys = rng.integers(0, 30_000, n)
+    times = T0 + pd.to_timedelta(rng.integers(0, 86_400 * 30, n), unit="s")
+    ev = co.make_events(pd.Series(users), pd.Series(np.arange(n).astype(str)), pd.Series(keys), pd.Series(times))
+    tracemalloc.start()
+    d = co.directed_weights(ev, 3600)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 100e6
+    assert (d["user_1"] == d["user_2"]).sum() == len(np.unique(users))  # every account's self-loop
+
+
+# --- traces -----------------------------------------------------------------------------------------
+
+def test_co_tweet_skips_retweets_and_empty_text_but_toolkit_mode_does_not():
+    t = frame([
+        {"userid": "a", "text": "vote now", "tweet_text": "Vote now @x", "t": 0},
+        {"userid": "b", "text": "vote now", "tweet_text": "vote NOW", "t": 30},
+        {"userid": "c", "kind": "retweet", "rt": "1000", "text": "vote now", "tweet_text": "RT @a: Vote now", "t": 40},
+        {"userid": "d", "text": "", "tweet_text": "@y", "t": 0},
+        {"userid": "e", "text": "", "tweet_text": "@z", "t": 10},
+    ])
+    assert edge_set(co.co_tweet(t, window=60, min_weight=1)) == {("a", "b"): 1}
+    tk = co.co_tweet(t, window=60, min_weight=1, toolkit=True, directed=True)
+    assert set(zip(tk["user_1"], tk["user_2"], strict=True)) == {("a", "b"), ("b", "a"), ("d", "e"), ("e", "d")}
+
+
+def test_co_retweet_falls_back_to_author_and_text_when_id_missing_or_lossy():
+    t = frame([
+        {"userid": "a", "kind": "retweet", "rt": "5", "rt_userid": "z", "text": "hi there", "t": 0},
+        {"userid": "b", "kind": "retweet", "rt": None, "rt_userid": "z", "text": "hi there", "t": 60},
+        {"userid": "c", "kind": "retweet", "rt": "5", "rt_userid": "z", "text": "hi there", "t": 60, "lossy": True},
+        {"userid": "d", "kind": "retweet", "rt": "5", "rt_userid": "z", "text": "hi there", "t": 30},
+    ])
+    # b and c share the fallback key; a and d share the id
+    assert edge_set(co.co_retweet(t, window=600, min_weight=1)) == {("a", "d"): 1, ("b", "c"): 1}
+    assert edge_set(co.co_retweet(t, window=600, min_weight=1, toolkit=True)) == {
+        ("a", "c"): 1, ("a", "d"): 1, ("c", "d"): 1}
+
+
+def test_interaction_networks():
+    t = frame([
+        {"userid": "a", "kind": "retweet", "rt": "1", "rt_userid": "z"},
+        {"userid": "a", "kind": "retweet", "rt": "2", "rt_userid": "z"},
+        {"userid": "a", "kind": "retweet", "rt": "3", "rt_userid": "a"},  # self-retweet: dropped
+        {"userid": "b", "kind": "retweet", "rt": "4", "rt_userid": None},  # unknown account: dropped
+        {"userid": "b", "kind": "reply", "reply_to": "a", "mentions": ["a", "c"]},
+        {"userid": "c", "kind": "retweet", "rt": "4", "rt_userid": "b", "mentions": ["a"]},  # retweet mentions skipped
+    ])
+    assert edge_set(co.retweet_network(t)) == {("a", "z"): 2, ("c", "b"): 1}
+    assert edge_set(co.retweet_network(t, min_weight=2)) == {("a", "z"): 2}
+    assert edge_set(co.reply_network(t)) == {("b", "a"): 1}
+    assert edge_set(co.mention_network(t)) == {("b", "a"): 1, ("b", "c"): 1}
+
+
+def test_fast_retweet_delay_is_inclusive_and_sub_minute_values_warn():
+    t = frame([
+        {"userid": "z", "tweetid": "1", "t": 0}, {"userid": "z", "tweetid": "2", "t": 0},
+        {"userid": "a", "kind": "retweet", "rt": "1", "rt_userid": "z", "t": 300},
+        {"userid": "a", "kind": "retweet", "rt": "2", "rt_userid": "z", "t": 301},
+        {"userid": "b", "kind": "retweet", "rt": "1", "rt_userid": "z", "t": 60},
+        {"userid": "c", "kind": "retweet", "rt": "99", "rt_userid": "z", "t": 1},  # original not in data
+    ])
+    assert edge_set(co.fast_retweet_network(t, max_delay=300)) == {("a", "z"): 1, ("b", "z"): 1}
+    assert edge_set(co.fast_retweet_network(t, max_delay=301)) == {("a", "z"): 2, ("b", "z"): 1}
+    with pytest.warns(co.MinutePrecisionWarning):
+        co.fast_retweet_network(t, max_delay=30)
+    with pytest.warns(co.MinutePrecisionWarning):
+        co.co_retweet(t, window=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        co.fast_retweet_network(t, max_delay=60)
+        co.co_retweet(t, window=0)
+
+
+def test_hashtag_sequence_keeps_order_and_minimum_length():
+    t = frame([{"userid": "a", "hashtags": ["x", "y"]}, {"userid": "b", "hashtags": ["x", "y"], "t": 9e6},
+               {"userid": "c", "hashtags": ["y", "x"]}, {"userid": "d", "hashtags": ["x"]},
+               {"userid": "e", "hashtags": ["x"]}])
+    assert edge_set(co.co_hashtag_sequence(t, min_weight=1)) == {("a", "b"): 1}
+
+
+def test_co_url_domain_mention_hashtag():
+    t = frame([
+        {"userid": "a", "urls": ["http://n.com/1"], "domains": ["n.com"], "mentions": ["m"], "hashtags": ["h"]},
+        {"userid": "b", "urls": ["http://n.com/2"], "domains": ["n.com"], "mentions": ["m"], "hashtags": ["h"],
+         "t": 60},
+        {"userid": "c", "kind": "retweet", "rt": "1", "urls": ["http://n.com/1"], "domains": ["n.com"], "t": 0},
+    ])
+    assert edge_set(co.co_url(t, window=600, min_weight=1)) == {}
+    assert edge_set(co.co_domain(t, window=600, min_weight=1)) == {("a", "b"): 1}
+    with pytest.warns(co.MinutePrecisionWarning):
+        assert edge_set(co.co_domain(t, window=59, min_weight=1)) == {}
+    assert edge_set(co.co_mention(t, window=60, min_weight=1)) == {("a", "b"): 1}
+    assert edge_set(co.co_hashtag(t, window=60, min_weight=1)) == {("a", "b"): 1}
+
+
+def test_near_duplicate_finds_paraphrases_and_is_seeded():
+    base = "the brave people of the region support the new policy for peace and development"
+    rows = [{"userid": "a", "text": base, "t": 0},
+            {"userid": "b", "text": base.replace("brave", "heroic"), "t": 120},  # Jaccard 12/14
+            {"userid": "c", "text": "weather today is sunny with light winds across the whole coast", "t": 60},
+            {"userid": "d", "text": base, "t": 10_000}]
+    rows += [{**r, "t": r["t"] + 86_400} for r in rows]
+    t = frame(rows)
+    e = co.near_duplicate(t, window=600, threshold=0.7, min_weight=2, num_perm=128)
+    assert edge_set(e) == {("a", "b"): 2}
+    assert co.near_duplicate(t, window=None, threshold=0.7, min_weight=2, num_perm=128).equals(
+        co.near_duplicate(t, window=None, threshold=0.7, min_weight=2, num_perm=128))
+    assert set(edge_set(co.near_duplicate(t, window=None, threshold=0.7, min_weight=2, num_perm=128))) == {
+        ("a", "b"), ("a", "d"), ("b", "d")}
+    assert edge_set(co.near_duplicate(t, window=None, threshold=0.99, min_weight=2, num_perm=128)) == {("a", "d"): 2}
+
+
+def test_tfidf_cosine_projection():
+    rows = [{"userid": u, "kind": "retweet", "rt": k} for u in ("a", "b") for k in ("1", "2", "3")]
+    rows += [{"userid": "c", "kind": "retweet", "rt": k} for k in ("1", "7", "8")]
+    rows += [{"userid": "d", "kind": "retweet", "rt": k} for k in ("4", "5", "6")]
+    ev = co.co_retweet_events(frame(rows))
+    e = co.tfidf_network(ev, threshold=0.0, min_traces=3)
+    w = edge_set(e)
+    assert w[("a", "b")] == pytest.approx(1.0)
+    assert 0 < w[("a", "c")] < 0.5 and ("a", "d") not in w
+    assert set(edge_set(co.tfidf_network(ev, threshold=0.9))) == {("a", "b")}
+
+
+def test_estimate_window_coornet():
+    rows = []
+    # item k: first share at 0, then shares at the given offsets
+    shares = {"1": [0, 60, 120, 600], "2": [0, 600, 1200], "3": [0, 3600], "4": [0, 60, 7200]}
+    i = 0
+    for k, offs in shares.items():
+        for o in offs:
+            rows.append({"userid": f"u{i}", "kind": "retweet", "rt": k, "t": o})
+            i += 1
+    ev = co.co_retweet_events(frame(rows))
+    # time to 2nd share: 60, 600, 3600, 60 -> q=0.5 quantile 330 keeps items 1 and 4;
+    # share rank/count > 0.5: item 1 reaches 3/4 at 120 s, item 4 reaches 2/3 at 60 s -> median 90
+    assert co.estimate_window(ev, q=0.5, p=0.5) == 90
+    assert co.estimate_window(ev, q=1.0, p=0.5) == np.median([120, 600, 3600, 60])
+
+
+# --- null model -------------------------------------------------------------------------------------
+
+def _null_fixture() -> tuple[co.Events, pd.DataFrame]:
+    rng = np.random.default_rng(3)
+    rows = []
+    for k in range(30):  # a and b retweet the same 30 tweets within a minute of each other
+        t = int(rng.integers(0, 86_400 * 60))
+        rows += [{"userid": "a", "kind": "retweet", "rt": f"x{k}", "t": t},
+                 {"userid": "b", "kind": "retweet", "rt": f"x{k}", "t": t + 60}]
+    for k in range(200):  # c and d retweet popular tweets at unrelated times
+        for u in ("c", "d"):
+            rows.append({"userid": u, "kind": "retweet", "rt": f"p{k % 10}", "t": int(rng.integers(0, 86_400 * 60))})
+    ev = co.co_retweet_events(frame(rows))
+    return ev, co.co_network(ev, 3600, min_weight=1)
+
+
+def test_null_model_separates_coordination_from_chance_and_is_seeded():
+    ev, e = _null_fixture()
+    assert {("a", "b"), ("c", "d")} <= set(edge_set(e))
+    for method in ("shuffle", "circular"):
+        s = co.edge_significance(ev, e, 3600, n_permutations=40, method=method, seed=1)
+        s = s.set_index(["source", "target"])
+        assert s.loc[("a", "b"), "significant"] and s.loc[("a", "b"), "p_value"] == pytest.approx(1 / 41)
+        assert not s.loc[("c", "d"), "significant"] and s.loc[("c", "d"), "p_value"] > 0.05
+        again = co.edge_significance(ev, e, 3600, n_permutations=40, method=method, seed=1)
+        pd.testing.assert_frame_equal(s.reset_index(), again)
+
+
+def test_permutations_keep_each_accounts_activity():
+    ev, _ = _null_fixture()
+    rng = np.random.default_rng(0)
+    new = permute_times(ev, rng, "shuffle")
+    for u in range(ev.n_users):
+        m = ev.user == u
+        assert sorted(new[m]) == sorted(ev.time[m])
+    assert not np.array_equal(new, ev.time)
+    circ = permute_times(ev, np.random.default_rng(0), "circular")
+    assert circ.min() >= ev.time.min() and circ.max() <= ev.time.max()
+    with pytest.raises(ValueError):
+        permute_times(ev, rng, "bogus")
+
+
+def test_bh_adjust():
+    q = bh_adjust(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.5])
+
+
+# --- groups, scores, export -------------------------------------------------------------------------
+
+def _ring_fixture() -> pd.DataFrame:
+    ring = ["r1", "r2", "r3", "r4"]
+    rows, n = [], 0
+    for day in range(3):
+        for i, author in enumerate(ring):
+            n += 1
+            tid = f"o{n}"
+            t0 = day * 86_400 + i * 3_600
+            rows.append({"userid": author, "tweetid": tid, "t": t0, "text": f"post {n}"})
+            for j, other in enumerate(o for o in ring if o != author):
+                rows.append({"userid": other, "kind": "retweet", "rt": tid, "rt_userid": author,
+                             "t": t0 + 60 * (j + 1)})
+            # an amplifier retweets every ring post, fast, but is never retweeted back
+            rows.append({"userid": "amp", "kind": "retweet", "rt": tid, "rt_userid": author, "t": t0 + 120})
+            # a slow fan retweets hours later
+            rows.append({"userid": "fan", "kind": "retweet", "rt": tid, "rt_userid": author, "t": t0 + 7_200})
+    rows += [{"userid": "fan", "text": f"my own post {k}", "t": k * 1000} for k in range(30)]
+    return frame(rows)
+
+
+def test_retweet_rings_need_reciprocity_speed_and_size():
+    t = _ring_fixture()
+    rings = co.retweet_rings(t, max_delay=600, min_weight=2)
+    assert rings.groupby("ring")["userid"].apply(list).to_dict() == {0: ["r1", "r2", "r3", "r4"]}
+    assert rings["density"].eq(1.0).all()
+    assert co.retweet_rings(t, max_delay=600, min_weight=4).empty  # each pair: 3 fast retweets
+    assert co.retweet_rings(t, max_delay=600, min_size=5).empty
+    with pytest.warns(co.MinutePrecisionWarning):
+        assert co.retweet_rings(t, max_delay=30).empty
+
+
+def test_amplifiers_and_core():
+    amp = co.amplifiers(_ring_fixture(), top_k=5, min_concentration=0.8).set_index("userid")
+    assert amp.loc["amp", "is_amplifier"] and amp.loc["amp", "retweet_share"] == 1.0
+    assert not amp.loc["fan", "is_amplifier"]  # 12 retweets of 42 tweets
+    assert amp.loc["r1", "is_amplifier"]  # ring members only retweet each other
+    two = co.amplifiers(_ring_fixture(), top_k=2, min_concentration=0.8).set_index("userid")
+    assert not two.loc["amp", "is_amplifier"]  # four targets, a quarter each
+    core = co.amplified_core(co.amplifiers(_ring_fixture()))
+    assert set(core.index) == {"r1", "r2", "r3", "r4"}
+
+
+def test_communities_are_seeded_and_numbered_by_size():
+    g = nx.disjoint_union(nx.complete_graph(5), nx.complete_graph(3))
+    e = pd.DataFrame([(f"u{a}", f"u{b}", 1) for a, b in g.edges], columns=["source", "target", "weight"])
+    c = co.communities(e, seed=1)
+    assert c.groupby(c).size().to_dict() == {0: 5, 1: 3}
+    pd.testing.assert_series_equal(c, co.communities(e, seed=1))
+
+
+def _gt() -> GroundTruth:
+    acc = pd.DataFrame({"userid": ["a", "b", "c", "d", "x", "y", "z"],
+                        "role": ["ring", "ring", "single_issue", "single_issue", "control", "control", "core"],
+                        "group": ["g1", "g1", "g2", "g2", "", "", ""],
+                        "group_kind": ["retweet_ring", "retweet_ring", "co_tweet", "co_tweet", "", "", ""],
+                        "is_control": [False, False, False, False, True, True, False]})
+    return GroundTruth("R", acc, pd.DataFrame())
+
+
+def test_scores_against_ground_truth():
+    gt = _gt()
+    s = co.score_accounts({"a", "b", "c", "x", "z"}, gt)
+    assert (s["tp"], s["fp"], s["fn"]) == (3, 1, 1)
+    assert s["precision"] == 0.75 and s["recall"] == 0.75 and s["f1"] == pytest.approx(0.75)
+    assert co.score_accounts({"a", "b"}, gt, kinds=["retweet_ring"])["recall"] == 1.0
+    assert co.score_accounts({"a"}, None) is None
+    perfect = pd.Series({"a": 0, "b": 0, "c": 1, "d": 1})
+    assert co.score_communities(perfect, gt) == 1.0
+    assert co.score_communities(pd.Series({"a": 0, "b": 0, "c": 0, "d": 0, "x": 0}), gt) < 0.5
+    assert co.score_communities(perfect, None) is None
+    table = co.score_table({"t": pd.DataFrame({"source": ["a"], "target": ["b"], "weight": [1]})}, gt,
+                           kinds={"t": ["retweet_ring"]}, communities={"t": pd.Series({"a": 0, "b": 0})})
+    assert table.loc[0, ["precision", "recall", "ari"]].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_export_gexf_graphml_and_edge_tweets(tmp_path):
+    t = frame([{"userid": "a", "kind": "retweet", "rt": "9", "t": 0},
+               {"userid": "b", "kind": "retweet", "rt": "9", "t": 60},
+               {"userid": "a", "kind": "retweet", "rt": "8", "t": 100},
+               {"userid": "b", "kind": "retweet", "rt": "8", "t": 100}])
+    ev = co.co_retweet_events(t)
+    e = co.co_network(ev, 600, min_weight=2)
+    evidence = co.edge_evidence(ev, e, 600, "co_retweet")
+    assert sorted(evidence["key"]) == ["8", "9"] and sorted(evidence["delta_seconds"]) == [0, 60]
+    nodes = co.node_table("R", ["a", "b"], pd.Series({"a": 0, "b": 0}), _gt(), work_dir=tmp_path)
+    files = co.export_network("R", "co_retweet", e, nodes, evidence, work_dir=tmp_path / "data",
+                              reports_dir=tmp_path / "reports")
+    assert {f.name for f in files} == {"co_retweet.gexf", "co_retweet.graphml", "co_retweet_edges.parquet"}
+    assert (tmp_path / "reports" / "networks" / "R" / "co_retweet.gexf").exists()
+    g = nx.read_graphml(tmp_path / "data" / "processed" / "R" / "networks" / "co_retweet.graphml")
+    assert g.nodes["a"]["role"] == "ring" and g.nodes["a"]["release"] == "R" and g.nodes["a"]["community"] == 0
+    assert g.edges["a", "b"]["weight"] == 2.0
+    gx = nx.read_gexf(tmp_path / "data" / "processed" / "R" / "networks" / "co_retweet.gexf")
+    assert gx.number_of_edges() == 1
+    back = pd.read_parquet(tmp_path / "reports" / "networks" / "R" / "co_retweet_edges.parquet")
+    assert len(back) == 2 and set(back["tweetid_source"]) <= {"1000", "1001", "1002", "1003"}
+
+
+def test_node_table_adds_topic_shares_and_follower_counts_when_present(tmp_path):
+    from ioa_utils import store
+    from ioa_utils.paths import processed_dir
+
+    folder = processed_dir("R", tmp_path)
+    store.write_table(pd.DataFrame({"userid": ["a", "b", "c"], "follower_count": [10, 20, 30]}),
+                      folder / "accounts.parquet")
+    store.write_table(pd.DataFrame({"tweetid": ["1", "2", "3", "4"], "userid": ["a", "a", "a", "b"],
+                                    "topic": [0, 0, 1, 1]}), folder / "topics.parquet")
+    n = co.node_table("R", ["a", "b"], None, None, pd.Series({"a": "ring"}), work_dir=tmp_path)
+    assert n.loc["a", "follower_count"] == 10 and n.loc["b", "follower_count"] == 20
+    assert n.loc["a", "topic_0"] == pytest.approx(2 / 3, abs=1e-4) and n.loc["b", "topic_1"] == 1.0
+    assert n["role"].tolist() == ["ring", "unknown"] and set(n["role_source"]) == {"inferred"}
+    assert n["community"].tolist() == [-1, -1]
