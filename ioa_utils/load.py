@@ -29,7 +29,7 @@ from .discover import ArchiveFile, Release
 from .errors import ArchiveError
 from .reader import iter_batches, read_header
 
-PART_ROWS = 500_000
+PART_ROWS = 250_000
 N_BUCKETS = 32
 _BUCKET_SCHEMA = pa.schema([("tweetid", pa.string()), ("part", pa.int32()), ("row", pa.int64())])
 
@@ -64,11 +64,17 @@ class _TweetStats:
 
 
 class _PartWriter:
-    """Writes tweet partitions and spills their ids to hash buckets for de-duplication."""
+    """Streams tweet batches into Parquet partitions and spills their ids to hash buckets.
 
-    def __init__(self, folder: Path, n_buckets: int):
-        self.folder = folder
-        self.n = 0
+    Each batch is written as it arrives (one row group per batch), so memory is bounded by the reader's
+    block size, not by the partition or file size.
+    """
+
+    def __init__(self, folder: Path, n_buckets: int, part_rows: int):
+        self.folder, self.part_rows = folder, part_rows
+        self.n = 0  # partitions closed so far
+        self.rows_in_part = 0
+        self.writer: pq.ParquetWriter | None = None
         (folder / "tweets").mkdir(parents=True)
         (folder / "_buckets").mkdir()
         self.buckets = [
@@ -78,22 +84,34 @@ class _PartWriter:
     def part_path(self, i: int) -> Path:
         return self.folder / "tweets" / f"part-{i:05d}.parquet"
 
-    def write(self, tables: list[pa.Table]) -> None:
-        table = pa.concat_tables(tables)
-        pq.write_table(table, self.part_path(self.n), compression="zstd")
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.part_path(self.n), table.schema, compression="zstd")
+        self.writer.write_table(table)
         ids = table["tweetid"].to_numpy(zero_copy_only=False)
         bucket = pd.util.hash_array(ids.astype(object)) % len(self.buckets)
+        rows = np.arange(self.rows_in_part, self.rows_in_part + len(ids), dtype=np.int64)
         frame = pa.table({"tweetid": table["tweetid"], "part": pa.array(np.full(len(ids), self.n, np.int32)),
-                          "row": pa.array(np.arange(len(ids), dtype=np.int64))}, schema=_BUCKET_SCHEMA)
+                          "row": pa.array(rows)}, schema=_BUCKET_SCHEMA)
         order = np.argsort(bucket, kind="stable")
         sorted_frame, sorted_bucket = frame.take(order), bucket[order]
         bounds = np.searchsorted(sorted_bucket, np.arange(len(self.buckets) + 1))
         for b in np.unique(sorted_bucket):
             self.buckets[b].write_table(sorted_frame.slice(bounds[b], bounds[b + 1] - bounds[b]))
-        self.n += 1
+        self.rows_in_part += len(ids)
+        if self.rows_in_part >= self.part_rows:
+            self.close_part()
+
+    def close_part(self) -> None:
+        """End the current partition (partitions never span two source files)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer, self.rows_in_part = None, 0
+            self.n += 1
 
     def deduplicate(self) -> tuple[int, list[str]]:
         """Drop every repeat of a tweet id after its first occurrence; return (count, examples)."""
+        self.close_part()
         for w in self.buckets:
             w.close()
         drops: dict[int, list[int]] = {}
@@ -113,11 +131,16 @@ class _PartWriter:
                     drops.setdefault(int(part), []).extend(rows.tolist())
         shutil.rmtree(self.folder / "_buckets")
         for part, rows in drops.items():
-            path = self.part_path(part)
-            t = pq.read_table(path)
-            keep = np.ones(t.num_rows, bool)
-            keep[rows] = False
-            pq.write_table(t.filter(pa.array(keep)), path, compression="zstd")
+            path, tmp = self.part_path(part), self.part_path(part).with_suffix(".tmp")
+            src = pq.ParquetFile(path)
+            drop = np.sort(np.asarray(rows, dtype=np.int64))
+            with pq.ParquetWriter(tmp, src.schema_arrow, compression="zstd") as out:
+                start = 0
+                for batch in src.iter_batches(batch_size=65_536):
+                    idx = np.arange(start, start + batch.num_rows)
+                    out.write_batch(batch.filter(pa.array(~np.isin(idx, drop))))
+                    start += batch.num_rows
+            tmp.replace(path)
         return n_dropped, sorted(examples)
 
 
@@ -143,20 +166,15 @@ def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buck
     users, dup_users, user_rows = _load_users(release.users)
     pq.write_table(users, tmp / "users.parquet", compression="zstd")
 
-    writer, stats, file_reports = _PartWriter(tmp, n_buckets), _TweetStats(), []
+    writer, stats, file_reports = _PartWriter(tmp, n_buckets, part_rows), _TweetStats(), []
     for f in release.tweets:
         header = read_header(f)
-        rows, buffer, buffered = 0, [], 0
+        rows = 0
         for batch in iter_batches(f):
             stats.add(batch)
             rows += batch.num_rows
-            buffer.append(batch)
-            buffered += batch.num_rows
-            if buffered >= part_rows:
-                writer.write(buffer)
-                buffer, buffered = [], 0
-        if buffer:
-            writer.write(buffer)
+            writer.write(batch)
+        writer.close_part()
         file_reports.append({"file": f.name, "kind": "tweets", "rows": rows, "columns": header.variant})
     for f in release.users:
         variant = read_header(f).variant
