@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -16,8 +17,16 @@ def volume_over_time(df: pd.DataFrame, x: str, hue: str, title: str, y: str = "t
     if log:
         ax.set_yscale("log")
     ax.set(title=title, xlabel="", ylabel=f"{y} (log scale)" if log else y)
+    concise_dates(ax)
     fig.tight_layout()
     return fig
+
+
+def concise_dates(ax, maxticks: int = 6) -> None:
+    """Few, compact date labels on the x axis (a multi-year daily axis is unreadable otherwise)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def stacked_shares(shares: pd.DataFrame, title: str, xlabel: str = "share of tweets"):
@@ -37,7 +46,7 @@ def facet_lines(df: pd.DataFrame, x: str, y: str, hue: str, col: str, title: str
     g.set_titles("{col_name}")
     g.set_axis_labels("", y)
     for ax in g.axes.flat:
-        ax.tick_params(axis="x", labelrotation=30)
+        concise_dates(ax)
     g.figure.suptitle(title, y=1.04)
     return g.figure
 
