@@ -80,7 +80,7 @@ def test_float_written_ids_are_kept_and_flagged_lossy(real_dir: Path):
 def test_small_blocks_stream_the_same_rows(real_dir: Path):
     (rel,) = discover(real_dir).releases
     big = [f for f in rel.tweets if f.year == "2019"][0]
-    batches = list(iter_batches(big, block_size=64 << 10))
+    batches = list(iter_batches(big, block_size=64 << 10, batch_bytes=64 << 10))
     assert len(batches) > 10
     small = pa.concat_tables(batches)
     whole = pa.concat_tables(list(iter_batches(big)))
