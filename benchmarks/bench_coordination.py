@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -33,12 +34,14 @@ TWEETS_AT_SCALE_1 = 10_532  # China release at scale 1.0, seed 2020
 COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_text", "text_norm", "retweet_tweetid",
            "rt_userid", "rt_screen_name", "in_reply_to_tweetid", "has_lossy_ref", "urls"]
 SECTION = "## Coordination networks (bench_coordination.py)"
-NOTE = ("Most of our co-tweet time in this toolkit-compatible mode is re-running the toolkit's Python text pr"
-        'eprocessor (lower-case, strip mentions) once per distinct text; the default mode compares the cleani'
-        "ng stage's `text_norm` and skips it. The ratio is below the 10x aim on this 2-core machine (an earli"
-        'er run on a loaded machine measured 11.4x at 1M tweets, toolkit 95 s vs ours 8.3 s); our peak memory'
-        " is higher than the toolkit's main process (the coded event arrays on top of the in-memory table), l"
-        "ower than the toolkit's main process plus workers.\n")
+NOTE = ("Ours in toolkit mode: the toolkit's text preprocessor (lower-case, strip mentions, collapse whitespac"
+        "e) runs as Arrow kernels with the toolkit's exact semantics (texts holding one of the few code points"
+        " Arrow lower-cases differently from Python are redone in Python), ids are hashed as int64, texts by "
+        "Arrow's dictionary encoder, and the window join counts (message, partner account) pairs without de-d"
+        "uplicating pair arrays. Timings include building the events from the table. Peak RSS is the maximum "
+        "resident size of the worker process (the table itself is the \"after reading\" column); the toolkit's"
+        " workers are separate processes. The load average is the machine's (1 min), sampled before each tool"
+        "'s run: other jobs were sharing the cores when it is above 0, which slows both tools.\n")
 
 
 def prepare(size: int, seed: int) -> tuple[Path, int]:
@@ -119,11 +122,12 @@ def worker(tool: str, work: Path, window_rt: int, window_tw: int, min_weight: in
 
 def run(tool: str, work: Path, args: argparse.Namespace, size: int) -> dict:
     out = RESULTS / f"{tool}_{size}.json"
+    load = os.getloadavg()[0]
     cmd = [sys.executable, __file__, "--worker", tool, "--work", str(work), "--out", str(out),
            "--window-rt", str(args.window_rt), "--window-tw", str(args.window_tw),
            "--min-weight", str(args.min_weight), "--threads", str(args.threads)]
     subprocess.run(cmd, check=True)
-    return json.loads(out.read_text())
+    return {**json.loads(out.read_text()), "load_before": load}
 
 
 def same_edges(size: int) -> bool:
@@ -139,8 +143,8 @@ def same_edges(size: int) -> bool:
 
 def table(rows: list[dict], args: argparse.Namespace) -> str:
     head = ("| tweets | tool | preprocess (s) | co-retweet (s) | co-tweet (s) | total (s) | speed-up | "
-            "peak RSS (MB) | RSS after reading the table (MB) | edges rt / tw | same edges |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|\n")
+            "peak RSS (MB) | RSS after reading the table (MB) | edges rt / tw | same edges | load avg |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for r in rows:
         for tool in ("toolkit", "ours"):
@@ -152,12 +156,13 @@ def table(rows: list[dict], args: argparse.Namespace) -> str:
             lines.append(f"| {r['tweets']:,} | {tool} | {x['preprocess_s']:.1f} | {x['co_retweet_s']:.1f} | "
                          f"{x['co_tweet_s']:.1f} | {x['total_s']:.1f} | {speed} | {rss_txt} | "
                          f"{x['rss_after_load_mb']:.0f} | "
-                         f"{x['co_retweet_edges']:,} / {x['co_tweet_edges']:,} | {r['same']} |")
+                         f"{x['co_retweet_edges']:,} / {x['co_tweet_edges']:,} | {r['same']} | "
+                         f"{x.get('load_before', float('nan')):.1f} |")
     cpu = platform.processor() or platform.machine()
     note = (f"\nParameters: co-retweet window {args.window_rt} s, co-tweet window {args.window_tw} s, min edge "
             f"weight {args.min_weight}, toolkit with {args.threads} worker processes (directed edges with "
             f"self-loops, the toolkit's own table; ours with `toolkit=True, directed=True, loops=True`). "
-            f"Machine: {cpu}, Python {platform.python_version()}.\n")
+            f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}.\n")
     return head + "\n".join(lines) + "\n" + note
 
 

@@ -81,3 +81,15 @@ def test_default_mode_differs_from_toolkit_only_as_documented(tweets):
     fold = d.assign(s=d[["user_1", "user_2"]].min(axis=1), t=d[["user_1", "user_2"]].max(axis=1))
     fold = fold.groupby(["s", "t"])["weight"].min()
     assert {(a, b): w for a, b, w in tk.itertuples(index=False)} == fold.to_dict()
+
+
+def test_same_co_tweet_edges_on_unicode_and_whitespace_texts(tmp_path):
+    # texts where a naive vectorisation would differ from the toolkit: Unicode case mappings (İ, final
+    # sigma, letters newer than Python's Unicode), mentions ending at exotic whitespace, \x1c-\x1f
+    # (whitespace for str.split but not for the toolkit's regex), runs and edges of whitespace
+    pool = np.array(["İstanbul  @a", "istanbul", "i̇stanbul", "ΟΔΟΣ x", "οδος x", "οδοσ x", "@x\x1cy z", "y z",
+                     " z\u3000 ", "z", "\u1c89 w", "\u1c8a w", "Ⅷ\t\tv", "ⅷ v", "@m\x85n", "n", ""])
+    t = random_tweets(2000, seed=11).assign(tweet_text=lambda d: np.random.default_rng(2).choice(pool, len(d)))
+    ref = run_toolkit(t, str(tmp_path / "t.db"), "co_tweet", 60, 1)
+    ours = co_tweet(t, window=60, min_weight=1, toolkit=True, directed=True, loops=True)
+    assert {(a, b, int(w)) for a, b, w in ours.itertuples(index=False)} == ref and len(ref) > 50

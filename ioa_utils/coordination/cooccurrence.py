@@ -22,14 +22,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 DEFAULT_CHUNK_PAIRS = 4_000_000
+_POW10 = 10 ** np.arange(19, dtype=np.int64)  # 1, 10, ..., 10**18
 
 
 @dataclass(frozen=True)
 class Events:
     """Integer-coded events. ``users[user[i]]`` is the userid of event ``i``, ``msgs[msg[i]]`` its
-    tweetid; ``msg_user[m]`` is the account code that posted message ``m``."""
+    tweetid, ``keys[key[i]]`` its key; ``msg_user[m]`` is the account code that posted message ``m``.
+    ``users`` is an object array; ``msgs`` and ``keys`` stay Arrow-backed pandas arrays when the input
+    columns were (no Python string objects for a million ids or texts)."""
 
     user: np.ndarray
     msg: np.ndarray
@@ -68,13 +73,70 @@ def to_seconds(times: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(s, dtype=np.int64)
 
 
-def _codes(values: pd.Series, sort: bool) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values, sort=sort)  # on the (Arrow) column itself: no Python objects
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+def _arrow(values: pd.Series | np.ndarray) -> pa.ChunkedArray | None:
+    """The Arrow string data behind a pandas column (no copy), or ``None`` for any other storage."""
+    arr = values.array if isinstance(values, pd.Series) else values
+    data = getattr(arr, "_pa_array", None)
+    if isinstance(data, pa.ChunkedArray) and (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return data
+    return None
+
+
+def _as_int64(data: pa.ChunkedArray) -> np.ndarray | None:
+    """``data`` as int64 when every value is a canonical decimal integer (tweet and user ids), so that
+    equal integers mean equal strings; ``None`` otherwise. Hashing int64 is much cheaper than strings."""
+    if data.null_count or len(data) == 0 or pc.max(pc.binary_length(data)).as_py() > 20:
+        return None
+    try:
+        pc.cast(data.slice(0, 100), pa.int64())  # fail fast on text: a failing cast reads everything
+        ints = pc.cast(data, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    x = ints.to_numpy()
+    # canonical iff the string is exactly as long as the number's digits and sign ("007", "+7", "-0" ...)
+    digits = np.maximum(np.searchsorted(_POW10, np.abs(x), side="right"), 1) + (x < 0)
+    if not np.array_equal(digits, pc.binary_length(data).to_numpy()):
+        return None
+    return x
+
+
+def _codes(values: pd.Series | np.ndarray, sort: bool, objects: bool = True) -> tuple[np.ndarray, object]:
+    """Integer codes of ``values`` and their uniques (``sort=True``: codes follow the sorted values,
+    otherwise first appearance). Arrow-backed strings are hashed by Arrow (as int64 when they are all
+    integers) without creating Python objects; with ``objects=False`` their uniques stay an Arrow-backed
+    pandas array (large columns: message ids, texts) instead of an object ndarray."""
+    data = _arrow(values)
+    if data is None:
+        codes, uniques = pd.factorize(values, sort=sort)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+    ints = _as_int64(data)
+    enc = pc.dictionary_encode(pa.chunked_array([ints]) if ints is not None else data).combine_chunks()
+    if enc.null_count:  # pd.factorize codes missing values -1
+        codes = enc.indices.fill_null(-1).to_numpy()
+    else:
+        codes = enc.indices.to_numpy()
+    dictionary = enc.dictionary if ints is None else pc.cast(enc.dictionary, data.type)
+    uniques = pd.array(dictionary, dtype="str")
+    codes = codes.astype(np.int64)
+    if sort and len(uniques) > 1:  # string order, as pd.factorize(sort=True)
+        rank = np.empty(len(uniques), dtype=np.int64)
+        by_value = np.asarray(pc.sort_indices(uniques._pa_array))
+        rank[by_value] = np.arange(len(uniques))
+        codes = rank[codes] if not enc.null_count else np.where(codes >= 0, rank[codes], -1)
+        uniques = uniques.take(by_value)
+    return codes, (np.asarray(uniques, dtype=object) if objects else uniques)
 
 
 def _series(x: pd.Series | np.ndarray) -> pd.Series:
     return x.reset_index(drop=True) if isinstance(x, pd.Series) else pd.Series(np.asarray(x))
+
+
+def _subset(s: pd.Series, ok: np.ndarray) -> pd.Series:
+    """Rows of ``s`` where ``ok`` holds (Arrow strings filtered by Arrow, without a pandas take)."""
+    data = _arrow(s)
+    if data is not None:
+        return pd.Series(pd.array(data.filter(pa.array(ok)), dtype=s.dtype), copy=False)
+    return s[ok].reset_index(drop=True)
 
 
 def make_events(userid: pd.Series, tweetid: pd.Series, key: pd.Series, time: pd.Series) -> Events:
@@ -83,12 +145,13 @@ def make_events(userid: pd.Series, tweetid: pd.Series, key: pd.Series, time: pd.
     outputs are ordered by id; message codes follow first appearance."""
     k = _series(key)
     ok = k.notna().to_numpy()
-    u, m, k = _series(userid)[ok], _series(tweetid)[ok], k[ok]
-    t = to_seconds(_series(time))[ok]
+    u, m, t = _series(userid), _series(tweetid), to_seconds(_series(time))
+    if not ok.all():
+        u, m, k, t = _subset(u, ok), _subset(m, ok), _subset(k, ok), t[ok]
     user, users = _codes(u, sort=True)
-    msg, msgs = _codes(m, sort=False)
-    key_codes, keys = _codes(k, sort=False)
-    if len(msg):
+    msg, msgs = _codes(m, sort=False, objects=False)
+    key_codes, keys = _codes(k, sort=False, objects=False)
+    if len(msgs) < len(msg):  # some message has several events: drop repeated (message, key) pairs
         _, first = np.unique(msg * np.int64(len(keys)) + key_codes, return_index=True)
         if len(first) < len(msg):
             first.sort()
@@ -100,19 +163,20 @@ def make_events(userid: pd.Series, tweetid: pd.Series, key: pd.Series, time: pd.
 
 def _partner_ranges(ev: Events, window: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort by (key, time); for each sorted event the half-open range [lo, hi) of its partners."""
-    order = np.lexsort((ev.time, ev.key))
-    k = ev.key[order]
-    n = len(k)
-    if window is None:  # the whole key group, whatever the time
+    n = len(ev)
+    if window is None:
+        order = np.argsort(ev.key, kind="stable")
+        k = ev.key[order]  # the whole key group, whatever the time
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if n else np.zeros(0, np.int64)
         ends = np.r_[starts[1:], n] if n else starts
         group = np.cumsum(np.r_[True, k[1:] != k[:-1]]) - 1 if n else np.zeros(0, np.int64)
         return order, starts[group], ends[group]
-    t = ev.time[order]
-    t0 = int(t.min()) if n else 0
+    t0 = int(ev.time.min()) if n else 0
     w = int(np.floor(window))
-    span = (int(t.max()) - t0 if n else 0) + 2 * w + 1
-    comb = k * span + (t - t0)
+    span = (int(ev.time.max()) - t0 if n else 0) + 2 * w + 1
+    comb = ev.key * span + (ev.time - t0)  # one int64 sort key: (key, time)
+    order = np.argsort(comb, kind="stable")
+    comb = comb[order]
     lo = np.searchsorted(comb, comb - w, side="left")
     hi = np.searchsorted(comb, comb + w, side="right")
     return order, lo, hi
@@ -147,6 +211,50 @@ def iter_event_pairs(ev: Events, window: float | None,
         yield order[rep], order[partner]
 
 
+def _sorted_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of an int64 array and their counts, by sorting (``np.unique`` may pick a hash
+    table, which is far slower on these structured codes)."""
+    x = np.sort(x)
+    if len(x) == 0:
+        return x, np.zeros(0, dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    return x[start], np.diff(np.r_[start, len(x)])
+
+
+def _one_event_per_message(ev: Events) -> bool:
+    return len(ev) == 0 or int(np.bincount(ev.msg, minlength=len(ev.msgs)).max()) <= 1
+
+
+def _account_pair_codes(ev: Events, window: float | None, chunk_pairs: int) -> Iterator[np.ndarray]:
+    """For events that are one per message: yield ``user_1 * n_users + user_2``, once per (event of
+    user_1, account user_2 with a co-occurring event). Of the partners of an event, only the first of
+    each account in (key, time) order is kept -- a partner whose previous event of the same account
+    and key is also in the range is a repeat -- so no pair array is ever de-duplicated by hashing or
+    sorting, and chunks can be cut anywhere."""
+    nu = np.int64(max(ev.n_users, 1))
+    order, lo, hi = _partner_ranges(ev, window)
+    n = len(order)
+    ku = ev.key[order] * nu + ev.user[order]
+    u = ev.user[order]
+    by = np.argsort(ku, kind="stable")  # (key, account) groups, time order inside
+    same = ku[by[1:]] == ku[by[:-1]]
+    del ku
+    prev = np.full(n, -1, dtype=np.int64)  # previous sorted position of the same account and key
+    prev[by[1:][same]] = by[:-1][same]
+    del by, same
+    counts = hi - lo
+    cum = np.cumsum(counts)
+    cuts = np.unique(np.r_[0, np.searchsorted(cum, np.arange(chunk_pairs, cum[-1], max(chunk_pairs, 1)),
+                                              side="right"), n])
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        c = counts[a:b]
+        total = int(c.sum())
+        rep = np.repeat(np.arange(a, b), c)
+        partner = lo[rep] + (np.arange(total) - np.repeat(np.cumsum(c) - c, c))
+        keep = prev[partner] < lo[rep]
+        yield u[rep[keep]] * nu + u[partner[keep]]
+
+
 def directed_weights(ev: Events, window: float | None, min_weight: int = 1,
                      chunk_pairs: int = DEFAULT_CHUNK_PAIRS) -> pd.DataFrame:
     """``user_1, user_2, weight``: number of distinct messages of ``user_1`` that co-occur with a
@@ -154,16 +262,25 @@ def directed_weights(ev: Events, window: float | None, min_weight: int = 1,
     nu = np.int64(max(ev.n_users, 1))
     pair_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
-    for i, j in iter_event_pairs(ev, window, chunk_pairs):
-        mu = np.unique(ev.msg[i] * nu + ev.user[j])  # distinct (message of u1, partner account)
-        pairs, cnt = np.unique(ev.msg_user[mu // nu] * nu + mu % nu, return_counts=True)
-        pair_parts.append(pairs)
-        count_parts.append(cnt)
+    if _one_event_per_message(ev):  # co-retweet, co-tweet: no message-level de-duplication needed
+        for codes in _account_pair_codes(ev, window, chunk_pairs):
+            pairs, cnt = _sorted_counts(codes)
+            pair_parts.append(pairs)
+            count_parts.append(cnt)
+    else:
+        for i, j in iter_event_pairs(ev, window, chunk_pairs):
+            mu, _ = _sorted_counts(ev.msg[i] * nu + ev.user[j])  # distinct (message of u1, partner account)
+            pairs, cnt = _sorted_counts(ev.msg_user[mu // nu] * nu + mu % nu)
+            pair_parts.append(pairs)
+            count_parts.append(cnt)
     if not pair_parts:
         return pd.DataFrame({"user_1": pd.Series([], dtype=object), "user_2": pd.Series([], dtype=object),
                              "weight": pd.Series([], dtype=np.int64)})
-    pairs, inv = np.unique(np.concatenate(pair_parts), return_inverse=True)
-    weight = np.bincount(inv, weights=np.concatenate(count_parts)).astype(np.int64)
+    if len(pair_parts) == 1:
+        pairs, weight = pair_parts[0], count_parts[0].astype(np.int64)
+    else:
+        pairs, inv = np.unique(np.concatenate(pair_parts), return_inverse=True)
+        weight = np.bincount(inv, weights=np.concatenate(count_parts)).astype(np.int64)
     keep = weight >= min_weight
     pairs, weight = pairs[keep], weight[keep]
     return pd.DataFrame({"user_1": ev.users[pairs // nu], "user_2": ev.users[pairs % nu], "weight": weight})
