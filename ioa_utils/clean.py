@@ -171,24 +171,51 @@ def combine_activity(users: pa.Table, parts: list[tuple[pa.Table, pa.Table, pa.T
     return pa.Table.from_pandas(acc.sort_values("userid", kind="stable"), preserve_index=False)
 
 
-def clean_release(interim: Path, out: Path) -> dict:
-    """Write all processed tables of one release from its interim folder; return counts."""
+def merge_activity(parts: list[tuple[pa.Table, pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Merge partial per-account aggregates into one partial of the same shape (keeps memory per account,
+    not per partition)."""
+
+    def merge(tables: list[pa.Table], keys: list[str]) -> pa.Table:
+        t = pa.concat_tables(tables)
+        ops = [(c, "min" if c.endswith("_min") else "max" if c.endswith("_max") else "sum")
+               for c in t.column_names if c not in keys]
+        merged = t.group_by(keys).aggregate(ops)
+        return merged.select([*keys, *(f"{c}_{op}" for c, op in ops)]).rename_columns([*keys, *(c for c, _ in ops)])
+
+    return (merge([a for a, _, _ in parts], ["userid"]),
+            merge([lang for _, lang, _ in parts], ["userid", "tweet_language"]),
+            merge([cl for _, _, cl in parts], ["userid", "client"]))
+
+
+def clean_release(interim: Path, out: Path, batch_rows: int = 65_536) -> dict:
+    """Write all processed tables of one release from its interim folder; return counts.
+
+    Each interim partition maps to one processed partition per table, streamed batch by batch, so memory
+    is bounded by ``batch_rows`` whatever the partition size.
+    """
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
     users = pq.read_table(interim / "users.parquet")
     names = screen_name_index(users)
-    activity = []
+    activity: list[tuple[pa.Table, pa.Table, pa.Table]] = []
     counts = {"tweets": 0, **{EXPLODED_TABLE[c]: 0 for c in EXPLODED}}
     for i, part in enumerate(partitions(interim / "tweets")):
-        p = clean_partition(pq.read_table(part), names)
-        _write(p, tmp / "tweets" / f"part-{i:05d}.parquet")
-        counts["tweets"] += p.num_rows
-        for col, table in EXPLODED_TABLE.items():
-            e = explode(p, col)
-            _write(e, tmp / table / f"part-{i:05d}.parquet")
-            counts[table] += e.num_rows
-        activity.append(partial_activity(p))
+        writers: dict[str, pq.ParquetWriter] = {}
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows):
+            p = clean_partition(pa.Table.from_batches([batch]), names)
+            outputs = {"tweets": p, **{table: explode(p, col) for col, table in EXPLODED_TABLE.items()}}
+            for table, t in outputs.items():
+                if table not in writers:
+                    (tmp / table).mkdir(parents=True, exist_ok=True)
+                    writers[table] = pq.ParquetWriter(tmp / table / f"part-{i:05d}.parquet", t.schema,
+                                                      compression="zstd")
+                writers[table].write_table(t)
+                counts[table] += t.num_rows
+            activity.append(partial_activity(p))
+        for w in writers.values():
+            w.close()
+        activity = [merge_activity(activity)] if activity else []
     _write(combine_activity(users, activity), tmp / "accounts.parquet")
     if out.exists():
         shutil.rmtree(out)

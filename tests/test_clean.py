@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet  # noqa: F401  (pa.parquet)
 
 from ioa_utils import stages, store
 from ioa_utils.clean import domains, normalize_text
@@ -59,3 +60,17 @@ def test_accounts_table(real_dir: Path, tmp_path: Path):
     active = acc[acc["n_tweets"] > 0]
     assert active["first_tweet"].notna().all() and (active["first_tweet"] <= active["last_tweet"]).all()
     assert active["main_tweet_language"].notna().all()
+
+
+def test_batch_size_does_not_change_results(real_dir: Path, tmp_path: Path):
+    from ioa_utils.clean import clean_release
+    from ioa_utils.paths import interim_dir
+
+    stages.prepare(real_dir, tmp_path)
+    src = interim_dir("RNA_0621", tmp_path)
+    small, big = tmp_path / "small", tmp_path / "big"
+    assert clean_release(src, small, batch_rows=300) == clean_release(src, big)
+    for table in ("tweets", "hashtags", "urls", "mentions", "accounts.parquet"):
+        a = pa.parquet.read_table(small / table).to_pandas()
+        b = pa.parquet.read_table(big / table).to_pandas()
+        assert a.equals(b), table
