@@ -26,6 +26,46 @@ def headline_table(manifest: dict) -> str:
         return f"<p>No release table: {html.escape(str(exc))}</p>"
 
 
+def findings_section(manifest: dict, out_dir: Path) -> str:
+    """Per release: the case-study profile, a short text computed from the data (detectors and, on
+    synthetic releases, their scores), and key figures saved to ``out_dir/figures/`` and embedded."""
+    import matplotlib.pyplot as plt
+
+    from .casestudy import compare
+    from .discover import discover
+
+    params = manifest["parameters"]
+    raw_dir, work_dir = params.get("raw_dir", "data/raw/synthetic"), params.get("work_dir", "data")
+    try:
+        rels = [r.release for r in discover(raw_dir, params.get("releases")).releases]
+        data = compare.load_all(rels, raw_dir, work_dir, params.get("timezones") or {})
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        return f"<p>No findings: {html.escape(str(exc))}</p>"
+    profs = compare.profiles(data, work_dir)
+    found = {r: compare.run_all(d) for r, d in data.items()}
+    figs = out_dir / "figures"
+    figs.mkdir(parents=True, exist_ok=True)
+    imgs = []
+    for name, fig, alt in (("volume", compare.fig_volume(profs), "tweets per month per release"),
+                           ("tactics", compare.fig_tactics(found, data), "share of accounts each detector flags"),
+                           ("hours", compare.fig_hours(profs), "posting hours in each attributed time zone"),
+                           ("mix", compare.fig_mix(profs), "tweet kinds and followers per release")):
+        fig.savefig(figs / f"{name}.png", dpi=100, metadata={"Software": None})
+        plt.close(fig)
+        imgs.append(f"<figure><img src='figures/{name}.png' alt='{alt}' style='max-width:100%'>"
+                    f"<figcaption class='muted'>{alt}</figcaption></figure>")
+    texts = "".join(f"<h3>{html.escape(r)}</h3><p>{html.escape(compare.summary_text(profs[r], found[r], d.truth))}</p>"
+                    for r, d in data.items())
+    synthetic = [r for r, d in data.items() if d.truth is not None]
+    note = ("<p class='muted'>Synthetic releases ({}) test the methods against planted ground truth; their numbers "
+            "describe how the detectors behave, not what the real campaigns did.</p>".format(
+                html.escape(", ".join(synthetic))) if synthetic else
+            "<p class='muted'>Real releases: no ground truth; flagged accounts are leads to verify.</p>")
+    return (f"<h2>Findings</h2>{note}{texts}<h3>Side by side</h3>"
+            f"{compare.profile_table(profs).to_html(border=0)}<h3>Tactics found (accounts flagged)</h3>"
+            f"{compare.tactics_table(found).to_html(border=0)}{''.join(imgs)}")
+
+
 def write_index(out_dir: Path, manifest: dict) -> Path:
     links = "".join(
         f"<li><a href='{Path(n['notebook']).with_suffix('.html').name}'>{html.escape(Path(n['notebook']).stem)}"
@@ -44,6 +84,7 @@ def write_index(out_dir: Path, manifest: dict) -> Path:
 <p class='muted'>State-backed information operations in Twitter's archive: rebuilt end to end by
 <code>make report</code>. Data folder: <code>{html.escape(str(raw_dir))}</code>.</p>
 <h2>Releases</h2>{headline_table(manifest)}
+{findings_section(manifest, out_dir)}
 <h2>Notebooks</h2><ol>{links}</ol>
 <h2>Provenance</h2>
 <p>Commit <code>{html.escape(manifest['git_commit'])}</code>. Parameters:

@@ -1,0 +1,34 @@
+"""Case studies of the June 2020 takedowns: one profile for every release, and detectors for the tactics
+the Stanford Internet Observatory described (China, Russia "Current Policy", Turkey AKP youth wing).
+
+Typical use::
+
+    from ioa_utils import casestudy as cs
+    data = cs.load(release, raw_dir, work_dir, timezone="Asia/Shanghai")  # tweets, accounts, topics, truth
+    prof = cs.profile(data)                      # DataFrames; cs.fig_timelines(prof), ...
+    found = cs.russia.official_posers(data)      # a Finding: .accounts, .evidence, .summary()
+    cs.print_score(found, data.truth)            # precision/recall vs planted roles (synthetic only)
+
+Every detector works on any release and returns a :class:`Finding`, saying "not applicable" (with the
+reason) when the data does not support it.
+"""
+
+from . import china, compare, figures, lexicon, russia, turkey
+from .base import (
+    CaseData,
+    Finding,
+    guess_campaign,
+    guess_timezone,
+    load,
+    print_score,
+    score_roles,
+    score_table,
+    topic_assignments,
+)
+from .profile import Profile, fig_accounts, fig_hours, fig_timelines, profile
+
+__all__ = [
+    "CaseData", "Finding", "Profile", "china", "compare", "fig_accounts", "figures", "fig_hours", "fig_timelines",
+    "guess_campaign", "guess_timezone", "lexicon", "load", "print_score", "profile", "russia", "score_roles",
+    "score_table", "topic_assignments", "turkey",
+]

@@ -1,0 +1,183 @@
+"""All detectors on a release, and the campaigns side by side (comparison notebook and report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from ..coordination.groups import amplified_core, amplifiers, communities, retweet_rings
+from ..coordination.networks import co_retweet, co_tweet
+from ..paths import DATA_DIR
+from . import china, russia, turkey
+from .base import CaseData, Finding, score_table
+from .profile import Profile, profile
+
+CHAPTERS = {"china": ("narratives", "amplifiers", "core", "zero-follower personas", "office hours"),
+            "russia": ("official posers", "cheerleading", "low engagement", "retweet-for-hire"),
+            "turkey": ("retweet rings", "compromised accounts", "single-issue batches", "party messaging")}
+
+
+def run_all(data: CaseData) -> dict[str, Finding]:
+    """Every case-study detector on one release (China, Russia and Turkey chapters), by name."""
+    amp, core = china.core_amplifiers(data)
+    found = [china.narratives(data, "china"), amp, core, china.personas(data), china.office_hours(data),
+             russia.official_posers(data), russia.cheerleading(data), russia.engagement(data),
+             russia.commercial_cluster(data), turkey.rings(data), turkey.compromised(data),
+             turkey.single_issue_batches(data), turkey.party_messaging(data)]
+    return {f.name: f for f in found}
+
+
+def tactics_table(findings: dict[str, dict[str, Finding]]) -> pd.DataFrame:
+    """Detector x release: accounts flagged, or "n/a" when the detector does not apply."""
+    rows = {}
+    for rel, fs in findings.items():
+        rows[rel] = {k: (f"{f.n_accounts}" if f.applicable else "n/a") for k, f in fs.items()}
+    out = pd.DataFrame(rows)
+    out.index.name = "detector"
+    return out
+
+
+def scores_table(findings: dict[str, dict[str, Finding]], truths: dict) -> pd.DataFrame | None:
+    """Precision/recall/F1 of every detector on every release with ground truth and positives."""
+    parts = {}
+    for rel, fs in findings.items():
+        s = score_table(fs, truths.get(rel))
+        if s is not None:
+            parts[rel] = s[s["positives"] > 0]
+    return pd.concat(parts, names=["release"]) if parts else None
+
+
+def profile_table(profiles: dict[str, Profile]) -> pd.DataFrame:
+    """The profiles' summaries side by side (one column per release)."""
+    out = pd.DataFrame({r: p.summary.rename(lambda k: k.split(" (")[0] if k.startswith("% tweets weekdays") else k)
+                        for r, p in profiles.items()})
+    return out.rename(index={"% tweets weekdays 9-18 h": "% tweets weekdays 9-18 h, local"})
+
+
+def coordination_summary(data: dict[str, CaseData], seed: int = 2020) -> pd.DataFrame:
+    """Per release: retweet rings, amplifiers and their core, co-retweet and co-tweet networks and their
+    Louvain communities (``ioa_utils.coordination``, the 04 notebook's default thresholds)."""
+    rows = []
+    for rel, d in data.items():
+        tw = d.tweets
+        amp = amplifiers(tw)
+        rr = retweet_rings(tw, 600, 2, seed=seed)
+        crt, ctw = co_retweet(tw, 600, 2), co_tweet(tw, 300, 2)
+        rows.append({"release": rel, "retweet rings": rr["ring"].nunique(), "ring members": len(rr),
+                     "amplifiers": int(amp["is_amplifier"].sum()), "amplified core": len(amplified_core(amp)),
+                     "co-retweet edges": len(crt), "co-retweet communities": int(communities(crt, seed).nunique()),
+                     "co-tweet edges": len(ctw), "co-tweet communities": int(communities(ctw, seed).nunique())})
+    return pd.DataFrame(rows).set_index("release")
+
+
+def topic_summary(data: dict[str, CaseData], n: int = 3) -> pd.DataFrame:
+    """Per release: topics found, share of tweets left as outliers, and the largest topics' labels
+    ("topics absent" when the topics stage has not run)."""
+    rows = []
+    for rel, d in data.items():
+        if d.topics is None:
+            rows.append({"release": rel, "topics": "absent", "% outliers": None, "largest topics": d.topics_note})
+            continue
+        t = d.topics
+        inl = t[t["topic"] >= 0]
+        top = inl.groupby("topic_label").size().rename("n").reset_index()
+        top = top.sort_values(["n", "topic_label"], ascending=[False, True]).head(n)
+        rows.append({"release": rel, "topics": int(inl["topic"].nunique()),
+                     "% outliers": round(100 * (t["topic"] < 0).mean(), 1),
+                     "largest topics": "; ".join(f"{lab} ({c})" for lab, c in zip(top["topic_label"], top["n"],
+                                                                                     strict=True))})
+    return pd.DataFrame(rows).set_index("release")
+
+
+def summary_text(p: Profile, findings: dict[str, Finding], truth=None) -> str:
+    """A short plain-text account of one release, computed from its profile and findings (and their
+    scores when ``truth``, the planted ground truth, is given)."""
+    scores = score_table(findings, truth)
+    scores = scores[scores["positives"] > 0] if scores is not None else None
+    s = p.summary
+    office = next(v for k, v in s.items() if k.startswith("% tweets weekdays"))
+    text = (f"{s['tweeting accounts']:,} accounts posted {s['tweets']:,} tweets between {s['first tweet']} and "
+            f"{s['last tweet']} ({s['% retweets']}% retweets; languages {s['languages']}; clients {s['clients']}). "
+            f"Median followers {s['median followers']:g}, {s['% accounts without bio']}% without a bio, "
+            f"{s['likes per own tweet']} likes and {s['retweets per own tweet']} retweets per own tweet; "
+            f"{office}% of tweets on weekdays 9-18 h {p.timezone}. ")
+    hits = [f for f in findings.values() if f.applicable and f.n_accounts > 0]
+    if hits:
+        text += "Found: " + "; ".join(f"{f.name} ({f.n_accounts} accounts)" for f in hits) + ". "
+    na = [f.name for f in findings.values() if not f.applicable]
+    if na:
+        text += "Not applicable here: " + ", ".join(na) + ". "
+    if scores is not None and len(scores):
+        text += ("Against the planted ground truth: " + "; ".join(
+            f"{k} P {r.precision:.2f} / R {r.recall:.2f}" for k, r in scores.iterrows()) + ".")
+    else:
+        text += "No ground truth (real data): findings are leads to verify, not scores."
+    return text
+
+
+def load_all(releases: list[str], raw_dir: str | Path, work_dir: str | Path = DATA_DIR,
+             timezones: dict[str, str] | None = None, topics: bool = True) -> dict[str, CaseData]:
+    from .base import load
+
+    return {r: load(r, raw_dir, work_dir, (timezones or {}).get(r), topics) for r in releases}
+
+
+def profiles(data: dict[str, CaseData], work_dir: str | Path = DATA_DIR) -> dict[str, Profile]:
+    return {r: profile(d, work_dir) for r, d in data.items()}
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+def fig_volume(profiles: dict[str, Profile]):
+    """Tweets per month, one line per release (log scale)."""
+    df = pd.concat([p.volume.groupby("month")["tweets"].sum().reset_index().assign(release=r)
+                    for r, p in profiles.items()], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    sns.lineplot(data=df, x="month", y="tweets", hue="release", marker="o", markersize=3, ax=ax)
+    ax.set(yscale="log", title="tweets per month", xlabel="", ylabel="tweets (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def fig_hours(profiles: dict[str, Profile]):
+    """Share of tweets per local hour of day, one line per release (each in its own time zone)."""
+    df = pd.concat([(p.hours.sum(axis=0) / max(p.hours.to_numpy().sum(), 1)).rename("share").reset_index()
+                    .assign(release=f"{r} ({p.timezone})") for r, p in profiles.items()], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    sns.lineplot(data=df, x="hour", y="share", hue="release", marker="o", markersize=3, ax=ax)
+    ax.axvspan(9, 18, color="grey", alpha=0.15)
+    ax.set(title="posting hours in each attributed time zone (shaded: 9-18 h)", xlabel="local hour",
+           ylabel="share of tweets")
+    fig.tight_layout()
+    return fig
+
+
+def fig_mix(profiles: dict[str, Profile]):
+    """Tweet kinds and follower distribution per release."""
+    kinds = pd.DataFrame({r: p.kinds for r, p in profiles.items()}).T
+    foll = pd.DataFrame({r: p.followers["accounts"] / p.followers["accounts"].sum() for r, p in profiles.items()}).T
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 0.5 * len(profiles) + 2.2))
+    kinds.plot.barh(stacked=True, ax=a1, colormap="tab10", width=0.7)
+    a1.set(title="tweet kinds", xlabel="share of tweets", xlim=(0, 1))
+    foll.plot.barh(stacked=True, ax=a2, colormap="viridis", width=0.7)
+    a2.set(title="followers per account", xlabel="share of accounts", xlim=(0, 1), yticklabels=[])
+    for ax in (a1, a2):
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def fig_tactics(findings: dict[str, dict[str, Finding]], data: dict[str, CaseData]):
+    """Share of each release's accounts each detector flags (blank: not applicable)."""
+    share = pd.DataFrame({r: {k: (f.n_accounts / max(len(data[r].accounts), 1) if f.applicable else float("nan"))
+                              for k, f in fs.items()} for r, fs in findings.items()})
+    fig, ax = plt.subplots(figsize=(2.2 * len(share.columns) + 3, 5))
+    sns.heatmap(share, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=1, ax=ax,
+                cbar_kws={"label": "share of accounts flagged"})
+    ax.set(title="share of accounts each detector flags", xlabel="", ylabel="")
+    ax.tick_params(axis="x", labelrotation=0)
+    fig.tight_layout()
+    return fig

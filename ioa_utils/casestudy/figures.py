@@ -1,0 +1,71 @@
+"""Figures of the case-study findings (seaborn; display them with ``plots.show``)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from .base import CaseData, Finding
+
+_NOT_NARRATIVE = ("all tweets", "promotion share", "attack share", "other")
+
+
+def fig_narratives(f: Finding, title: str = ""):
+    """Tweets per month for each narrative of a narrative finding (``narratives``, ``party messaging``,
+    ``cheerleading``); a share table (``cheerleading``) is drawn as shares."""
+    t = f.table.drop(columns=[c for c in _NOT_NARRATIVE if c in f.table.columns])
+    share = bool((f.table.drop(columns=[c for c in ("all tweets",) if c in f.table.columns]) <= 1).all().all())
+    df = t.reset_index().melt(id_vars="month", var_name="narrative", value_name="value")
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    sns.lineplot(data=df, x="month", y="value", hue="narrative", marker="o", markersize=3, ax=ax)
+    ax.set(title=title or f"{f.name} per month", xlabel="", ylabel="share of tweets" if share else "tweets")
+    fig.tight_layout()
+    return fig
+
+
+def fig_shares(f: Finding, columns: list[str], title: str = ""):
+    """Selected share columns of a finding's monthly table (e.g. promotion vs attack)."""
+    df = f.table[columns].reset_index().melt(id_vars="month", var_name="series", value_name="share")
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    sns.lineplot(data=df, x="month", y="share", hue="series", marker="o", markersize=3, ax=ax)
+    ax.set(title=title or f.name, xlabel="", ylabel="share of the month's tweets", ylim=(0, 1))
+    fig.tight_layout()
+    return fig
+
+
+def fig_distribution(table: pd.DataFrame, column: str, threshold: float | None = None, title: str = "",
+                     log: bool = False):
+    """Histogram of a per-account measure, with the detector's threshold as a dashed line."""
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    sns.histplot(table[column].dropna(), bins=30, ax=ax, color="tab:blue", log_scale=(log, False))
+    if threshold is not None:
+        ax.axvline(threshold, ls="--", color="tab:red")
+    ax.set(title=title or column, xlabel=column, ylabel="accounts")
+    fig.tight_layout()
+    return fig
+
+
+def fig_switches(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_language"):
+    """Tweets per month by ``column`` for the first ``n`` flagged accounts of the compromised-account
+    detector (the dashed line is the detected switch)."""
+    users = f.flagged[:n]
+    if not users:
+        fig, ax = plt.subplots(figsize=(6, 1.2))
+        ax.text(0.5, 0.5, "no account flagged", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    tw = data.tweets[data.tweets["userid"].isin(users)]
+    month = tw["tweet_time"].dt.tz_convert(None).dt.to_period("M").dt.start_time
+    df = tw.assign(month=month).groupby(["userid", "month", column]).size().rename("tweets").reset_index()
+    df["account"] = df["userid"].str[:10]
+    fig, axes = plt.subplots(len(users), 1, figsize=(10, 1.6 * len(users) + 0.6), sharex=True, squeeze=False)
+    switch = f.accounts.set_index("userid")["switch_month"]
+    for ax, u in zip(axes[:, 0], users, strict=True):
+        sns.lineplot(data=df[df["userid"] == u], x="month", y="tweets", hue=column, ax=ax, marker="o", markersize=2)
+        ax.axvline(pd.Timestamp(switch[u] + "-01"), ls="--", color="grey")
+        ax.set(title=f"account {u[:10]}…", xlabel="", ylabel="tweets")
+        ax.legend(loc="upper left", fontsize=7, title=None)
+    fig.suptitle(f"{f.name}: tweets per month by {column}")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,208 @@
+"""Fit BERTopic per release (and per script group), assign every tweet a topic.
+
+Per release, tweets are split by the dominant script of their text (``cjk`` vs ``latin`` vs
+``cyrillic`` …): words of different scripts never co-occur, so one model per group is both faster and
+cleaner. In each group a model is fitted on the unique texts of ORIGINAL tweets (a stratified sample
+by language and week when there are more than ``sample_size``); then
+
+- originals / replies / quotes whose text was fitted take the fitted topic (``fitted_on="fit"``),
+- retweets whose ``retweet_tweetid`` is in the data take the topic of that tweet (``"retweet"``),
+- everything else is assigned with ``model.transform`` in batches (``"transform"``),
+- tweets without letters / tokens, or in a script group too small to model, get -1 (``"none"``).
+
+Everything is deterministic: sorted inputs, UMAP ``init="random"`` with a fixed ``random_state`` and
+one thread, seeded SVD, HDBSCAN (deterministic given its input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, embed_cached, fit_embed, make_embedder
+from .reduce import SMALL_DATA, ExactUMAP
+from .tokenize import Tokenizer, has_letters, script_of
+
+TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "text_norm",
+                 "client", "retweet_tweetid")
+FITTED_ON = ("fit", "transform", "retweet", "none")
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    """Everything that decides a topic model (part of the reproducibility contract)."""
+
+    backend: str = DEFAULT_BACKEND  # "tfidf-svd" or "st:<local model path>"
+    seed: int = 2020
+    sample_size: int | None = 4_000  # max unique original texts fitted per group (None: all)
+    batch_size: int = 20_000  # texts per transform batch
+    min_cluster_size: int | None = None  # HDBSCAN; None: max(10, 2 % of the fitted texts)
+    min_samples: int | None = 5
+    n_neighbors: int = 30  # UMAP
+    n_components: int = 5  # UMAP
+    svd_components: int = 100  # tfidf-svd embedding size
+    min_group_docs: int = 50  # script groups with fewer unique original texts are not modelled
+    top_n_words: int = 10
+    nr_topics: int | str | None = "auto"  # BERTopic topic reduction (merge similar topics)
+    languages: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "ja", "ru", "tr", "zh")  # stop words
+
+
+@dataclass
+class GroupModel:
+    group: str
+    model: object  # bertopic.BERTopic
+    embedder: SvdEmbedder | SentenceEmbedder
+    offset: int  # global topic id = local id + offset
+    n_fit: int
+
+
+@dataclass
+class ReleaseTopics:
+    release: str
+    params: TopicParams
+    assignments: pd.DataFrame  # one row per tweet
+    topics: pd.DataFrame  # one row per topic (see ``topic_table``)
+    groups: dict[str, GroupModel] = field(default_factory=dict)
+
+
+def warmup(seed: int = 2020, sample_size: int | None = 4_000) -> None:
+    """Import UMAP/HDBSCAN and JIT-compile their numba code once per process, before the release loop.
+
+    Fitting sets of >= 4096 texts (``sample_size`` None or larger) also compile pynndescent (~40 s).
+    """
+    from hdbscan import HDBSCAN
+
+    n = 120 if sample_size is not None and sample_size < SMALL_DATA else SMALL_DATA + 10
+    x = np.random.default_rng(seed).random((n, 8), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    u = ExactUMAP(n_neighbors=10, n_components=2, random_state=seed).fit(x)
+    u.transform(x[:10] + 0.01)
+    HDBSCAN(min_cluster_size=10, prediction_data=True).fit(u.embedding_)
+
+
+def _bertopic(params: TopicParams, n_fit: int, embedder, tokenizer: Tokenizer):
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    mcs = params.min_cluster_size or max(10, round(0.02 * n_fit))
+    umap = ExactUMAP(n_neighbors=min(params.n_neighbors, n_fit - 1), n_components=params.n_components,
+                     min_dist=0.0, random_state=params.seed)
+    hdb = HDBSCAN(min_cluster_size=mcs, min_samples=params.min_samples, metric="euclidean",
+                  cluster_selection_method="eom", prediction_data=True, core_dist_n_jobs=1)
+    # c-TF-IDF sees one document per topic: keep min_df=1
+    vec = CountVectorizer(tokenizer=tokenizer, lowercase=False, token_pattern=None)
+    return BERTopic(embedding_model=embedder, umap_model=umap, hdbscan_model=hdb, vectorizer_model=vec,
+                    top_n_words=params.top_n_words, nr_topics=params.nr_topics,
+                    calculate_probabilities=False, verbose=False)
+
+
+def stratified_sample(frame: pd.DataFrame, n: int | None, seed: int, by: list[str]) -> pd.DataFrame:
+    """About ``n`` rows drawn proportionally from each stratum of ``by`` (all rows if n is None/large)."""
+    if n is None or len(frame) <= n:
+        return frame
+    frac = n / len(frame)
+    parts = [g.sample(n=max(1, round(frac * len(g))), random_state=seed)
+             for _, g in frame.groupby(by, sort=True, dropna=False)]
+    return pd.concat(parts)
+
+
+def prepare_tweets(tweets: pd.DataFrame) -> pd.DataFrame:
+    """Sorted copy of the needed columns with ``text``, ``group`` (script) and ``week``."""
+    df = tweets[[c for c in TWEET_COLUMNS if c in tweets.columns]].copy()
+    df = df.sort_values("tweetid", key=lambda s: s.astype(str).str.zfill(24), kind="stable")
+    df = df.reset_index(drop=True)
+    df["text"] = df["text_norm"].fillna("").astype(str)
+    df["group"] = script_of(df["text"])
+    df.loc[~has_letters(df["text"]), "group"] = "none"
+    t = pd.to_datetime(df["tweet_time"], utc=True)
+    df["week"] = (t.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time).dt.date.astype(str)
+    return df
+
+
+def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | None,
+               offset: int) -> tuple[GroupModel | None, dict[str, tuple[int, float]]]:
+    """Fit one script group; returns the model and ``text -> (local topic, probability)`` of fitted texts."""
+    orig = df[(df["group"] == group) & (df["tweet_kind"] == "original")]
+    uniq = orig.drop_duplicates("text")[["text", "tweet_language", "week"]]
+    uniq = stratified_sample(uniq, params.sample_size, params.seed, ["tweet_language", "week"])
+    texts = sorted(uniq["text"])
+    tokenizer = Tokenizer(params.languages)
+    embedder = make_embedder(params.backend, params.seed, params.svd_components, tokenizer)
+    embedder, emb, _key = fit_embed(embedder, texts, cache)
+    keep = np.linalg.norm(emb, axis=1) > 0  # texts made only of stop words have no embedding
+    texts, emb = [t for t, k in zip(texts, keep, strict=True) if k], emb[keep]
+    if len(texts) < params.min_group_docs:
+        return None, {}
+    model = _bertopic(params, len(texts), embedder, tokenizer)
+    topics, probs = model.fit_transform(texts, embeddings=emb)
+    gm = GroupModel(group, model, embedder, offset, len(texts))
+    gm.cache_key = _key  # type: ignore[attr-defined]
+    return gm, {t: (int(k), float(p)) for t, k, p in zip(texts, topics, probs, strict=True)}
+
+
+def _transform(gm: GroupModel, texts: list[str], params: TopicParams, cache: Path | None):
+    """``text -> (local topic, probability)`` for texts the model did not see, in batches."""
+    out: dict[str, tuple[int, float]] = {}
+    key = gm.cache_key  # type: ignore[attr-defined]
+    for start in range(0, len(texts), params.batch_size):
+        batch = texts[start:start + params.batch_size]
+        emb = embed_cached(gm.embedder, batch, key, cache)
+        ok = np.linalg.norm(emb, axis=1) > 0
+        sub = [t for t, k in zip(batch, ok, strict=True) if k]
+        if sub:
+            topics, probs = gm.model.transform(sub, embeddings=emb[ok])
+            out.update({t: (int(k), float(p)) for t, k, p in zip(sub, topics, probs, strict=True)})
+    return out
+
+
+def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = TopicParams(),
+                cache: Path | None = None) -> ReleaseTopics:
+    """Fit topic models for one release (a processed tweets table) and assign every tweet a topic."""
+    df = prepare_tweets(tweets)
+    n = len(df)
+    topic, prob = np.full(n, -1, dtype=np.int64), np.full(n, np.nan)
+    fitted_on = np.full(n, "none", dtype=object)
+    groups: dict[str, GroupModel] = {}
+    in_data_rt = (df["tweet_kind"] == "retweet") & df["retweet_tweetid"].isin(df["tweetid"])
+    offset = 0
+    for group in sorted(set(df["group"]) - {"none"}):
+        gm, fitted = _fit_group(df, group, params, cache, offset)
+        if gm is None:
+            continue
+        groups[group] = gm
+        rows = np.flatnonzero((df["group"] == group).to_numpy() & ~in_data_rt.to_numpy())
+        texts = df["text"].to_numpy()[rows]
+        hit = np.array([t in fitted for t in texts], dtype=bool)
+        todo = sorted(set(texts[~hit]))
+        assigned = {**fitted, **_transform(gm, todo, params, cache)}
+        for r, t, h in zip(rows, texts, hit, strict=True):
+            if t in assigned:
+                k, p = assigned[t]
+                topic[r], prob[r], fitted_on[r] = (k + offset if k >= 0 else -1), p, ("fit" if h else "transform")
+        offset += int(max(gm.model.topic_sizes_)) + 1 if gm.model.topic_sizes_ else 0
+    # retweets take the topic of the tweet they copy
+    pos = pd.Series(np.arange(n), index=df["tweetid"])
+    rt_rows = np.flatnonzero(in_data_rt.to_numpy())
+    src = pos.reindex(df["retweet_tweetid"].to_numpy()[rt_rows]).to_numpy().astype(np.int64)
+    topic[rt_rows], prob[rt_rows] = topic[src], prob[src]
+    fitted_on[rt_rows] = np.where(fitted_on[src] == "none", "none", "retweet")
+    group = df["group"].to_numpy(dtype=object)
+    group[rt_rows] = group[src]
+    df["group"] = group
+    assignments = df[["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week"]]
+    assignments = assignments.assign(topic=topic, probability=prob, fitted_on=fitted_on)
+    from .report import topic_table
+
+    table = topic_table(groups, assignments, df)
+    labels = dict(zip(table["topic"], table["label"], strict=True))
+    assignments.insert(assignments.columns.get_loc("topic") + 1, "topic_label",
+                       assignments["topic"].map(labels).astype(str))
+    return ReleaseTopics(release, params, assignments, table, groups)
+
+
+def params_dict(params: TopicParams) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(params).items()}

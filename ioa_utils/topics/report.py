@@ -1,0 +1,156 @@
+"""Tables and seaborn figures about fitted topics."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .tokenize import _CJK
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .model import GroupModel
+
+OUTLIER_LABEL = "-1_outliers"
+
+
+def topic_label(topic: int, words: list[str], n: int = 3) -> str:
+    """Short label from the top c-TF-IDF words, BERTopic style: ``3_word_word_word``."""
+    return OUTLIER_LABEL if topic < 0 else f"{topic}_" + "_".join(words[:n])
+
+
+def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame, tweets: pd.DataFrame) -> pd.DataFrame:
+    """One row per topic: id, script group, sizes, top words, label and 3 representative tweets."""
+    rows = []
+    n_outlier_fit = 0
+    for name, gm in groups.items():
+        model = gm.model
+        reps = model.get_representative_docs() or {}
+        for local, count in sorted(model.topic_sizes_.items()):
+            if local < 0:
+                n_outlier_fit += int(count)
+                continue
+            words = [w for w, _ in model.get_topic(local) if w]
+            docs = list(reps.get(local, []))[:3] + [""] * 3
+            rows.append({"topic": local + gm.offset, "group": name, "local_topic": int(local),
+                         "n_fit_texts": int(count), "top_words": " ".join(words),
+                         "label": topic_label(local + gm.offset, words),
+                         "rep_1": docs[0], "rep_2": docs[1], "rep_3": docs[2]})
+    rows.append({"topic": -1, "group": "", "local_topic": -1, "n_fit_texts": n_outlier_fit, "top_words": "",
+                 "label": OUTLIER_LABEL, "rep_1": "", "rep_2": "", "rep_3": ""})
+    table = pd.DataFrame(rows).sort_values("topic", kind="stable").reset_index(drop=True)
+    size = assignments.groupby("topic").agg(n_tweets=("tweetid", "size"), n_accounts=("userid", "nunique"))
+    table = table.join(size, on="topic")
+    table[["n_tweets", "n_accounts"]] = table[["n_tweets", "n_accounts"]].fillna(0).astype(np.int64)
+    cols = ["topic", "label", "group", "local_topic", "n_tweets", "n_accounts", "n_fit_texts", "top_words",
+            "rep_1", "rep_2", "rep_3"]
+    return table[cols]
+
+
+def topics_over_time(assignments: pd.DataFrame, include_outliers: bool = False) -> pd.DataFrame:
+    """Weekly tweet counts per topic (long format: week, topic, topic_label, n_tweets)."""
+    a = assignments if include_outliers else assignments[assignments["topic"] >= 0]
+    out = a.groupby(["week", "topic", "topic_label"]).size().rename("n_tweets").reset_index()
+    return out.sort_values(["week", "topic"], kind="stable").reset_index(drop=True)
+
+
+def share_by(assignments: pd.DataFrame, by: str, include_outliers: bool = True) -> pd.DataFrame:
+    """Share of each topic within each value of column ``by`` (rows sum to 1)."""
+    a = assignments if include_outliers else assignments[assignments["topic"] >= 0]
+    tab = pd.crosstab(a[by], a["topic"], normalize="index")
+    labels = a.drop_duplicates("topic").set_index("topic")["topic_label"]
+    tab.columns = [labels[t] for t in tab.columns]
+    return tab.sort_index()
+
+
+def account_roles(accounts_truth: pd.DataFrame | None, tweets: pd.DataFrame) -> pd.Series:
+    """``userid -> role``: the planted role on synthetic data; on real data (no ground truth) the
+    account's dominant tweet kind (``mostly_retweet`` …), which is always available."""
+    if accounts_truth is not None:
+        return accounts_truth.set_index("userid")["role"].astype(str)
+    kinds = tweets.groupby(["userid", "tweet_kind"]).size().rename("n").reset_index()
+    kinds = kinds.sort_values(["userid", "n", "tweet_kind"], ascending=[True, False, True], kind="stable")
+    return ("mostly_" + kinds.drop_duplicates("userid").set_index("userid")["tweet_kind"]).rename("role")
+
+
+def top_values(series: pd.Series, n: int = 8, other: str = "other") -> pd.Series:
+    """Keep the ``n`` most frequent values, fold the rest into ``other`` (for readable figures)."""
+    keep = series.value_counts().sort_index().sort_values(ascending=False, kind="stable").index[:n]
+    return series.where(series.isin(keep), other)
+
+
+def with_column(assignments: pd.DataFrame, mapping: pd.Series, name: str, missing: str = "unknown") -> pd.DataFrame:
+    """``assignments`` plus column ``name`` = ``mapping[userid]`` (e.g. the account role)."""
+    return assignments.assign(**{name: assignments["userid"].map(mapping).fillna(missing).astype(str)})
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei")
+
+
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in _CJK_FONTS if f in names), None)
+
+
+def _use_cjk_font() -> None:
+    import matplotlib as mpl
+
+    font = _cjk_font()
+    if font and font not in mpl.rcParams["font.sans-serif"]:
+        mpl.rcParams["font.sans-serif"] = ["DejaVu Sans", font, *mpl.rcParams["font.sans-serif"]]
+
+
+def _short(labels, width: int = 32) -> list[str]:
+    """Figure labels: truncated; CJK words replaced by a pointer to the topic table when no installed
+    font can draw them (matplotlib would otherwise warn about every missing glyph)."""
+    out = []
+    for s in map(str, labels):
+        if _cjk_font() is None and re.search(f"[{_CJK}]", s):
+            s = s.split("_", 1)[0] + "_(zh words: see table)"
+        out.append(s if len(s) <= width else s[: width - 1] + "…")
+    return out
+
+
+def plot_over_time(over_time: pd.DataFrame, title: str, top: int = 12) -> Figure:
+    """Heatmap: weekly tweets of the ``top`` largest topics."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    _use_cjk_font()
+    biggest = over_time.groupby("topic_label")["n_tweets"].sum().sort_values(ascending=False, kind="stable")
+    wide = over_time[over_time["topic_label"].isin(biggest.index[:top])].pivot_table(
+        index="topic_label", columns="week", values="n_tweets", aggfunc="sum", fill_value=0)
+    wide = wide.loc[[t for t in biggest.index[:top] if t in wide.index]]
+    fig, ax = plt.subplots(figsize=(10, 0.4 * len(wide) + 1.8))
+    sns.heatmap(wide, cmap="rocket_r", ax=ax, cbar_kws={"label": "tweets"}, yticklabels=_short(wide.index))
+    ax.set(title=title, xlabel="week", ylabel="")
+    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_share(share: pd.DataFrame, title: str, top: int = 12) -> Figure:
+    """Heatmap of topic shares (rows: groups such as roles, languages, clients)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    _use_cjk_font()
+    cols = share.sum().sort_values(ascending=False, kind="stable").index[:top]
+    data = share[cols]
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(data) + 2.6))
+    sns.heatmap(data, cmap="mako_r", vmin=0, vmax=1, ax=ax, annot=len(data) * len(cols) <= 150, fmt=".2f",
+                annot_kws={"size": 7}, xticklabels=_short(cols, 24), cbar_kws={"label": "share of tweets"})
+    ax.set(title=title, xlabel="", ylabel="")
+    ax.tick_params(axis="x", labelrotation=60, labelsize=7)
+    for lab in ax.get_xticklabels():
+        lab.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig

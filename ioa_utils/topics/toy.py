@@ -1,0 +1,48 @@
+"""A tiny hand-built release in the processed-tweets format, with planted narratives (for tests)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NARRATIVES: dict[str, tuple[str, list[str]]] = {
+    "hong_kong": ("zh", ["香港", "暴徒", "警察", "秩序", "示威", "法治", "破坏", "止暴制乱", "黑衣人", "街头"]),
+    "covid": ("zh", ["病毒", "疫情", "武汉", "口罩", "防控", "疫苗", "医生", "隔离", "感染", "抗疫"]),
+    "putin": ("ru", ["путин", "президент", "кремль", "встреча", "губернатор", "указ", "страна", "лидер",
+                     "россия", "развитие"]),
+    "akp_promo": ("tr", ["akp", "erdoğan", "hizmet", "türkiye", "yatırım", "köprü", "millet", "güçlü",
+                         "başkan", "zafer"]),
+    "football": ("en", ["football", "match", "goal", "league", "striker", "coach", "season", "stadium",
+                        "referee", "penalty"]),
+}
+FILLER = {"zh": ["今天", "大家", "看看", "真的"], "ru": ["сегодня", "новости", "важно"],
+          "tr": ["bugün", "haber", "önemli"], "en": ["today", "news", "great"]}
+
+
+def toy_tweets(n_per_narrative: int = 120, seed: int = 0,
+               retweet_share: float = 0.3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(processed tweets, ground-truth tweets with ``narrative``) for a small mixed-script release."""
+    rng = np.random.default_rng(seed)
+    rows, truth = [], []
+    start = pd.Timestamp("2020-01-06", tz="UTC")
+    tid = 10**17
+    for narrative, (lang, words) in NARRATIVES.items():
+        for i in range(n_per_narrative):
+            tid += 1
+            toks = list(rng.choice(words, size=5, replace=False)) + list(rng.choice(FILLER[lang], size=1))
+            sep = "" if lang == "zh" else " "
+            text = sep.join(toks)
+            kind = "reply" if i % 10 == 9 else "original"
+            when = start + pd.Timedelta(hours=int(rng.integers(0, 24 * 70)))
+            rows.append((str(tid), f"u{narrative}{i % 7}", when, kind, lang, text, None))
+            truth.append((str(tid), narrative))
+            if kind == "original" and rng.random() < retweet_share:
+                tid += 1
+                rows.append((str(tid), f"a{narrative}{i % 5}", when + pd.Timedelta(hours=1), "retweet", lang,
+                             text, str(tid - 1)))
+                truth.append((str(tid), narrative))
+    tweets = pd.DataFrame(rows, columns=["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language",
+                                         "text_norm", "retweet_tweetid"])
+    tweets["tweet_time"] = tweets["tweet_time"].astype("datetime64[s, UTC]")
+    tweets["client"] = np.where(tweets["userid"].str.startswith("a"), "Twitter Web App", "Twitter for Android")
+    return tweets, pd.DataFrame(truth, columns=["tweetid", "narrative"])
