@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import topics_toy as toy
 
 from ioa_utils import topics
 from ioa_utils.paths import PROJECT_ROOT
-from ioa_utils.topics import embed, toy
+from ioa_utils.topics import embed
 
 PARAMS = topics.TopicParams(seed=7)
 
@@ -77,12 +78,13 @@ def test_fitting_twice_gives_identical_assignments_and_topic_tables(data, fitted
 
 def test_a_fresh_process_gives_identical_results(data, fitted, tmp_path):
     code = (
-        "import sys; from ioa_utils import topics; from ioa_utils.topics import toy\n"
+        "import sys; sys.path.insert(0, sys.argv[3])\n"
+        "from ioa_utils import topics; import topics_toy as toy\n"
         "r = topics.fit_release(toy.toy_tweets()[0], 'toy', topics.TopicParams(seed=7))\n"
         "r.assignments.to_parquet(sys.argv[1]); r.topics.to_parquet(sys.argv[2])\n"
     )
-    subprocess.run([sys.executable, "-c", code, tmp_path / "a.parquet", tmp_path / "t.parquet"],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", code, tmp_path / "a.parquet", tmp_path / "t.parquet",
+                    Path(__file__).resolve().parent], cwd=PROJECT_ROOT, check=True, capture_output=True)
     fitted.assignments.to_parquet(tmp_path / "a0.parquet")
     fitted.topics.to_parquet(tmp_path / "t0.parquet")
     for name in ("a", "t"):

@@ -92,6 +92,11 @@ def topic_summary(data: dict[str, CaseData], n: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("release")
 
 
+def _num(x: float) -> str:
+    """Two decimals, or "n/a" where a score is undefined (e.g. precision when nothing scorable was flagged)."""
+    return "n/a" if pd.isna(x) else f"{x:.2f}"
+
+
 def summary_text(p: Profile, findings: dict[str, Finding], truth=None) -> str:
     """A short plain-text account of one release, computed from its profile and findings (and their
     scores when ``truth``, the planted ground truth, is given)."""
@@ -112,7 +117,7 @@ def summary_text(p: Profile, findings: dict[str, Finding], truth=None) -> str:
         text += "Not applicable here: " + ", ".join(na) + ". "
     if scores is not None and len(scores):
         text += ("Against the planted ground truth: " + "; ".join(
-            f"{k} P {r.precision:.2f} / R {r.recall:.2f}" for k, r in scores.iterrows()) + ".")
+            f"{k} P {_num(r.precision)} / R {_num(r.recall)}" for k, r in scores.iterrows()) + ".")
     else:
         text += "No ground truth (real data): findings are leads to verify, not scores."
     return text

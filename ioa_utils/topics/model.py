@@ -10,6 +10,10 @@ by language and week when there are more than ``sample_size``); then
 - everything else is assigned with ``model.transform`` in batches (``"transform"``),
 - tweets without letters / tokens, or in a script group too small to model, get -1 (``"none"``).
 
+Finally topics of different script groups whose hashtag profiles are similar (mutual nearest neighbours
+with cosine >= ``link_threshold``, see ``link.py``) are merged into one topic, so that a narrative posted
+in Chinese and in English is one topic; topic ids are then renumbered 0..k-1.
+
 Everything is deterministic: sorted inputs, UMAP ``init="random"`` with a fixed ``random_state`` and
 one thread, seeded SVD, HDBSCAN (deterministic given its input).
 """
@@ -23,11 +27,12 @@ import numpy as np
 import pandas as pd
 
 from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, embed_cached, fit_embed, make_embedder
+from .link import DEFAULT_EVIDENCE, link_topics
 from .reduce import SMALL_DATA, ExactUMAP
 from .tokenize import Tokenizer, has_letters, script_of
 
 TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "text_norm",
-                 "client", "retweet_tweetid")
+                 "client", "retweet_tweetid", "hashtags")
 FITTED_ON = ("fit", "transform", "retweet", "none")
 
 
@@ -48,6 +53,10 @@ class TopicParams:
     top_n_words: int = 10
     nr_topics: int | str | None = "auto"  # BERTopic topic reduction (merge similar topics)
     languages: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "ja", "ru", "tr", "zh")  # stop words
+    # cross-script linking (link.py): merge topics of different script groups whose evidence profiles
+    # (TF-IDF cosine) are mutual nearest neighbours with cosine >= link_threshold; None: never merge
+    link_threshold: float | None = 0.15
+    link_evidence: tuple[str, ...] = DEFAULT_EVIDENCE  # list columns of the processed tweets
 
 
 @dataclass
@@ -55,8 +64,9 @@ class GroupModel:
     group: str
     model: object  # bertopic.BERTopic
     embedder: SvdEmbedder | SentenceEmbedder
-    offset: int  # global topic id = local id + offset
+    offset: int  # global topic id before cross-script linking = local id + offset
     n_fit: int
+    topic_map: dict[int, int] = field(default_factory=dict)  # local topic id -> final global topic id
 
 
 @dataclass
@@ -66,6 +76,7 @@ class ReleaseTopics:
     assignments: pd.DataFrame  # one row per tweet
     topics: pd.DataFrame  # one row per topic (see ``topic_table``)
     groups: dict[str, GroupModel] = field(default_factory=dict)
+    links: list[tuple[str, str, float]] = field(default_factory=list)  # ("cjk:0", "latin:2", cosine) merged
 
 
 def warmup(seed: int = 2020, sample_size: int | None = 4_000) -> None:
@@ -110,9 +121,10 @@ def stratified_sample(frame: pd.DataFrame, n: int | None, seed: int, by: list[st
     return pd.concat(parts)
 
 
-def prepare_tweets(tweets: pd.DataFrame) -> pd.DataFrame:
-    """Sorted copy of the needed columns with ``text``, ``group`` (script) and ``week``."""
-    df = tweets[[c for c in TWEET_COLUMNS if c in tweets.columns]].copy()
+def prepare_tweets(tweets: pd.DataFrame, evidence: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Sorted copy of the needed columns (plus ``evidence`` ones) with ``text``, ``group`` (script), ``week``."""
+    cols = list(dict.fromkeys((*TWEET_COLUMNS, *evidence)))
+    df = tweets[[c for c in cols if c in tweets.columns]].copy()
     df = df.sort_values("tweetid", key=lambda s: s.astype(str).str.zfill(24), kind="stable")
     df = df.reset_index(drop=True)
     df["text"] = df["text_norm"].fillna("").astype(str)
@@ -130,6 +142,8 @@ def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | 
     uniq = orig.drop_duplicates("text")[["text", "tweet_language", "week"]]
     uniq = stratified_sample(uniq, params.sample_size, params.seed, ["tweet_language", "week"])
     texts = sorted(uniq["text"])
+    if len(texts) < params.min_group_docs:  # e.g. a handful of Cyrillic tweets in a mostly English release
+        return None, {}
     tokenizer = Tokenizer(params.languages)
     embedder = make_embedder(params.backend, params.seed, params.svd_components, tokenizer)
     embedder, emb, _key = fit_embed(embedder, texts, cache)
@@ -162,7 +176,7 @@ def _transform(gm: GroupModel, texts: list[str], params: TopicParams, cache: Pat
 def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = TopicParams(),
                 cache: Path | None = None) -> ReleaseTopics:
     """Fit topic models for one release (a processed tweets table) and assign every tweet a topic."""
-    df = prepare_tweets(tweets)
+    df = prepare_tweets(tweets, params.link_evidence)
     n = len(df)
     topic, prob = np.full(n, -1, dtype=np.int64), np.full(n, np.nan)
     fitted_on = np.full(n, "none", dtype=object)
@@ -193,6 +207,15 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     group = df["group"].to_numpy(dtype=object)
     group[rt_rows] = group[src]
     df["group"] = group
+    # merge cross-script topics with similar hashtag (evidence) profiles, renumber 0..k-1
+    group_of = {gm.offset + int(k): name for name, gm in groups.items() for k in gm.model.topic_sizes_ if k >= 0}
+    mapping, id_links = link_topics(df, topic, group_of, params.link_threshold, params.link_evidence)
+    topic = np.array([mapping.get(int(k), -1) for k in topic], dtype=np.int64)
+    for gm in groups.values():
+        gm.topic_map = {int(k): mapping.get(int(k) + gm.offset, -1) for k in sorted(gm.model.topic_sizes_)
+                        if k >= 0}
+    member = {gm.offset + k: f"{name}:{k}" for name, gm in groups.items() for k in gm.topic_map}
+    links = [(member[a], member[b], s) for a, b, s in id_links]
     assignments = df[["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week"]]
     assignments = assignments.assign(topic=topic, probability=prob, fitted_on=fitted_on)
     from .report import topic_table
@@ -201,7 +224,7 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     labels = dict(zip(table["topic"], table["label"], strict=True))
     assignments.insert(assignments.columns.get_loc("topic") + 1, "topic_label",
                        assignments["topic"].map(labels).astype(str))
-    return ReleaseTopics(release, params, assignments, table, groups)
+    return ReleaseTopics(release, params, assignments, table, groups, links)
 
 
 def params_dict(params: TopicParams) -> dict:

@@ -6,7 +6,8 @@ Outputs per release (under ``data/processed/<release>/``):
   client, group (script), week, topic, topic_label, probability (null when not modelled), fitted_on.
 - ``topic_table.parquet``: one row per topic (see ``report.topic_table``).
 - ``topic_model/<group>/``: the BERTopic model (safetensors + JSON, with c-TF-IDF) and its embedder
-  (``embedder/``); ``topic_model/manifest.json`` lists groups, topic-id offsets and parameters.
+  (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
+  group model -> topic id in ``topics.parquet``, after cross-script linking), the links and parameters.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ TABLE = "topic_table"
 MODEL_DIR = "topic_model"
 
 
-def read_tweets(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    return store.read(release, "tweets", columns=list(TWEET_COLUMNS), work_dir=work_dir)
+def read_tweets(release: str, work_dir: str | Path = DATA_DIR, evidence: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The processed-tweets columns topic modelling needs (plus the ``evidence`` list columns)."""
+    return store.read(release, "tweets", columns=list(dict.fromkeys((*TWEET_COLUMNS, *evidence))), work_dir=work_dir)
 
 
 def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParams | None = None,
@@ -40,7 +42,8 @@ def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParam
     warmup(params.seed, params.sample_size)
     out = {}
     for release in releases:
-        result = fit_release(read_tweets(release, work_dir), release, params, cache=cache_dir(work_dir))
+        tweets = read_tweets(release, work_dir, params.link_evidence)
+        result = fit_release(tweets, release, params, cache=cache_dir(work_dir))
         if save:
             save_release(result, work_dir)
         out[release] = result
@@ -57,7 +60,10 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR) -> Path
     for name, gm in result.groups.items():
         save_model(gm, folder / name)
     manifest = {"release": result.release, "params": params_dict(result.params),
-                "groups": {n: {"offset": g.offset, "n_fit": g.n_fit} for n, g in result.groups.items()}}
+                "groups": {n: {"offset": g.offset, "n_fit": g.n_fit,
+                               "topic_map": {str(k): v for k, v in g.topic_map.items()}}
+                           for n, g in result.groups.items()},
+                "links": [list(x) for x in result.links]}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return base

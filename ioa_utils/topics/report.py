@@ -24,8 +24,14 @@ def topic_label(topic: int, words: list[str], n: int = 3) -> str:
 
 
 def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame, tweets: pd.DataFrame) -> pd.DataFrame:
-    """One row per topic: id, script group, sizes, top words, label and 3 representative tweets."""
-    rows = []
+    """One row per topic: id, script group(s), sizes, top words, label and 3 representative tweets.
+
+    A topic merged across script groups (``link.py``) lists its groups as ``cjk+latin`` and its group-model
+    topics in ``members`` (``cjk:0 latin:2``); ``local_topic`` is then that of its first member, the top
+    words are each member's in turn, the label takes the first two words of each member and the
+    representative tweets alternate between members.
+    """
+    members: dict[int, list[tuple[str, int, int, list[str], list[str]]]] = {}
     n_outlier_fit = 0
     for name, gm in groups.items():
         model = gm.model
@@ -35,19 +41,25 @@ def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame, tweets
                 n_outlier_fit += int(count)
                 continue
             words = [w for w, _ in model.get_topic(local) if w]
-            docs = list(reps.get(local, []))[:3] + [""] * 3
-            rows.append({"topic": local + gm.offset, "group": name, "local_topic": int(local),
-                         "n_fit_texts": int(count), "top_words": " ".join(words),
-                         "label": topic_label(local + gm.offset, words),
-                         "rep_1": docs[0], "rep_2": docs[1], "rep_3": docs[2]})
-    rows.append({"topic": -1, "group": "", "local_topic": -1, "n_fit_texts": n_outlier_fit, "top_words": "",
-                 "label": OUTLIER_LABEL, "rep_1": "", "rep_2": "", "rep_3": ""})
+            topic = gm.topic_map.get(int(local), int(local) + gm.offset)
+            members.setdefault(topic, []).append((name, int(local), int(count), words, list(reps.get(local, []))))
+    rows = []
+    for topic, parts in sorted(members.items()):
+        words = [w for p in parts for w in p[3]]
+        label_words = words if len(parts) == 1 else [w for p in parts for w in p[3][:2]]
+        docs = [d for i in range(3) for p in parts for d in p[4][i:i + 1]][:3] + [""] * 3
+        rows.append({"topic": topic, "group": "+".join(p[0] for p in parts), "local_topic": parts[0][1],
+                     "members": " ".join(f"{p[0]}:{p[1]}" for p in parts), "n_fit_texts": sum(p[2] for p in parts),
+                     "top_words": " ".join(words), "label": topic_label(topic, label_words, max(3, len(label_words))),
+                     "rep_1": docs[0], "rep_2": docs[1], "rep_3": docs[2]})
+    rows.append({"topic": -1, "group": "", "local_topic": -1, "members": "", "n_fit_texts": n_outlier_fit,
+                 "top_words": "", "label": OUTLIER_LABEL, "rep_1": "", "rep_2": "", "rep_3": ""})
     table = pd.DataFrame(rows).sort_values("topic", kind="stable").reset_index(drop=True)
     size = assignments.groupby("topic").agg(n_tweets=("tweetid", "size"), n_accounts=("userid", "nunique"))
     table = table.join(size, on="topic")
     table[["n_tweets", "n_accounts"]] = table[["n_tweets", "n_accounts"]].fillna(0).astype(np.int64)
-    cols = ["topic", "label", "group", "local_topic", "n_tweets", "n_accounts", "n_fit_texts", "top_words",
-            "rep_1", "rep_2", "rep_3"]
+    cols = ["topic", "label", "group", "local_topic", "members", "n_tweets", "n_accounts", "n_fit_texts",
+            "top_words", "rep_1", "rep_2", "rep_3"]
     return table[cols]
 
 

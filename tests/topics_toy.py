@@ -1,4 +1,4 @@
-"""A tiny hand-built release in the processed-tweets format, with planted narratives (for tests)."""
+"""A tiny hand-built release in the processed-tweets format, with planted narratives (test data)."""
 
 from __future__ import annotations
 
@@ -15,34 +15,53 @@ NARRATIVES: dict[str, tuple[str, list[str]]] = {
     "football": ("en", ["football", "match", "goal", "league", "striker", "coach", "season", "stadium",
                         "referee", "penalty"]),
 }
+# bilingual=True: hong_kong is also posted in English, and tweets carry hashtags (the Chinese ones share
+# #hongkong with the English ones, as campaigns do); football keeps hashtags of its own.
+ENGLISH_HONG_KONG = ["hong", "kong", "rioters", "police", "order", "protest", "violence", "streets", "law",
+                     "masked"]
+HASHTAGS = {("hong_kong", "zh"): ["hongkong", "香港"], ("hong_kong", "en"): ["hongkong"],
+            ("covid", "zh"): ["抗疫"], ("putin", "ru"): ["путин"], ("akp_promo", "tr"): ["akp"],
+            ("football", "en"): ["football", "premierleague"]}
 FILLER = {"zh": ["今天", "大家", "看看", "真的"], "ru": ["сегодня", "новости", "важно"],
           "tr": ["bugün", "haber", "önemli"], "en": ["today", "news", "great"]}
 
 
-def toy_tweets(n_per_narrative: int = 120, seed: int = 0,
-               retweet_share: float = 0.3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(processed tweets, ground-truth tweets with ``narrative``) for a small mixed-script release."""
+def toy_tweets(n_per_narrative: int = 120, seed: int = 0, retweet_share: float = 0.3,
+               bilingual: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(processed tweets, ground-truth tweets with ``narrative``) for a small mixed-script release.
+
+    ``bilingual``: add English hong_kong tweets and a ``hashtags`` column (see ``HASHTAGS``).
+    """
     rng = np.random.default_rng(seed)
     rows, truth = [], []
     start = pd.Timestamp("2020-01-06", tz="UTC")
     tid = 10**17
-    for narrative, (lang, words) in NARRATIVES.items():
+    versions = [(n, lang, words) for n, (lang, words) in NARRATIVES.items()]
+    if bilingual:
+        versions.append(("hong_kong", "en", ENGLISH_HONG_KONG))
+    for narrative, lang, words in versions:
         for i in range(n_per_narrative):
             tid += 1
             toks = list(rng.choice(words, size=5, replace=False)) + list(rng.choice(FILLER[lang], size=1))
             sep = "" if lang == "zh" else " "
             text = sep.join(toks)
+            tags: list[str] = []
+            if bilingual:
+                tags = [str(h) for h in rng.choice(HASHTAGS[narrative, lang], size=1)]
+                text += " " + " ".join("#" + h for h in tags)
             kind = "reply" if i % 10 == 9 else "original"
             when = start + pd.Timedelta(hours=int(rng.integers(0, 24 * 70)))
-            rows.append((str(tid), f"u{narrative}{i % 7}", when, kind, lang, text, None))
+            rows.append((str(tid), f"u{narrative}{i % 7}", when, kind, lang, text, None, tags))
             truth.append((str(tid), narrative))
             if kind == "original" and rng.random() < retweet_share:
                 tid += 1
                 rows.append((str(tid), f"a{narrative}{i % 5}", when + pd.Timedelta(hours=1), "retweet", lang,
-                             text, str(tid - 1)))
+                             text, str(tid - 1), tags))
                 truth.append((str(tid), narrative))
     tweets = pd.DataFrame(rows, columns=["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language",
-                                         "text_norm", "retweet_tweetid"])
+                                         "text_norm", "retweet_tweetid", "hashtags"])
+    if not bilingual:
+        tweets = tweets.drop(columns="hashtags")
     tweets["tweet_time"] = tweets["tweet_time"].astype("datetime64[s, UTC]")
     tweets["client"] = np.where(tweets["userid"].str.startswith("a"), "Twitter Web App", "Twitter for Android")
     return tweets, pd.DataFrame(truth, columns=["tweetid", "narrative"])
