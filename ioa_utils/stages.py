@@ -130,5 +130,13 @@ def prepare(
     return [r.release for r in found]
 
 
+def release_ids(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, scale: float = 1.0) -> list[str]:
+    """The releases below ``raw_dir`` (generating the synthetic archive first where it applies), without
+    loading them."""
+    if is_synthetic(raw_dir):
+        ensure_synthetic(raw_dir, seed, scale)
+    return [r.release for r in discover(raw_dir).releases]
+
+
 def load_report(release: str, work_dir: str | Path = DATA_DIR) -> dict:
     return json.loads((interim_dir(release, work_dir) / "load_report.json").read_text())

@@ -194,3 +194,14 @@ def test_real_release_runs_without_ground_truth(real_dir, tmp_path):
     p = cs.profile(d, tmp_path)
     assert p.summary["tweets"] == 4646
     assert "No ground truth" in compare.summary_text(p, found, None)
+
+
+def test_pick_release():
+    from ioa_utils.casestudy import pick_release
+
+    ids = ["synth_china_052020", "synth_russia_052020", "synth_turkey_052020"]
+    assert pick_release(ids, None, "china") == "synth_china_052020"
+    assert pick_release(ids, "synth_turkey_052020", "china") == "synth_turkey_052020"
+    assert pick_release(["RNA_0621"], None, "turkey") == "RNA_0621"
+    with pytest.raises(ValueError, match="pass it as the `release` parameter"):
+        pick_release(["RNA_0621", "iran_201901"], None, "china")

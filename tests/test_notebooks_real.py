@@ -17,7 +17,7 @@ BOOKS = [p.name for p in pipeline.notebooks(NOTEBOOKS_DIR)]
 def real_run(real_dir: Path, tmp_path_factory) -> Path:
     """Run the whole pipeline once on the real release into a temporary folder."""
     out = tmp_path_factory.mktemp("real_report")
-    params = {"raw_dir": str(real_dir), "work_dir": str(out / "work"), "release": "RNA_0621",
+    params = {"raw_dir": str(real_dir), "work_dir": str(out / "work"),
               "figures_dir": str(out / "figures")}
     assert pipeline.run(params, out_dir=out) == 0
     return out

@@ -20,6 +20,7 @@ from .base import (
     guess_campaign,
     guess_timezone,
     load,
+    pick_release,
     print_score,
     score_roles,
     score_table,
@@ -29,6 +30,6 @@ from .profile import Profile, fig_accounts, fig_hours, fig_timelines, profile
 
 __all__ = [
     "CaseData", "Finding", "Profile", "china", "compare", "fig_accounts", "figures", "fig_hours", "fig_timelines",
-    "guess_campaign", "guess_timezone", "lexicon", "load", "print_score", "profile", "russia", "score_roles",
-    "score_table", "topic_assignments", "turkey",
+    "guess_campaign", "guess_timezone", "lexicon", "load", "pick_release", "print_score", "profile", "russia",
+    "score_roles", "score_table", "topic_assignments", "turkey",
 ]

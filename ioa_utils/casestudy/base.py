@@ -77,6 +77,20 @@ def topic_assignments(release: str, work_dir: str | Path = DATA_DIR,
     return pd.read_parquet(path, columns=["tweetid", "userid", "topic", "topic_label"]), ""
 
 
+def pick_release(available: list[str], release: str | None, country: str) -> str:
+    """The release a case study reads: ``release`` if given; else the one whose id names ``country``
+    (``china_052020``, ``synth_china_052020``…); else the only release there is."""
+    if release:
+        return release
+    named = [r for r in available if country.lower() in r.lower()]
+    if len(named) == 1:
+        return named[0]
+    if len(available) == 1:
+        return available[0]
+    raise ValueError(f"cannot tell which release to study among {named or available}: pass it as the "
+                     f"`release` parameter (papermill -p release <id>)")
+
+
 def load(release: str, raw_dir: str | Path = "data/raw/synthetic", work_dir: str | Path = DATA_DIR,
          timezone: str | None = None, topics: bool = True) -> CaseData:
     """Everything the case-study detectors need for one release (run ``stages.prepare`` first)."""
