@@ -126,7 +126,7 @@ class _PartWriter:
             if dup.any():
                 d = df.loc[dup[dup].index]
                 n_dropped += len(d)
-                examples.extend(d["tweetid"].head(5 - len(examples)).tolist() if len(examples) < 5 else [])
+                examples.extend(d["tweetid"].head(max(0, 5 - len(examples))).tolist())
                 for part, rows in d.groupby("part")["row"]:
                     drops.setdefault(int(part), []).extend(rows.tolist())
         shutil.rmtree(self.folder / "_buckets")

@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from . import store
 from .paths import DATA_DIR
 from .stages import load_report
+from .timebins import period_start
 
 
 def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
@@ -76,7 +77,7 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
 def weekly_volume(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """Tweets per ISO week and tweet kind."""
     tw = store.read(release, "tweets", ["tweet_time", "tweet_kind"], work_dir=work_dir)
-    tw["week"] = tw["tweet_time"].dt.tz_convert(None).dt.to_period("W").dt.start_time
+    tw["week"] = period_start(tw["tweet_time"], "W")
     return tw.groupby(["week", "tweet_kind"]).size().rename("tweets").reset_index()
 
 
@@ -85,7 +86,7 @@ def monthly_volume(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.D
     frames = []
     for rel in releases:
         t = store.read(rel, "tweets", ["tweet_time"], work_dir=work_dir)["tweet_time"]
-        m = t.dt.tz_convert(None).dt.to_period("M").dt.start_time.value_counts().sort_index()
+        m = period_start(t, "M").value_counts().sort_index()
         frames.append(pd.DataFrame({"release": rel, "month": m.index, "tweets": m.to_numpy()}))
     return pd.concat(frames, ignore_index=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..coordination.groups import amplified_core, amplifiers
+from ..timebins import period_start
 from .base import CaseData, Finding, label_narratives, not_applicable
 from .lexicon import NARRATIVES
 from .profile import in_office_hours, local_times
@@ -24,7 +25,7 @@ def narratives(data: CaseData, campaign: str = "china", min_share: float = 0.05,
     if share < min_share:
         return not_applicable(name, f"only {len(matched)} of {len(data.tweets)} tweets ({100 * share:.1f}%) use "
                                     f"the {campaign} narrative keywords")
-    month = data.tweets["tweet_time"].dt.tz_convert(None).dt.to_period("M").dt.start_time
+    month = period_start(data.tweets["tweet_time"], "M")
     total = month.value_counts().rename("all tweets")
     table = pd.crosstab(month[label.notna()], label.dropna()).reindex(columns=list(lex), fill_value=0)
     table = table.join(total, how="outer").fillna(0).astype(int).sort_index().rename_axis("month")

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from ..timebins import period_start
 from .base import CaseData, Finding
 
 _NOT_NARRATIVE = ("all tweets", "promotion share", "attack share", "other")
@@ -56,7 +57,7 @@ def fig_switches(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_la
         ax.axis("off")
         return fig
     tw = data.tweets[data.tweets["userid"].isin(users)]
-    month = tw["tweet_time"].dt.tz_convert(None).dt.to_period("M").dt.start_time
+    month = period_start(tw["tweet_time"], "M")
     df = tw.assign(month=month).groupby(["userid", "month", column]).size().rename("tweets").reset_index()
     df["account"] = df["userid"].str[:10]
     fig, axes = plt.subplots(len(users), 1, figsize=(10, 1.6 * len(users) + 0.6), sharex=True, squeeze=False)

@@ -14,6 +14,7 @@ import seaborn as sns
 
 from .. import profile as base_profile
 from ..paths import DATA_DIR
+from ..timebins import period_start
 from .base import CaseData
 
 OFFICE_HOURS = (9, 18)  # local time, weekdays; an hour h counts when start <= h < end
@@ -76,7 +77,7 @@ def profile(data: CaseData, work_dir: str | Path = DATA_DIR, n_top: int = 10) ->
     tw, acc = data.tweets, data.accounts
     kinds = base_profile.kind_shares(data.release, work_dir)
     local = local_times(tw, data.timezone)
-    month = tw["tweet_time"].dt.tz_convert(None).dt.to_period("M").dt.start_time
+    month = period_start(tw["tweet_time"], "M")
     volume = tw.assign(month=month).groupby(["month", "tweet_kind"]).size().rename("tweets").reset_index()
     created = pd.to_datetime(acc["account_creation_date"]).dt.to_period("M").dt.start_time
     creation = created.value_counts().sort_index().rename("accounts").rename_axis("month").reset_index()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..coordination.groups import communities
 from ..coordination.networks import co_retweet
+from ..timebins import period_start
 from .base import CaseData, Finding, label_narratives, not_applicable
 from .china import CAMPAIGN_ROLES
 from .lexicon import NARRATIVES, OFFICIAL_KEYWORDS
@@ -54,7 +55,7 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
     per = tw.groupby("userid").agg(n_tweets=("tweetid", "size"), cheer_share=("narrative", lambda s: s.notna().mean()))
     per["cheer_share"] = per["cheer_share"].round(3)
     flag = per[(per["n_tweets"] >= min_tweets) & (per["cheer_share"] >= min_share)].reset_index()
-    month = tw["tweet_time"].dt.tz_convert(None).dt.to_period("M").dt.start_time
+    month = period_start(tw["tweet_time"], "M")
     table = pd.crosstab(month, tw["narrative"].fillna("other"), normalize="index").round(3).rename_axis("month")
     counts = tw["narrative"].value_counts()
     ev = (f"{100 * share:.0f}% of tweets cheer ({', '.join(f'{k} {int(counts.get(k, 0))}' for k in lex)}); "

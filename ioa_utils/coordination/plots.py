@@ -7,6 +7,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..timebins import period_start
 from .groups import to_graph
 
 
@@ -66,7 +67,7 @@ def coordination_over_time(evidence: pd.DataFrame, freq: str = "W", title: str =
     """Number of coordinated tweet pairs per period and trace (from the edge evidence tables)."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     if not evidence.empty:
-        t = evidence.assign(period=evidence["time_source"].dt.tz_convert(None).dt.to_period(freq).dt.start_time)
+        t = evidence.assign(period=period_start(evidence["time_source"], freq))
         c = t.groupby(["period", "trace"]).size().unstack(fill_value=0)
         for col in c.columns:
             ax.plot(c.index, c[col], label=col, lw=1.2)
