@@ -9,7 +9,6 @@ profile fields plus activity aggregates).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -191,11 +190,13 @@ def clean_release(interim: Path, out: Path, batch_rows: int = 65_536) -> dict:
     """Write all processed tables of one release from its interim folder; return counts.
 
     Each interim partition maps to one processed partition per table, streamed batch by batch, so memory
-    is bounded by ``batch_rows`` whatever the partition size.
+    is bounded by ``batch_rows`` whatever the partition size. ``out`` must be a new or empty folder
+    (``stages.ensure_cleaned`` gives it a temp folder and publishes it: see ``stageio``).
     """
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    tmp = out
+    tmp.mkdir(parents=True, exist_ok=True)
+    if any(tmp.iterdir()):
+        raise FileExistsError(f"{tmp} is not empty; clean_release writes into a new folder")
     users = pq.read_table(interim / "users.parquet")
     names = screen_name_index(users)
     activity: list[tuple[pa.Table, pa.Table, pa.Table]] = []
@@ -217,9 +218,6 @@ def clean_release(interim: Path, out: Path, batch_rows: int = 65_536) -> dict:
             w.close()
         activity = [merge_activity(activity)] if activity else []
     _write(combine_activity(users, activity), tmp / "accounts.parquet")
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.replace(out)
     return counts
 
 

@@ -3,6 +3,8 @@
 Output, under ``data/interim/<release>/``:
 ``users.parquet``, ``tweets/part-NNNNN.parquet`` (one or more partitions per source file, in file order)
 and ``load_report.json`` (files, counts, data-quality flags). Raw files are only ever opened for reading.
+``load_release`` writes into a new folder; ``stages.ensure_loaded`` gives it a temp folder and publishes it
+(lock, verification, stamp, atomic swap: see ``stageio``).
 
 Memory is bounded whatever the release size: CSVs are streamed in blocks, and duplicate tweet ids are
 found by spilling ``(tweetid, partition, row)`` to hash buckets on disk and de-duplicating one bucket at a
@@ -46,6 +48,7 @@ class _TweetStats:
     lossy: Counter = field(default_factory=Counter)
     users: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)  # repairs made by the reader's field parsers, by name
 
     def add(self, t: pa.Table) -> None:
         self.rows += t.num_rows
@@ -144,9 +147,9 @@ class _PartWriter:
         return n_dropped, sorted(examples)
 
 
-def _load_users(files: list[ArchiveFile]) -> tuple[pa.Table, int, dict[str, int]]:
+def _load_users(files: list[ArchiveFile], flags: Counter | None = None) -> tuple[pa.Table, int, dict[str, int]]:
     """All users files of a release, de-duplicated by userid (they are small: one row per account)."""
-    per_file = {f.name: list(iter_batches(f)) for f in files}
+    per_file = {f.key: list(iter_batches(f, flags=flags)) for f in files}
     rows = {name: sum(t.num_rows for t in ts) for name, ts in per_file.items()}
     tables = [t for ts in per_file.values() for t in ts]
     if not tables:
@@ -158,19 +161,19 @@ def _load_users(files: list[ArchiveFile]) -> tuple[pa.Table, int, dict[str, int]
 
 
 def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buckets: int = N_BUCKETS) -> dict:
-    """Read every file of ``release`` into typed Parquet under ``out`` (replaced atomically)."""
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    users, dup_users, user_rows = _load_users(release.users)
+    """Read every file of ``release`` into typed Parquet under ``out``, a new or empty folder."""
+    tmp = out  # the stage's temp folder
+    tmp.mkdir(parents=True, exist_ok=True)
+    if any(tmp.iterdir()):
+        raise FileExistsError(f"{tmp} is not empty; load_release writes into a new folder")
+    users, dup_users, user_rows = _load_users(release.users, flags=(user_flags := Counter()))
     pq.write_table(users, tmp / "users.parquet", compression="zstd")
 
     writer, stats, file_reports = _PartWriter(tmp, n_buckets, part_rows), _TweetStats(), []
     for f in release.tweets:
         header = read_header(f)
         rows = 0
-        for batch in iter_batches(f):
+        for batch in iter_batches(f, flags=stats.flags):
             stats.add(batch)
             rows += batch.num_rows
             writer.write(batch)
@@ -178,7 +181,7 @@ def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buck
         file_reports.append({"file": f.name, "kind": "tweets", "rows": rows, "columns": header.variant})
     for f in release.users:
         variant = read_header(f).variant
-        file_reports.append({"file": f.name, "kind": "users", "rows": user_rows[f.name], "columns": variant})
+        file_reports.append({"file": f.name, "kind": "users", "rows": user_rows[f.key], "columns": variant})
     if stats.rows == 0:
         raise ArchiveError(release.tweets[0].path, f"release {release.release} has no tweets (only headers)")
     n_dup, dup_examples = writer.deduplicate()
@@ -200,11 +203,9 @@ def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buck
         "retweets": stats.retweets,
         "retweets_without_retweet_userid": stats.retweets_without_userid,
         "lossy_float_ids": dict(stats.lossy),
+        "data_quality_flags": dict(sorted((user_flags + stats.flags).items())),
         "languages": dict(stats.languages.most_common(10)),
         "partitions": writer.n,
     }
     (tmp / "load_report.json").write_text(json.dumps(report, indent=2, sort_keys=True))
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.replace(out)
     return report

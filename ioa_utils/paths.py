@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -9,6 +10,9 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_RAW_DIR = DATA_DIR / "raw" / "synthetic"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+# Release ids become folder names under interim/ and processed/: letters, digits, '_' and '-' only, starting
+# with a letter or digit, so an id can never be '.', '..', hidden, a path, or too long for a file name.
+RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
 def resolve(path: str | Path) -> Path:
@@ -28,9 +32,17 @@ def display(path: str | Path) -> str:
         return p.as_posix()
 
 
+def check_release_id(release: str) -> str:
+    """``release`` if it is a safe folder name (see ``RELEASE_ID``), else ValueError."""
+    if not isinstance(release, str) or not RELEASE_ID.fullmatch(release):
+        raise ValueError(f"unsafe release id {release!r}: ids must match {RELEASE_ID.pattern} (letters, digits, "
+                         "'_' and '-', at most 100 characters)")
+    return release
+
+
 def interim_dir(release: str, work_dir: str | Path = DATA_DIR) -> Path:
-    return resolve(work_dir) / "interim" / release
+    return resolve(work_dir) / "interim" / check_release_id(release)
 
 
 def processed_dir(release: str, work_dir: str | Path = DATA_DIR) -> Path:
-    return resolve(work_dir) / "processed" / release
+    return resolve(work_dir) / "processed" / check_release_id(release)

@@ -31,6 +31,7 @@ def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataF
             flags.append(f"{r['tweets_from_unlisted_accounts']} tweets by accounts missing from the users file")
         if r["retweets_without_retweet_userid"]:
             flags.append(f"{r['retweets_without_retweet_userid']} of {r['retweets']} retweets lack retweet_userid")
+        flags.extend(f"{n} × {what}" for what, n in r.get("data_quality_flags", {}).items())  # reader repairs
         rows.append({
             "release": rel,
             "files": len(r["files"]),

@@ -5,6 +5,10 @@ is used and it is missing, then loads and cleans each release unless an up-to-da
 stage result is up to date when its stamp (SHA-256 of its inputs, its parameters and the source code
 of the modules that compute it) matches the one it was written with, so notebooks run on their own in a
 fresh kernel and in any order, and rerunning costs nothing.
+
+Stages may run concurrently (two notebooks on the same folders): each holds its release's lock, re-checks
+freshness once it has it (so the second run reuses the first's result), builds in a temp folder, verifies
+the written Parquet against the stage's report, stamps, and swaps the result in (``stageio``).
 """
 
 from __future__ import annotations
@@ -13,16 +17,21 @@ import hashlib
 import json
 from pathlib import Path
 
+from filelock import FileLock
+
 from . import clean, load
 from .checksums import sha256_cached, sha256_file
 from .discover import Release, discover
 from .paths import DATA_DIR, DEFAULT_RAW_DIR, interim_dir, processed_dir, resolve
+from .stageio import STAMP, clean_debris, is_fresh, produce, release_lock
+from .store import parquet_rows
 
 _PKG = Path(__file__).parent
 _CODE = {
-    "load": ("schema.py", "discover.py", "reader.py", "load.py"),
+    "load": ("schema.py", "errors.py", "discover.py", "reader.py", "fields.py", "load.py"),
     "clean": ("schema.py", "clean.py"),
     "synthetic": ("schema.py", "synthetic"),
+    "topics": ("topics",),
 }
 SYNTHETIC_MARKER = "_synthetic.json"
 
@@ -42,13 +51,14 @@ def _stamp(stage: str, inputs: dict[str, str], params: dict | None = None) -> di
     return {"stage": stage, "code": code_version(stage), "inputs": inputs, "params": params or {}}
 
 
-def _is_fresh(folder: Path, stamp: dict) -> bool:
-    f = folder / "_stage.json"
-    return f.exists() and json.loads(f.read_text()) == stamp
+class StageCheckError(RuntimeError):
+    """A stage wrote an output that does not match its own report; it is discarded, never stamped."""
 
 
-def _write_stamp(folder: Path, stamp: dict) -> None:
-    (folder / "_stage.json").write_text(json.dumps(stamp, indent=2, sort_keys=True))
+def _expect_rows(path: Path, expected: int, what: str) -> None:
+    found = parquet_rows(path) if path.exists() else 0
+    if found != expected:
+        raise StageCheckError(f"{what}: {path.name} holds {found} rows where the stage reported {expected}")
 
 
 def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, scale: float = 1.0) -> Path:
@@ -62,13 +72,17 @@ def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, sc
     stamp = _stamp("synthetic", {}, {"seed": seed, "scale": scale})
     if marker.exists() and json.loads(marker.read_text()) == stamp:
         return folder
-    if folder.exists() and any(folder.iterdir()) and not marker.exists():
-        raise FileExistsError(f"{folder} holds files that were not generated here; not overwriting them")
-    from .synthetic import generate  # imported lazily: real-data runs do not need it
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder.parent / f".{folder.name}.lock"):  # two kernels generating at once: one waits
+        if marker.exists() and json.loads(marker.read_text()) == stamp:
+            return folder
+        if folder.exists() and any(folder.iterdir()) and not marker.exists():
+            raise FileExistsError(f"{folder} holds files that were not generated here; not overwriting them")
+        from .synthetic import generate  # imported lazily: real-data runs do not need it
 
-    generate(folder, seed=seed, scale=scale)
-    write_sha256sums(folder)
-    marker.write_text(json.dumps(stamp, indent=2, sort_keys=True))
+        generate(folder, seed=seed, scale=scale)
+        write_sha256sums(folder)
+        marker.write_text(json.dumps(stamp, indent=2, sort_keys=True))
     return folder
 
 
@@ -82,26 +96,52 @@ def write_sha256sums(folder: Path) -> Path:
 
 
 def ensure_loaded(release: Release, work_dir: str | Path = DATA_DIR) -> dict:
-    """Interim Parquet of one release (stage 1); returns its load report."""
+    """Interim Parquet of one release (stage 1); returns its load report. Inputs are keyed by their path
+    relative to the raw folder."""
     out = interim_dir(release.release, work_dir)
-    inputs = {p.name: sha256_cached(p, work_dir) for p in release.paths}
+    inputs = {rel: sha256_cached(p, work_dir) for rel, p in release.inputs.items()}
     stamp = _stamp("load", inputs)
-    if not _is_fresh(out, stamp):
-        load.load_release(release, out)
-        _write_stamp(out, stamp)
-    return json.loads((out / "load_report.json").read_text())
+    with release_lock(work_dir, release.release):
+        clean_debris(out.parent, work_dir, [out.name])
+        if not is_fresh(out, stamp):
+            produce(out, work_dir, stamp, lambda tmp: load.load_release(release, tmp), _verify_load)
+        return json.loads((out / "load_report.json").read_text())
+
+
+def _verify_load(folder: Path) -> None:
+    report = json.loads((folder / "load_report.json").read_text())
+    what = f"load of {report['release']}"
+    _expect_rows(folder / "users.parquet", report["users"], what)
+    _expect_rows(folder / "tweets", report["tweets"], what)
+    if len(list((folder / "tweets").glob("part-*.parquet"))) != report["partitions"]:
+        raise StageCheckError(f"{what}: the number of tweet partitions differs from the report")
 
 
 def ensure_cleaned(release: str, work_dir: str | Path = DATA_DIR) -> dict:
     """Processed tables of one release (stage 2), from its interim tables; returns row counts."""
     src, out = interim_dir(release, work_dir), processed_dir(release, work_dir)
-    upstream = hashlib.sha256((src / "_stage.json").read_bytes()).hexdigest()
-    stamp = _stamp("clean", {"interim": upstream})
-    if not _is_fresh(out, stamp):
-        counts = clean.clean_release(src, out)
-        (out / "clean_report.json").write_text(json.dumps(counts, indent=2, sort_keys=True))
-        _write_stamp(out, stamp)
-    return json.loads((out / "clean_report.json").read_text())
+
+    def build(tmp: Path) -> None:
+        counts = clean.clean_release(src, tmp)
+        (tmp / "clean_report.json").write_text(json.dumps(counts, indent=2, sort_keys=True))
+
+    def verify(tmp: Path) -> None:
+        counts = json.loads((tmp / "clean_report.json").read_text())
+        loaded = json.loads((src / "load_report.json").read_text())["tweets"]
+        if counts["tweets"] != loaded:
+            raise StageCheckError(f"clean of {release}: {counts['tweets']} tweets written, {loaded} loaded")
+        for table, n in counts.items():
+            _expect_rows(tmp / table, n, f"clean of {release}")
+        if not (tmp / "accounts.parquet").exists():
+            raise StageCheckError(f"clean of {release}: no accounts table written")
+
+    with release_lock(work_dir, release):
+        upstream = hashlib.sha256((src / STAMP).read_bytes()).hexdigest()
+        stamp = _stamp("clean", {"interim": upstream})
+        clean_debris(out.parent, work_dir, [out.name])
+        if not is_fresh(out, stamp):
+            produce(out, work_dir, stamp, build, verify)
+        return json.loads((out / "clean_report.json").read_text())
 
 
 def is_synthetic(raw_dir: str | Path) -> bool:

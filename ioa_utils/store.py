@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .paths import DATA_DIR, interim_dir, processed_dir
+from .stageio import temp_path
 
 
 def table_path(release: str, name: str, layer: str = "processed", work_dir: str | Path = DATA_DIR) -> Path:
@@ -32,6 +33,11 @@ def partitions(path: Path) -> list[Path]:
     if path.exists():
         return [path]
     raise FileNotFoundError(f"no table at {path}; run the stage that writes it first")
+
+
+def parquet_rows(path: Path) -> int:
+    """Rows of a table (file or partition folder), from the Parquet footers (no data is read)."""
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in partitions(path))
 
 
 def iter_partitions(
@@ -71,11 +77,14 @@ def read(
 
 
 def write_table(table: pa.Table | pd.DataFrame, path: Path) -> Path:
-    """Write one Parquet file atomically (write to a temp name, then rename)."""
+    """Write one Parquet file atomically (write to a temp name unique to the call, then rename)."""
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
+    tmp = temp_path(path)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

@@ -7,19 +7,26 @@ Outputs per release (under ``data/processed/<release>/``):
 - ``topic_table.parquet``: one row per topic (see ``report.topic_table``).
 - ``topic_model/<group>/``: the BERTopic model (safetensors + JSON, with c-TF-IDF) and its embedder
   (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
-  group model -> topic id in ``topics.parquet``, after cross-script linking), the links and parameters.
+  group model -> topic id in ``topics.parquet``, after cross-script linking), the links and parameters;
+  ``topic_model/_stage.json`` is the stage stamp (code, parameters, the processed tables it was fitted on,
+  rows and SHA-256 of the two tables).
+
+Saving follows ``stageio``: under the release's lock everything is written into a temp folder, checked,
+stamped, then swapped in (the two tables by atomic rename, the model folder last); nothing is deleted
+before its replacement is in place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
-from .. import store
+from .. import stageio, store
+from ..checksums import sha256_file
 from ..paths import DATA_DIR, processed_dir
 from .embed import cache_dir, load_embedder
 from .model import TWEET_COLUMNS, GroupModel, ReleaseTopics, TopicParams, fit_release, params_dict, warmup
@@ -42,31 +49,81 @@ def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParam
     warmup(params.seed, params.sample_size)
     out = {}
     for release in releases:
+        fitted_on = processed_version(release, work_dir)
         tweets = read_tweets(release, work_dir, params.link_evidence)
         result = fit_release(tweets, release, params, cache=cache_dir(work_dir))
         if save:
-            save_release(result, work_dir)
+            save_release(result, work_dir, fitted_on=fitted_on)
         out[release] = result
     return out
 
 
-def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR) -> Path:
+def processed_version(release: str, work_dir: str | Path = DATA_DIR) -> str | None:
+    """SHA-256 of the processed tables' stamp (None when the clean stage has not run)."""
+    stamp = processed_dir(release, work_dir) / stageio.STAMP
+    return hashlib.sha256(stamp.read_bytes()).hexdigest() if stamp.exists() else None
+
+
+def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_on: str | None = None) -> Path:
+    """Persist a release's topics (see the module docstring). ``fitted_on``: the ``processed_version`` the
+    tweets were read at; if the processed tables were rebuilt since, nothing is saved (RuntimeError)."""
+    from ..stages import code_version
+
     base = processed_dir(result.release, work_dir)
-    store.write_table(result.assignments, base / f"{ASSIGNMENTS}.parquet")
-    store.write_table(result.topics, base / f"{TABLE}.parquet")
-    folder = base / MODEL_DIR
-    if folder.exists():
-        shutil.rmtree(folder)
-    for name, gm in result.groups.items():
-        save_model(gm, folder / name)
-    manifest = {"release": result.release, "params": params_dict(result.params),
-                "groups": {n: {"offset": g.offset, "n_fit": g.n_fit,
-                               "topic_map": {str(k): v for k, v in g.topic_map.items()}}
-                           for n, g in result.groups.items()},
-                "links": [list(x) for x in result.links]}
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    tables = {f"{ASSIGNMENTS}.parquet": result.assignments, f"{TABLE}.parquet": result.topics}
+    with stageio.release_lock(work_dir, result.release):
+        upstream = processed_version(result.release, work_dir)
+        if fitted_on is not None and upstream != fitted_on:
+            raise RuntimeError(f"the processed tables of {result.release} were rebuilt while its topics were "
+                               "fitted; run the topics stage again")
+        stageio.clean_debris(base, work_dir, [*tables, MODEL_DIR, "topics"])
+        for dest in (base / n for n in (*tables, MODEL_DIR)):  # refuse before any work if one is not ours
+            if dest.exists() or dest.is_symlink():
+                stageio.check_owned(dest, work_dir)
+        with stageio.building(base / "topics", work_dir) as tmp:
+            for name, frame in tables.items():
+                store.write_table(frame, tmp / name)
+            folder = tmp / MODEL_DIR
+            for name, gm in result.groups.items():
+                save_model(gm, folder / name)
+            folder.mkdir(exist_ok=True)
+            manifest = {"release": result.release, "params": params_dict(result.params),
+                        "groups": {n: {"offset": g.offset, "n_fit": g.n_fit,
+                                       "topic_map": {str(k): v for k, v in g.topic_map.items()}}
+                                   for n, g in result.groups.items()},
+                        "links": [list(x) for x in result.links]}
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+            _verify(tmp, tables, result)
+            stageio.write_stamp(folder, {
+                "stage": "topics", "code": code_version("topics"), "inputs": {"processed": upstream},
+                "params": params_dict(result.params), "outputs": sorted(tables),
+                "rows": {n: len(f) for n, f in tables.items()},
+                "sha256": {n: sha256_file(tmp / n) for n in tables}})
+            for name in (*tables, MODEL_DIR):  # the model folder last: its stamp marks the set complete
+                _swap_in(tmp / name, base / name, work_dir)
+            tmp.rmdir()
     return base
+
+
+def _swap_in(path: Path, dest: Path, work_dir: str | Path) -> None:
+    """Publish a finished output from the build folder: first moved to a temp name beside its destination
+    (same folder, so the final rename is atomic), then swapped in."""
+    moved = stageio.temp_path(dest)
+    path.rename(moved)
+    try:
+        stageio.publish(moved, dest, work_dir)
+    except BaseException:
+        stageio.safe_rmtree(moved, work_dir)
+        raise
+
+
+def _verify(tmp: Path, tables: dict[str, pd.DataFrame], result: ReleaseTopics) -> None:
+    for name, frame in tables.items():
+        if store.parquet_rows(tmp / name) != len(frame):
+            raise RuntimeError(f"topics of {result.release}: {name} does not hold the {len(frame)} rows fitted")
+    missing = [n for n in result.groups if not (tmp / MODEL_DIR / n / "embedder").is_dir()]
+    if missing:
+        raise RuntimeError(f"topics of {result.release}: group model(s) {missing} were not written")
 
 
 def save_model(gm: GroupModel, folder: Path) -> None:
