@@ -7,14 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .ids import external_userid
-from .model import Ctx, Part
-from .text import Texts, render
+from .model import Ctx, Part, Strings, arrow_strings, blank, objects, take_strings
+from .text import Texts, append_item, mention_repr, prepend_item, render
 from .timegen import DAY, diurnal, month_days, to_ms, uniform_days
 
 ORGANIC = ("organic_food", "organic_sport", "organic_weather", "organic_tech")
-EMOJI = ("😊", "😂", "👍", "🙏", "🔥", "😅", "❤️", "👀", "🤔", "🎉", "☕", "🌧️")
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,17 @@ def counts(rng: np.random.Generator, n: int, mean: float, sigma: float) -> np.nd
     return np.maximum(1, np.round(x)).astype(np.int64)
 
 
-def choose(rng: np.random.Generator, mix: dict[str, float], n: int) -> list[str]:
+def choose(rng: np.random.Generator, mix: dict[str, float], n: int) -> np.ndarray:
     keys = list(mix)
     w = np.array([mix[k] for k in keys], dtype=float)
-    return [keys[i] for i in rng.choice(len(keys), size=n, p=w / w.sum())]
+    return objects(keys)[rng.choice(len(keys), size=n, p=w / w.sum())]
 
 
-def campaign_times(st: Style, rng: np.random.Generator, narrs: list[str]) -> np.ndarray:
+def campaign_times(st: Style, rng: np.random.Generator, narrs: Strings) -> np.ndarray:
     """Campaign timing: the narrative's monthly profile and the campaign's working hours."""
-    arr = np.array(narrs, dtype=object)
+    arr = objects(narrs)
     days = np.zeros(len(narrs), dtype=np.int64)
-    for narr in sorted(set(narrs)):
+    for narr in sorted(set(arr)):
         mask = arr == narr
         days[mask] = month_days(st.months[narr], rng, int(mask.sum()))
     return st.hours(days, rng)
@@ -64,20 +65,20 @@ def organic_times(st: Style, rng: np.random.Generator, n: int) -> np.ndarray:
 
 def after_creation(ctx: Ctx, rng: np.random.Generator, uidx: np.ndarray, ts: np.ndarray) -> np.ndarray:
     """Move tweets dated before their account's creation to its first weeks."""
-    created = np.array([ctx.accounts[u].created_day for u in uidx], dtype=np.int64) * DAY
+    created = ctx.created_day[np.asarray(uidx, dtype=np.int64)] * DAY
     late = created + DAY + rng.integers(0, 60 * DAY, size=len(ts))
     return np.where(ts < created + DAY, late, ts)
 
 
 def langs_for(ctx: Ctx, rng: np.random.Generator, uidx: np.ndarray, alt: dict[str, str],
-              p_alt: float = 0.1) -> list[str]:
+              p_alt: float = 0.1) -> np.ndarray:
     """Each account's main language, switching to ``alt[lang]`` for a share of tweets."""
     flip = rng.random(len(uidx)) < p_alt
-    out = []
-    for u, f in zip(uidx, flip, strict=True):
-        lang = ctx.accounts[u].lang
-        out.append(alt.get(lang, lang) if f else lang)
-    return out
+    main = ctx.lang[np.asarray(uidx, dtype=np.int64)]
+    other = main.copy()
+    for lang in set(main) & set(alt):
+        other[main == lang] = alt[lang]
+    return np.where(flip, other, main)
 
 
 def engagement(rng: np.random.Generator, part: Part, level: str) -> None:
@@ -97,110 +98,132 @@ def engagement(rng: np.random.Generator, part: Part, level: str) -> None:
     part.quotes += vals[:, 3]
 
 
-def make_texts(ctx: Ctx, st: Style, rng: np.random.Generator, narrs: list[str], langs: list[str], *,
-           dedupe: bool = False, url: bool = True, mention: bool = True) -> Texts:
+def make_texts(ctx: Ctx, st: Style, rng: np.random.Generator, narrs: Strings, langs: Strings, *,
+               dedupe: bool = False, url: bool = True, mention: bool = True) -> Texts:
     handles = st.control_handles if dedupe else st.handles
+    narrs, langs = objects(narrs), objects(langs)
+    parts = []
     # One render call per language keeps the handle pools language-specific.
-    out = Texts([""] * len(narrs), [[]] * len(narrs), [[]] * len(narrs), [[]] * len(narrs))
-    arr = np.array(langs, dtype=object)
     for lang in sorted(set(langs)):
-        idx = np.flatnonzero(arr == lang)
-        t = render(rng, [narrs[i] for i in idx], [lang] * len(idx),
-                   domains=st.domains if url and not dedupe else (), handles=handles.get(lang, ()) if mention else (),
-                   p_url=st.p_url)
-        for k, i in enumerate(idx):
-            out.text[i], out.hashtags[i] = t.text[k], t.hashtags[k]
-            out.urls[i], out.mentions[i] = t.urls[k], t.mentions[k]
+        idx = np.flatnonzero(langs == lang)
+        parts.append((idx, render(rng, narrs[idx], lang, domains=st.domains if url and not dedupe else (),
+                                  handles=handles.get(lang, ()) if mention else (), p_url=st.p_url)))
+    out = Texts.gather(parts)
     if dedupe:  # organic accounts never post the exact same text
-        for i, s in enumerate(out.text):
-            k = 0
-            while s in ctx.seen_control_texts:
-                s = f"{out.text[i]} {EMOJI[(i + k) % len(EMOJI)]}" if k < len(EMOJI) else f"{out.text[i]} {k}"
-                k += 1
-            ctx.seen_control_texts.add(s)
-            out.text[i] = s
+        out.text = arrow_strings(ctx.control_texts.make_unique(out.text.to_numpy(zero_copy_only=False)))
     return out
 
 
 # --- building blocks ----------------------------------------------------------------------------------
 
-def originals(ctx: Ctx, st: Style, rng: np.random.Generator, uidx: np.ndarray, ts: np.ndarray, narrs: list[str],
-              langs: list[str], *, planted: str = "", level: str = "campaign", reply_frac: float = 0.0,
-              quote_frac: float = 0.0, clients: list[str] | None = None, dedupe: bool = False,
+def _handles(pools: dict[str, tuple[str, ...]], langs: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """One handle per row from the pool of its language (English if none): ``pool[int(u * len(pool))]``."""
+    out = blank(len(langs))
+    for lang in set(langs):
+        rows = np.flatnonzero(langs == lang)
+        pool = pools.get(lang) or pools["en"]
+        out[rows] = objects(pool)[(u[rows] * len(pool)).astype(np.int64)]
+    return out
+
+
+def _strings_at(values: pa.Array, rows: np.ndarray) -> np.ndarray:
+    return take_strings(values, rows).to_numpy(zero_copy_only=False)
+
+
+def _replace(values: pa.Array, rows: np.ndarray, new: np.ndarray) -> pa.Array:
+    """``values`` with ``new`` at ``rows`` (ascending)."""
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), arrow_strings(new))
+
+
+def _str(ids: np.ndarray) -> np.ndarray:
+    return ids.astype(str).astype(object)
+
+
+def originals(ctx: Ctx, st: Style, rng: np.random.Generator, uidx: np.ndarray, ts: np.ndarray, narrs: Strings,
+              langs: Strings, *, planted: str = "", level: str = "campaign", reply_frac: float = 0.0,
+              quote_frac: float = 0.0, clients: Strings | None = None, dedupe: bool = False,
               texts: Texts | None = None) -> Part:
     """Original tweets (some turned into replies or quotes of tweets outside the release)."""
     n = len(uidx)
+    langs = objects(langs)
     t = texts if texts is not None else make_texts(ctx, st, rng, narrs, langs, dedupe=dedupe)
     ms = to_ms(ts, rng)
     tid = ctx.ids.internal(ms)
     if clients is None:
-        clients = [ctx.accounts[u].client for u in uidx]
-    part = Part.new(uidx, ts, tid, text=list(t.text), lang=list(langs), client=clients,
-                    hashtags=[list(x) for x in t.hashtags], urls=[list(x) for x in t.urls],
-                    mentions=[list(x) for x in t.mentions], narrative=list(narrs), planted=planted)
+        clients = ctx.client[np.asarray(uidx, dtype=np.int64)]
+    part = Part.new(uidx, ts, tid, text=t.text, lang=langs, client=clients, hashtags=t.hashtags, urls=t.urls,
+                    mentions=t.mentions, narrative=narrs, planted=planted)
     engagement(rng, part, level)
     r = rng.random((n, 4))
     pools = st.control_handles if dedupe else st.handles
-    for i in np.flatnonzero(r[:, 0] < reply_frac):
-        pool = pools.get(langs[i]) or pools["en"]
-        h = pool[int(r[i, 2] * len(pool))]
-        uid = external_userid(h)
-        part.text[i] = f"@{h} {part.text[i]}"
-        part.reply_uid[i] = uid
-        part.reply_tid[i] = str(ctx.ids.external(ms[i:i + 1] - 60_000 - int(r[i, 3] * 6 * 3600_000))[0])
-        part.mentions[i] = [uid] + part.mentions[i]
-    for i in np.flatnonzero((r[:, 1] < quote_frac) & (r[:, 0] >= reply_frac)):
-        pool = pools.get(langs[i]) or pools["en"]
-        h = pool[int(r[i, 2] * len(pool))]
-        qid = ctx.ids.external(ms[i:i + 1] - 120_000 - int(r[i, 3] * 12 * 3600_000))[0]
-        part.quote_tid[i] = str(qid)
-        part.text[i] = f"{part.text[i]} https://t.co/{qid % 10**10:010d}"
-        part.urls[i] = part.urls[i] + [f"https://twitter.com/{h}/status/{qid}"]
+    rep = np.flatnonzero(r[:, 0] < reply_frac)
+    if len(rep):
+        h = _handles(pools, langs[rep], r[rep, 2])
+        uid = objects([external_userid(x) for x in h])
+        part.text = _replace(part.text, rep, "@" + h + " " + _strings_at(part.text, rep))
+        part.reply_uid[rep] = uid
+        part.reply_tid[rep] = _str(ctx.ids.external(ms[rep] - 60_000 - (r[rep, 3] * 6 * 3600_000).astype(np.int64)))
+        part.mentions[rep] = prepend_item(uid, part.mentions[rep])
+    quo = np.flatnonzero((r[:, 1] < quote_frac) & (r[:, 0] >= reply_frac))
+    if len(quo):
+        h = _handles(pools, langs[quo], r[quo, 2])
+        qid = ctx.ids.external(ms[quo] - 120_000 - (r[quo, 3] * 12 * 3600_000).astype(np.int64))
+        part.quote_tid[quo] = _str(qid)
+        link = objects([f" https://t.co/{q % 10**10:010d}" for q in qid])
+        part.text = _replace(part.text, quo, _strings_at(part.text, quo) + link)
+        part.urls[quo] = append_item(part.urls[quo], "https://twitter.com/" + h + "/status/" + _str(qid))
     return part
 
 
 def retweets(ctx: Ctx, rng: np.random.Generator, uidx: np.ndarray, src: Part, j: np.ndarray, ts: np.ndarray,
              planted: str, p_no_uid: float = 0.4) -> Part:
     """Retweets of release tweets ``src[j]``: 'RT @<screen name as in the users file>: <text>'."""
-    authors = [ctx.accounts[u] for u in src.uidx[j]]
-    text = [f"RT @{a.screen}: {src.text[k]}" for a, k in zip(authors, j, strict=True)]
-    part = Part.new(uidx, ts, ctx.ids.internal(to_ms(ts, rng)), text=text, lang=list(src.lang[j]),
-                    client=[ctx.accounts[u].client for u in uidx], hashtags=list(src.hashtags[j]),
-                    urls=list(src.urls[j]),
-                    mentions=[[a.userid] + src.mentions[k] for a, k in zip(authors, j, strict=True)],
-                    narrative=list(src.narrative[j]), planted=planted, is_rt=True)
-    part.rt_tid[:] = [str(x) for x in src.tid[j]]
+    authors = src.uidx[j]
+    text = pc.binary_join_element_wise(take_strings(ctx.rt_prefix, authors), take_strings(src.text, j), "")
+    part = Part.new(uidx, ts, ctx.ids.internal(to_ms(ts, rng)), text=text, lang=src.lang[j],
+                    client=ctx.client[np.asarray(uidx, dtype=np.int64)], hashtags=src.hashtags[j], urls=src.urls[j],
+                    mentions=prepend_item(ctx.userid[authors], src.mentions[j]), narrative=src.narrative[j],
+                    planted=planted, is_rt=True)
+    part.rt_tid[:] = _str(src.tid[j])
     no_uid = rng.random(len(j)) < p_no_uid  # real quirk: retweet_userid often empty
-    part.rt_uid[:] = ["" if e else a.userid for e, a in zip(no_uid, authors, strict=True)]
+    part.rt_uid[:] = np.where(no_uid, "", ctx.userid[authors])
     return part
 
 
+def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct key (in row order), and for every row the position of its key's first
+    row among them."""
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[order] = np.arange(len(first))
+    return first[order], rank[inverse.ravel()]
+
+
 def external_retweets(ctx: Ctx, st: Style, rng: np.random.Generator, uidx: np.ndarray, ts: np.ndarray,
-                      narrs: list[str], langs: list[str], *, handles: dict[str, tuple[str, ...]], planted: str = "",
-                      dedupe: bool = False, shared: np.ndarray | None = None, clients: list[str] | None = None,
+                      narrs: Strings, langs: Strings, *, handles: dict[str, tuple[str, ...]], planted: str = "",
+                      dedupe: bool = False, shared: np.ndarray | None = None, clients: Strings | None = None,
                       p_no_uid: float = 0.4, max_delay: int = 2 * DAY) -> Part:
     """Retweets of tweets outside the release. Rows with equal ``shared`` key retweet the same tweet
     (a burst); otherwise every row retweets its own tweet."""
     n = len(uidx)
-    key = np.arange(n) if shared is None else shared
-    first = {}
-    for i, k in enumerate(key):
-        first.setdefault(int(k), i)
-    heads = np.array(sorted(first.values()), dtype=np.int64)
-    t = make_texts(ctx, st, rng, [narrs[i] for i in heads], [langs[i] for i in heads], dedupe=dedupe, mention=False)
-    head_of = {int(key[h]): m for m, h in enumerate(heads)}
-    r = rng.random(len(heads))
-    pools = [handles.get(langs[h]) or handles["en"] for h in heads]
-    hs = [p[int(x * len(p))] for p, x in zip(pools, r, strict=True)]
-    src_ts = np.array([ts[h] for h in heads]) - rng.integers(60, max_delay, size=len(heads))
+    narrs, langs = objects(narrs), objects(langs)
+    heads, m = _first_rows(np.arange(n) if shared is None else np.asarray(shared))
+    t = make_texts(ctx, st, rng, narrs[heads], langs[heads], dedupe=dedupe, mention=False)
+    hs = _handles(handles, langs[heads], rng.random(len(heads)))
+    src_ts = np.asarray(ts, dtype=np.int64)[heads] - rng.integers(60, max_delay, size=len(heads))
     src_tid = ctx.ids.external(to_ms(src_ts, rng))
-    m = [head_of[int(k)] for k in key]
-    part = Part.new(uidx, ts, ctx.ids.internal(to_ms(ts, rng)),
-                    text=[f"RT @{hs[x]}: {t.text[x]}" for x in m], lang=list(langs),
-                    client=clients or [ctx.accounts[u].client for u in uidx], hashtags=[list(t.hashtags[x]) for x in m],
-                    urls=[list(t.urls[x]) for x in m], mentions=[[external_userid(hs[x])] for x in m],
-                    narrative=list(narrs), planted=planted, is_rt=True)
-    part.rt_tid[:] = [str(src_tid[x]) for x in m]
+    ext_uid = objects([external_userid(h) for h in hs])
+    if clients is None or not len(clients):
+        clients = ctx.client[np.asarray(uidx, dtype=np.int64)]
+    text = take_strings(pc.binary_join_element_wise(arrow_strings("RT @" + hs + ": "), t.text, ""), m)
+    part = Part.new(uidx, ts, ctx.ids.internal(to_ms(ts, rng)), text=text, lang=langs,
+                    client=clients, hashtags=t.hashtags[m], urls=t.urls[m],
+                    mentions=objects([mention_repr(h) for h in hs])[m], narrative=narrs, planted=planted,
+                    is_rt=True)
+    part.rt_tid[:] = _str(src_tid)[m]
     no_uid = rng.random(n) < p_no_uid
-    part.rt_uid[:] = ["" if e else external_userid(hs[x]) for e, x in zip(no_uid, m, strict=True)]
+    part.rt_uid[:] = np.where(no_uid, "", ext_uid[m])
     return part

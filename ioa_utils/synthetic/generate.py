@@ -9,12 +9,16 @@ import numpy as np
 
 from ..ground_truth import ACCOUNTS_SUFFIX, TWEETS_SUFFIX
 from ..paths import resolve
-from .model import Part
-from .plans import PLANS, make_ctx
+from .behaviours import Style
+from .model import Accounts, Part
+from .plans import PLANS, Size, Unit, make_ctx
 from .releases import RELEASES, ReleaseSpec
+from .shapes import real_size
 from .writer import GroundTruthSink, TweetSink, write_users
 
 ZIP64_SCALE = 50.0  # above this, zip members may pass 4 GiB: write them as zip64
+ZIP64_TWEETS = 2_000_000  # the same for ``tweets=`` releases (4 GiB is > 2,000 bytes per tweet)
+FAST_ZIP_LEVEL = 1  # deflate level of ``tweets=`` releases (the default archive keeps zlib's default, 6)
 
 
 def _clean(folder: Path, spec: ReleaseSpec) -> None:
@@ -26,15 +30,26 @@ def _clean(folder: Path, spec: ReleaseSpec) -> None:
             p.unlink()
 
 
-def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, scale: float) -> list[Path]:
+def _plan(spec: ReleaseSpec, seed: int, size: Size) -> tuple[Accounts, Style, list[Unit]]:
     index = list(RELEASES).index(spec.release_id)  # fixed per release, so a subset gives the same bytes
-    accounts, style, units = PLANS[spec.key](seed, scale, np.random.default_rng([seed, index, 0]))
+    return PLANS[spec.key](seed, size, np.random.default_rng([seed, index, 0]))
+
+
+def release_size(spec: ReleaseSpec, seed: int, tweets: int) -> Size:
+    """The size of a release of about ``tweets`` tweets in the real release's shape."""
+    return real_size(spec.key, tweets, lambda scale: len(_plan(spec, seed, Size(scale=scale))[0]))
+
+
+def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, size: Size, *, zip64: bool,
+                     zip_level: int | None = None) -> list[Path]:
+    index = list(RELEASES).index(spec.release_id)
+    accounts, style, units = _plan(spec, seed, size)
     ctx = make_ctx(spec.key, accounts)
     folder = out_dir / spec.release_id
     folder.mkdir(parents=True, exist_ok=True)
     _clean(folder, spec)
     users = write_users(folder, spec, accounts)
-    tweets = TweetSink(folder, spec, accounts, zip64=scale > ZIP64_SCALE)
+    tweets = TweetSink(folder, spec, accounts, zip64=zip64, level=zip_level)
     truth = GroundTruthSink(folder, spec.release_id, accounts)
     for k, unit in enumerate(units):
         part: Part = unit(ctx, style, np.random.default_rng([seed, index, 1, k]))
@@ -44,18 +59,30 @@ def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, scale: float) 
     return [users, *tweets.close(), *truth.close()]
 
 
-def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0,
-             releases: Iterable[str] | None = None) -> dict[str, list[Path]]:
+def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases: Iterable[str] | None = None,
+             tweets: int | None = None) -> dict[str, list[Path]]:
     """Write the synthetic releases under ``out_dir/<release_id>/``; returns the files per release.
 
-    The same ``seed`` and ``scale`` give byte-identical files. ``scale`` multiplies account counts (and so
-    tweet counts): 1.0 is about 40k tweets in total.
+    The same arguments give byte-identical files. ``scale`` multiplies account counts (and so tweet
+    counts): 1.0 is about 40k tweets in total. ``tweets`` instead makes each release about that many tweets
+    in the shape of the real release it is modeled on (its tweets per account: Turkey ~5,030, Russia ~2,980,
+    China ~15), zipped with a faster deflate level; it cannot be combined with ``scale``.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if tweets is not None and scale != 1.0:
+        raise ValueError("give scale or tweets, not both")
     out = resolve(out_dir)
     chosen = list(RELEASES) if releases is None else list(releases)
     unknown = [r for r in chosen if r not in RELEASES]
     if unknown:
         raise ValueError(f"unknown releases {unknown}; known: {list(RELEASES)}")
-    return {r: generate_release(out, RELEASES[r], seed, scale) for r in chosen}
+    paths = {}
+    for r in chosen:
+        spec = RELEASES[r]
+        if tweets is None:
+            paths[r] = generate_release(out, spec, seed, Size(scale=scale), zip64=scale > ZIP64_SCALE)
+        else:
+            paths[r] = generate_release(out, spec, seed, release_size(spec, seed, tweets),
+                                        zip64=tweets > ZIP64_TWEETS, zip_level=FAST_ZIP_LEVEL)
+    return paths

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,6 +28,7 @@ def numeric_userid(seed: int, release: str, i: int) -> str:
     return str(10**18 + h % (9 * 10**17))
 
 
+@lru_cache(maxsize=4096)
 def external_userid(handle: str) -> str:
     """A stable 8-10 digit numeric id for an account outside the release."""
     h = int.from_bytes(hashlib.sha256(handle.lower().encode()).digest()[:8], "big")

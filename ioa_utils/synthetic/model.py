@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
 import numpy as np
+import pyarrow as pa
 
 from .ids import TweetIds, hashed_userid, numeric_userid
+from .unique import UniqueTexts
 
 HASH_FOLLOWER_LIMIT = 5000  # accounts below this many followers have hashed ids and names
 
@@ -69,27 +72,43 @@ class Accounts:
         return self.items[i]
 
 
-def _obj(values: list | None = None, n: int = 0) -> np.ndarray:
-    """An object array of strings or lists (``n`` empty strings when ``values`` is None)."""
-    if values is None:
-        values = [""] * n
+def objects(values: Sequence[str] | np.ndarray) -> np.ndarray:
+    """A new 1-D object array holding ``values``."""
+    if isinstance(values, np.ndarray):
+        return values.astype(object)
     arr = np.empty(len(values), dtype=object)
-    if values and isinstance(values[0], list):
-        for j, v in enumerate(values):
-            arr[j] = v
-    else:
-        arr[:] = values
+    arr[:] = values
     return arr
+
+
+def blank(n: int, value: str = "") -> np.ndarray:
+    """An object array of ``n`` copies of ``value``."""
+    arr = np.empty(n, dtype=object)
+    arr[:] = value
+    return arr
+
+
+Strings = Sequence[str] | np.ndarray
+
+
+def arrow_strings(values: Strings | pa.Array) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(objects(values), type=pa.string())
+
+
+def take_strings(values: pa.Array, idx: np.ndarray) -> pa.Array:
+    return values.take(pa.array(np.asarray(idx, dtype=np.int64)))
 
 
 @dataclass
 class Part:
-    """A batch of tweets (column arrays). String columns are object arrays; list columns hold lists."""
+    """A batch of tweets (column arrays). String columns are object arrays; list columns (hashtags, urls,
+    mentions) hold the lists' Python reprs, as written in the files; ``text``, the bulk of the bytes, is an Arrow
+    string array."""
 
     uidx: np.ndarray  # account index
     ts: np.ndarray  # seconds since epoch
     tid: np.ndarray  # int64 tweet id
-    text: np.ndarray
+    text: pa.Array
     lang: np.ndarray
     client: np.ndarray
     reply_uid: np.ndarray
@@ -112,21 +131,22 @@ class Part:
         return len(self.tid)
 
     @staticmethod
-    def new(uidx: np.ndarray, ts: np.ndarray, tid: np.ndarray, *, text: list[str], lang: list[str],
-            client: list[str], hashtags: list[list[str]], urls: list[list[str]], mentions: list[list[str]],
-            narrative: list[str], planted: str | list[str], is_rt: bool = False) -> Part:
+    def new(uidx: np.ndarray, ts: np.ndarray, tid: np.ndarray, *, text: Strings | pa.Array, lang: Strings,
+            client: Strings, hashtags: Strings, urls: Strings, mentions: Strings, narrative: Strings,
+            planted: str | Strings, is_rt: bool = False) -> Part:
         n = len(tid)
         zeros = np.zeros(n, dtype=np.int64)
-        planted_list = [planted] * n if isinstance(planted, str) else list(planted)
         return Part(uidx=np.asarray(uidx, dtype=np.int64), ts=np.asarray(ts, dtype=np.int64),
-                    tid=np.asarray(tid, dtype=np.int64), text=_obj(text), lang=_obj(lang), client=_obj(client),
-                    reply_uid=_obj(n=n), reply_tid=_obj(n=n), quote_tid=_obj(n=n), rt_uid=_obj(n=n),
-                    rt_tid=_obj(n=n), is_rt=np.full(n, is_rt), hashtags=_obj(hashtags), urls=_obj(urls),
-                    mentions=_obj(mentions), likes=zeros.copy(), rts=zeros.copy(), replies=zeros.copy(),
-                    quotes=zeros.copy(), narrative=_obj(narrative), planted=_obj(planted_list))
+                    tid=np.asarray(tid, dtype=np.int64), text=arrow_strings(text), lang=objects(lang),
+                    client=objects(client), reply_uid=blank(n), reply_tid=blank(n), quote_tid=blank(n),
+                    rt_uid=blank(n), rt_tid=blank(n), is_rt=np.full(n, is_rt), hashtags=objects(hashtags),
+                    urls=objects(urls), mentions=objects(mentions), likes=zeros.copy(), rts=zeros.copy(),
+                    replies=zeros.copy(), quotes=zeros.copy(), narrative=objects(narrative),
+                    planted=blank(n, planted) if isinstance(planted, str) else objects(planted))
 
     def take(self, idx: np.ndarray) -> Part:
-        return Part(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        return Part(**{f.name: take_strings(self.text, idx) if f.name == "text" else getattr(self, f.name)[idx]
+                       for f in fields(self)})
 
     @staticmethod
     def concat(parts: list[Part]) -> Part:
@@ -134,14 +154,28 @@ class Part:
         if not parts:
             return Part.new(np.zeros(0), np.zeros(0), np.zeros(0), text=[], lang=[], client=[], hashtags=[],
                             urls=[], mentions=[], narrative=[], planted=[])
-        return Part(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Part)})
+        return Part(**{f.name: pa.concat_arrays([p.text for p in parts]) if f.name == "text"
+                       else np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Part)})
 
 
 @dataclass
 class Ctx:
-    """What unit generators share within a release."""
+    """What unit generators share within a release (account attributes also as arrays, by account index)."""
 
     key: str  # "china" | "russia" | "turkey"
     accounts: Accounts
     ids: TweetIds
-    seen_control_texts: set[str] = field(default_factory=set)
+    control_texts: UniqueTexts = field(default_factory=UniqueTexts)
+    userid: np.ndarray = field(init=False)
+    screen: np.ndarray = field(init=False)
+    lang: np.ndarray = field(init=False)
+    client: np.ndarray = field(init=False)
+    created_day: np.ndarray = field(init=False)
+    rt_prefix: pa.Array = field(init=False)  # "RT @<screen name>: "
+
+    def __post_init__(self) -> None:
+        items = self.accounts.items
+        for name in ("userid", "screen", "lang", "client"):
+            setattr(self, name, objects([getattr(a, name) for a in items]))
+        self.rt_prefix = pa.array([f"RT @{a.screen}: " for a in items], type=pa.string())
+        self.created_day = np.array([a.created_day for a in items], dtype=np.int64)

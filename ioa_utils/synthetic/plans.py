@@ -1,9 +1,11 @@
 """Who is in each release and what they do: accounts (with planted roles/groups) and the units that
-generate their tweets. Counts of accounts scale with ``scale``; group sizes stay fixed."""
+generate their tweets. Counts of accounts scale with ``Size.scale``, tweets per account with ``Size.activity``;
+group sizes stay fixed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -17,7 +19,7 @@ from .model import Accounts, Ctx, Part
 from .timegen import day_of, diurnal, office_hours
 
 Unit = Callable[[Ctx, Style, np.random.Generator], Part]
-SOLO_CHUNK = 40  # accounts per solo unit (bounds memory at large scale)
+SOLO_CHUNK = 40  # accounts per solo unit at activity 1 (bounds memory at large scale)
 
 
 def _months(start: str, end: str, bumps: dict[str, float] | None = None) -> dict[str, float]:
@@ -27,19 +29,28 @@ def _months(start: str, end: str, bumps: dict[str, float] | None = None) -> dict
     return w
 
 
-def _n(x: float, scale: float, minimum: int = 1) -> tuple[int, float]:
-    """How many of something ``x * scale`` makes (at least ``minimum``), and the activity factor that
-    keeps total volume proportional to ``scale`` when rounding (or the minimum) changes the count."""
-    n = max(minimum, int(round(x * scale)))
-    return n, x * scale / n
+@dataclass(frozen=True)
+class Size:
+    """How big a release is: ``scale`` multiplies account counts, ``activity`` tweets per account."""
+
+    scale: float = 1.0
+    activity: float = 1.0
+
+    def n(self, x: float, minimum: int = 1) -> tuple[int, float]:
+        """How many of something ``x * scale`` makes (at least ``minimum``), and the factor for their tweet
+        volume: ``activity``, corrected so that total volume stays proportional to ``scale`` when rounding (or
+        the minimum) changes the count."""
+        n = max(minimum, int(round(x * self.scale)))
+        return n, x * self.scale / n * self.activity
+
+    def chunks(self, members: list[int]) -> list[list[int]]:
+        """Solo accounts in units of about ``SOLO_CHUNK`` accounts' default volume (bounds memory)."""
+        size = max(1, round(SOLO_CHUNK / max(1.0, self.activity)))
+        return [members[i:i + size] for i in range(0, len(members), size)]
 
 
 def _split(members: list[int], k: int) -> list[list[int]]:
     return [list(g) for g in np.array_split(np.array(members, dtype=np.int64), k)]
-
-
-def _chunks(members: list[int]) -> list[list[int]]:
-    return [members[i:i + SOLO_CHUNK] for i in range(0, len(members), SOLO_CHUNK)]
 
 
 def _pick(rng: np.random.Generator, seq: tuple[str, ...]) -> str:
@@ -47,7 +58,7 @@ def _pick(rng: np.random.Generator, seq: tuple[str, ...]) -> str:
 
 
 def _lognormal_int(rng: np.random.Generator, median: float, sigma: float, lo: int = 0, hi: int = 10**7) -> int:
-    return int(np.clip(round(rng.lognormal(np.log(median), sigma)), lo, hi))
+    return min(max(round(rng.lognormal(np.log(median), sigma)), lo), hi)
 
 
 def _add_controls(acc: Accounts, rng: np.random.Generator, n: int, langs: dict[str, float], start: str,
@@ -76,7 +87,7 @@ CHINA_BIOS = ("爱国青年", "热爱祖国，热爱和平", "新闻搬运工", 
               "真相只有一个\n拒绝谣言", "Truth matters")
 
 
-def china(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
+def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
     st = Style(
         key="china", domains=CAMPAIGN_DOMAINS["china"],
         handles={"zh": EXTERNAL_HANDLES["zh"], "en": EXTERNAL_HANDLES["en"]}, control_handles=CONTROL_HANDLES,
@@ -115,26 +126,26 @@ def china(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts, 
 
     alt = {"zh": "en", "en": "zh"}
     units: list[Unit] = []
-    n_amp_groups, f = _n(25, scale)
+    n_amp_groups, f = size.n(25)
     for g in range(n_amp_groups):
         name = f"amplification_{g + 1}"
         core = [persona("core", name, "amplification", big=0.08) for _ in range(4)]
         amps = [persona("amplifier", name, "amplification") for _ in range(int(rng.integers(14, 22)))]
         units.append(partial(U.amplification, core=core, amps=amps, mix=CHINA_MIX, core_mean=36 * f,
                              amp_mean=10 * f, alt=alt))
-    n, f = _n(90, scale)
+    n, f = size.n(90)
     lone = [persona("core", big=0.03) for _ in range(n)]
-    units += [partial(U.solo, members=c, mix=CHINA_MIX, mean=30 * f, alt=alt, p_rt=0.1) for c in _chunks(lone)]
+    units += [partial(U.solo, members=c, mix=CHINA_MIX, mean=30 * f, alt=alt, p_rt=0.1) for c in size.chunks(lone)]
     co_mixes = ({"hong_kong": 0.6, "covid": 0.4}, {"guo_wengui": 0.7, "taiwan": 0.3})
-    n, f = _n(2, scale)
+    n, f = size.n(2)
     for g in range(n):
         name = f"co_tweet_{g + 1}"
         members = [persona("core", name, "co_tweet") for _ in range(8)]
         units.append(partial(U.co_tweet, members=members, mix=co_mixes[g % 2], n_texts=max(10, round(40 * f)),
                              own_mean=10 * f, alt=alt))
-    n, f = _n(100, scale)
+    n, f = size.n(100)
     ctl = _add_controls(acc, rng, n, {"zh": 0.5, "en": 0.5}, "2009-01-01", "2019-01-01")
-    units += [partial(U.controls, members=c, mean=20 * f, alt=alt) for c in _chunks(ctl)]
+    units += [partial(U.controls, members=c, mean=20 * f, alt=alt) for c in size.chunks(ctl)]
     return acc, st, units
 
 
@@ -154,7 +165,7 @@ RUSSIA_OFFICE_BIOS = ("Официальный аккаунт. Новости с�
 RUSSIA_BIOS = ("Патриот России 🇷🇺", "За Путина!", "Люблю Москву", "Россия — великая страна", "", "", "")
 
 
-def russia(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
+def russia(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
     months = _months("2017-01", "2020-03", {"2018-02": 3, "2018-03": 3, "2019-08": 2.5, "2019-09": 3})
     st = Style(
         key="russia", domains=CAMPAIGN_DOMAINS["russia"], handles={"ru": EXTERNAL_HANDLES["ru"]},
@@ -180,9 +191,9 @@ def russia(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
                        else st.campaign_client if rng.random() < 0.6 else "Twitter Web Client")
 
     units: list[Unit] = []
-    n_posers, f_posers = _n(6, scale)
+    n_posers, f_posers = size.n(6)
     posers = [member("official_poser", followers=int(rng.integers(5000, 20000))) for _ in range(n_posers)]
-    n_core, f_core = _n(14, scale)
+    n_core, f_core = size.n(14)
     core = [member("core") for _ in range(n_core)]
     k = max(1, round(n_posers / 6))
     for leaders, followers in zip(_split(posers, k), _split(core, k), strict=True):
@@ -190,22 +201,22 @@ def russia(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
                              leader_mix={"moscow_city": 0.6, "united_russia": 0.3, "putin": 0.1},
                              follower_mix={"putin": 0.5, "united_russia": 0.4, "moscow_city": 0.1},
                              leader_mean=330 * f_posers, follower_mean=270 * f_core))
-    n, f = _n(1, scale)
+    n, f = size.n(1)
     for g in range(n):
         name = f"commercial_{g + 1}"
         members = [member("commercial", name, "commercial_retweet") for _ in range(8)]
         units.append(partial(U.commercial, members=members, n_bursts=max(10, round(240 * f)),
                              own_mix={"putin": 0.5, "united_russia": 0.5}, own_mean=150 * f,
                              ad_handles=EXTERNAL_HANDLES["ads_ru"]))
-    n, f = _n(1, scale)
+    n, f = size.n(1)
     for g in range(n):
         name = f"co_tweet_{g + 1}"
         members = [member("core", name, "co_tweet") for _ in range(6)]
         units.append(partial(U.co_tweet, members=members, mix={"putin": 0.5, "united_russia": 0.5},
                              n_texts=max(10, round(40 * f)), own_mean=150 * f))
-    n, f = _n(5, scale)
+    n, f = size.n(5)
     ctl = _add_controls(acc, rng, n, {"ru": 1.0}, "2010-01-01", "2016-12-31")
-    units += [partial(U.controls, members=c, mean=250 * f) for c in _chunks(ctl)]
+    units += [partial(U.controls, members=c, mean=250 * f) for c in size.chunks(ctl)]
     return acc, st, units
 
 
@@ -225,7 +236,7 @@ def _turkey_hours(days: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return diurnal(days, rng, utc_offset=3)
 
 
-def turkey(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
+def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
     months = _months("2017-01", "2020-03", {"2018-05": 3, "2018-06": 3, "2019-03": 3, "2019-06": 2.5})
     st = Style(
         key="turkey", domains=CAMPAIGN_DOMAINS["turkey"], handles={"tr": EXTERNAL_HANDLES["tr"],
@@ -248,7 +259,7 @@ def turkey(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
         return acc.add(followers=fc, name=_pick(rng, TURKEY_NAMES) if big else None, **args)
 
     units: list[Unit] = []
-    n, f = _n(26, scale, 6)
+    n, f = size.n(26, 6)
     ring_members = [member("ring") for _ in range(n)]
     k = max(round(len(ring_members) / 9), -(-len(ring_members) // 12))  # rings of 6-12 accounts
     for g, grp in enumerate(_split(ring_members, k)):
@@ -257,7 +268,7 @@ def turkey(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
         # each original is retweeted by ~1.8 ring-mates whatever the ring size
         units.append(partial(U.ring, members=grp, mix=TURKEY_MIX, orig_mean=165 * f, p_rt=1.8 / (len(grp) - 1)))
     comp = []
-    n, f = _n(6, scale)
+    n, f = size.n(6)
     for _ in range(n):
         lang = _pick(rng, ("en", "ar", "de"))
         comp.append(member("compromised", lang=lang, account_language=lang, description=_pick(rng, OLD_BIOS[lang]),
@@ -266,9 +277,9 @@ def turkey(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
     units += [partial(U.compromised, members=c, mix=TURKEY_MIX, pre_mean=200 * f, post_mean=150 * f,
                       first_day=day_of("2012-01-01"), switch_from=day_of("2018-03-01"),
                       switch_to=day_of("2019-06-01"), last_day=day_of("2020-04-01"), new_lang="tr")
-              for c in _chunks(comp)]
+              for c in size.chunks(comp)]
     issues = ({"attack_hdp": 1.0}, {"attack_chp": 1.0})
-    n, f = _n(2, scale)
+    n, f = size.n(2)
     for g in range(n):
         name = f"co_tweet_{g + 1}"
         batch = day_of("2019-01-07") + int(rng.integers(0, 400))
@@ -278,9 +289,9 @@ def turkey(seed: int, scale: float, rng: np.random.Generator) -> tuple[Accounts,
                    for _ in range(7)]
         units.append(partial(U.co_tweet, members=members, mix=issues[g % 2], n_texts=max(10, round(60 * f)),
                              own_mean=10 * f, start_day=batch + 3, end_day=batch + 120))
-    n, f = _n(6, scale)
+    n, f = size.n(6)
     ctl = _add_controls(acc, rng, n, {"tr": 0.8, "en": 0.2}, "2010-01-01", "2016-12-31")
-    units += [partial(U.controls, members=c, mean=250 * f, alt={"tr": "en"}) for c in _chunks(ctl)]
+    units += [partial(U.controls, members=c, mean=250 * f, alt={"tr": "en"}) for c in size.chunks(ctl)]
     return acc, st, units
 
 

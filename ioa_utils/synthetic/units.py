@@ -19,8 +19,7 @@ from .behaviours import (
     originals,
     retweets,
 )
-from .model import Ctx, Part
-from .text import Texts
+from .model import Ctx, Part, objects
 from .timegen import DAY, diurnal, month_days
 
 CLIENTS = ("Twitter for Android", "Twitter for iPhone", "Twitter Web App", "Twitter Web Client", "Twitter for iPad")
@@ -98,10 +97,7 @@ def co_tweet(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
     who = np.concatenate([m[order[k, :s]] for k, s in enumerate(sizes)])
     ts = t0[rows] + rng.integers(0, window, size=len(rows))
     t = make_texts(ctx, st, rng, narrs, langs)  # one text per co-tweet, posted by several members
-    tt = Texts([t.text[r] for r in rows], [t.hashtags[r] for r in rows], [t.urls[r] for r in rows],
-               [t.mentions[r] for r in rows])
-    co = originals(ctx, st, rng, who, ts, [narrs[r] for r in rows], [langs[r] for r in rows], planted="co_tweet",
-                   texts=tt)
+    co = originals(ctx, st, rng, who, ts, narrs[rows], langs[rows], planted="co_tweet", texts=t.take(rows))
     u = np.repeat(m, counts(rng, len(m), own_mean, 0.8))
     narrs2 = choose(rng, mix, len(u))
     langs2 = langs_for(ctx, rng, u, alt or {})
@@ -119,7 +115,7 @@ def ring(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], m
     m = np.array(members, dtype=np.int64)
     u = np.repeat(m, counts(rng, len(m), orig_mean, 0.5))
     narrs = choose(rng, mix, len(u))
-    langs = [ctx.accounts[x].lang for x in u]
+    langs = ctx.lang[u]
     orig = originals(ctx, st, rng, u, after_creation(ctx, rng, u, campaign_times(st, rng, narrs)), narrs, langs,
                      reply_frac=0.03, quote_frac=0.01)
     hit = (rng.random((len(orig), len(m))) < p_rt) & (orig.uidx[:, None] != m[None, :])
@@ -193,19 +189,17 @@ def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
     prefs = rng.dirichlet(np.full(len(ORGANIC), 0.8), len(m))
     u = np.repeat(m, n)
     pick = np.concatenate([rng.choice(len(ORGANIC), size=k, p=p) for k, p in zip(n, prefs, strict=True)])
-    narrs = [ORGANIC[i] for i in pick]
+    narrs = objects(ORGANIC)[pick]
     langs = langs_for(ctx, rng, u, alt or {}, p_alt=0.15)
     ts = after_creation(ctx, rng, u, organic_times(st, rng, len(u)))
-    main = np.array([ctx.accounts[x].client for x in u], dtype=object)
-    other = np.array(CLIENTS, dtype=object)[rng.choice(len(CLIENTS), size=len(u), p=CLIENT_W)]
-    clients = list(np.where(rng.random(len(u)) < 0.8, main, other))
+    other = objects(CLIENTS)[rng.choice(len(CLIENTS), size=len(u), p=CLIENT_W)]
+    clients = np.where(rng.random(len(u)) < 0.8, ctx.client[u], other)
     is_rt = rng.random(len(u)) < p_rt
     o, r = np.flatnonzero(~is_rt), np.flatnonzero(is_rt)
-    own = originals(ctx, st, rng, u[o], ts[o], [narrs[i] for i in o], [langs[i] for i in o], level="organic",
-                    reply_frac=0.06, quote_frac=0.02, clients=[clients[i] for i in o], dedupe=True)
-    rts = external_retweets(ctx, st, rng, u[r], ts[r], [narrs[i] for i in r], [langs[i] for i in r],
-                            handles=st.control_handles, dedupe=True, clients=[clients[i] for i in r],
-                            max_delay=5 * DAY)
+    own = originals(ctx, st, rng, u[o], ts[o], narrs[o], langs[o], level="organic", reply_frac=0.06,
+                    quote_frac=0.02, clients=clients[o], dedupe=True)
+    rts = external_retweets(ctx, st, rng, u[r], ts[r], narrs[r], langs[r], handles=st.control_handles, dedupe=True,
+                            clients=clients[r], max_delay=5 * DAY)
     return Part.concat([own, rts])
 
 
