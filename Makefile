@@ -13,11 +13,12 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 .PHONY: install install-test report test lint notebooks benchmarks clean-data
 
 install: build/.installed
-build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml
+build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml ioa_utils/cpu.py
 	@[ -x "$(PY)" ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/lock.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements/nodeps.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PY) -m ioa_utils.cpu_pin install  # every Python of this environment starts with CPU-pinned numba/numpy/OpenBLAS
 	@mkdir -p build && touch $@
 
 install-test: build/.installed-test

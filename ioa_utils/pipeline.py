@@ -3,10 +3,11 @@
     python -m ioa_utils.pipeline [--config params.yml] [-p raw_dir /path/to/releases] [--only 01 02]
 
 Parameters come from ``--config`` (YAML mapping) and ``-p NAME VALUE`` pairs (values parsed as YAML);
-each notebook receives the ones its ``parameters`` cell declares. Executed notebooks and their HTML go to
-``reports/``, with ``index.html`` linking them and ``manifest.json`` recording parameters, input
-checksums, package versions, git commit and per-notebook wall time. On failure the run stops, names the
-notebook and cell, and keeps the partial executed notebook.
+each notebook receives the ones its ``parameters`` cell declares (and ``figures_dir``, unless given, is
+``<out>/figures`` when the output folder is not ``reports/``). Executed notebooks and their HTML go to
+``reports/`` (or ``--out``), with ``index.html`` linking them and ``manifest.json`` recording parameters, input
+checksums, package versions, the CPU pins in force, git commit and per-notebook wall time. On failure the
+run stops, names the notebook and cell, and keeps the partial executed notebook.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from . import cpu
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
 
@@ -65,8 +67,18 @@ def git_commit() -> str:
         return "unknown (not a git checkout)"
 
 
+def notebook_parameters(params: dict, declared: dict, out_dir: Path) -> dict:
+    """The run's parameters a notebook declares; a notebook that saves figures saves them inside the run's
+    output folder (its own default, ``reports/figures``, only applies when that folder is ``reports/``)."""
+    given = {k: v for k, v in params.items() if k in declared}
+    if "figures_dir" in declared and "figures_dir" not in params and out_dir.resolve() != REPORTS_DIR.resolve():
+        given["figures_dir"] = display(out_dir / "figures")
+    return given
+
+
 def input_checksums(params: dict) -> dict[str, dict[str, str]]:
-    """SHA-256 of every raw file of every release the run used (from the load stage's stamps)."""
+    """SHA-256 of every raw file of every release the run used (from the load stage's stamps), keyed by
+    the file's path relative to ``raw_dir`` (same-named files in two subfolders are listed apart)."""
     from .discover import discover
     from .paths import DATA_DIR, interim_dir
 
@@ -101,10 +113,10 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         print(f"no numbered notebooks in {display(folder)} matching {only}", file=sys.stderr)
         return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
-                      "notebooks": []}
+                      "cpu": cpu.state(), "notebooks": []}
     for i, nb in enumerate(books, 1):
         declared = declared_parameters(nb)
-        given = {k: v for k, v in params.items() if k in declared}
+        given = notebook_parameters(params, declared, out_dir)
         target = out_dir / nb.name
         print(f"[{i}/{len(books)}] {nb.stem} {given or ''}", flush=True)
         start = time.perf_counter()

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from bertopic.backend import BaseEmbedder
 
+from .. import cpu
 from ..paths import DATA_DIR, resolve
 from .tokenize import Tokenizer
 
@@ -161,7 +162,7 @@ def fit_embed(embedder: SvdEmbedder | SentenceEmbedder, fit_docs: Sequence[str],
 
     Returns the fitted embedder, the embeddings and the cache key (for ``embed_cached``).
     """
-    key = text_hash(fit_docs, embedder.config())
+    key = text_hash(fit_docs, {**embedder.config(), "cpu": cpu.code_path()})  # floats differ by code path
     folder = cache / key if cache else None
     if folder and (folder / "fit.npy").exists():
         return load_embedder(folder), np.load(folder / "fit.npy"), key
