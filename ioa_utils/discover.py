@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from .errors import ArchiveError
-from .paths import RELEASE_ID, resolve
+from .paths import RELEASE_ID, RELEASE_ID_RULE, resolve
 
 _NAME = re.compile(
     r"^(?:hashed_\d{4}_\d{2}_)?(?P<stem>.+?)_(?P<kind>tweets|users)_csv_(?P<hashing>hashed|unhashed)"
@@ -136,8 +136,7 @@ def _zip_members(path: Path) -> tuple[list[_Member], list[str]]:
 def _checked_id(release: str, path: Path) -> str:
     if not RELEASE_ID.fullmatch(release):
         raise ArchiveError(path, f"the release id {release!r} given by this file name is not a safe folder name "
-                                 f"(allowed: {RELEASE_ID.pattern}, i.e. letters, digits, '_' and '-', at most 100 "
-                                 "characters); rename the file")
+                                 f"(allowed: {RELEASE_ID_RULE}); rename the file")
     return release
 
 

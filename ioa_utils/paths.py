@@ -12,7 +12,9 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 # Release ids become folder names under interim/ and processed/: letters, digits, '_' and '-' only, starting
 # with a letter or digit, so an id can never be '.', '..', hidden, a path, or too long for a file name.
-RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+# A safe folder name on every OS: ASCII letters, digits, '_' and '-', and not a Windows device name.
+RELEASE_ID = re.compile(r"(?!(?i:con|prn|aux|nul|com[0-9]|lpt[0-9])$)[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+RELEASE_ID_RULE = "letters, digits, '_' and '-', at most 100 characters, not a Windows device name such as CON"
 
 
 def resolve(path: str | Path) -> Path:
@@ -35,8 +37,7 @@ def display(path: str | Path) -> str:
 def check_release_id(release: str) -> str:
     """``release`` if it is a safe folder name (see ``RELEASE_ID``), else ValueError."""
     if not isinstance(release, str) or not RELEASE_ID.fullmatch(release):
-        raise ValueError(f"unsafe release id {release!r}: ids must match {RELEASE_ID.pattern} (letters, digits, "
-                         "'_' and '-', at most 100 characters)")
+        raise ValueError(f"unsafe release id {release!r}: ids are {RELEASE_ID_RULE}")
     return release
 
 

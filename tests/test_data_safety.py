@@ -74,6 +74,8 @@ HOSTILE = {
     "too-long": "a" * 101 + "_tweets_csv_hashed.csv",
     "leading-dash": "-rf_tweets_csv_hashed.csv",
     "dot-inside": "rna.0621_tweets_csv_hashed.csv",
+    "windows-device": "con_tweets_csv_hashed.csv",
+    "windows-port": "COM1_tweets_csv_hashed.csv",
 }
 
 
@@ -107,7 +109,7 @@ def test_ids_differing_only_in_case_are_refused(small_raw: Path):
         discover(small_raw)
 
 
-@pytest.mark.parametrize("rid", ["..", ".", "", "a/b", "../x", "/abs", "x" * 101, "é"])
+@pytest.mark.parametrize("rid", ["..", ".", "", "a/b", "../x", "/abs", "x" * 101, "é", "NUL", "lpt9"])
 def test_paths_refuse_unsafe_ids_again(tmp_path: Path, rid: str):
     for fn in (interim_dir, processed_dir):
         with pytest.raises(ValueError, match="unsafe release id"):
