@@ -63,5 +63,19 @@ notebooks: install
 benchmarks: install-test
 	$(PY) benchmarks/bench_reader.py
 
+# JupyterLab on the notebooks, in this environment (requirements/lab.txt). The kernel is the environment's
+# `python3` kernelspec, which jupyter_client starts with this environment's Python, so it starts CPU-pinned
+# (ioa_cpu_pin.pth) like the papermill and nbval kernels; JUPYTER_PREFER_ENV_PATH puts this environment's
+# kernelspecs before a user-level `python3` one. Extra options: make lab LAB_ARGS=--no-browser. Ctrl-C stops it.
+LAB_ARGS ?=
+.PHONY: install-lab lab
+install-lab: build/.installed-lab
+build/.installed-lab: build/.installed requirements/lab.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/lab.txt
+	@touch $@
+
+lab: install-lab
+	JUPYTER_PREFER_ENV_PATH=1 $(PY) -m jupyterlab notebooks/ $(LAB_ARGS)
+
 clean-data:
 	rm -rf data/raw/synthetic data/interim data/processed data/cache

@@ -13,6 +13,7 @@ from ioa_utils import stages
 from ioa_utils.casestudy import china, compare, russia, turkey
 from ioa_utils.casestudy.base import CaseData, label_narratives
 from ioa_utils.paths import DEFAULT_RAW_DIR
+from ioa_utils.registry import UnknownReleaseError
 
 CHINA, RUSSIA, TURKEY = "synth_china_052020", "synth_russia_052020", "synth_turkey_052020"
 
@@ -179,7 +180,9 @@ def test_time_zone_and_campaign_guesses():
     assert cs.guess_timezone("synth_china_052020") == "Asia/Shanghai"
     assert cs.guess_timezone("turkey_052020") == "Europe/Istanbul"
     assert cs.guess_timezone("RNA_0621") == "Europe/Moscow"
-    assert cs.guess_timezone("venezuela_201901") == "UTC"
+    assert cs.guess_timezone("venezuela_201901") == "America/Caracas"  # from the release registry
+    with pytest.raises(UnknownReleaseError, match="timezone"):  # never a silent UTC
+        cs.guess_timezone("neverland_012030")
     assert cs.guess_campaign("synth_russia_052020") == "russia" and cs.guess_campaign("RNA_0621") is None
 
 

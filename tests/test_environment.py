@@ -34,7 +34,8 @@ def _conda_pip_pins() -> dict[str, str]:
 
 
 def test_environment_yml_pins_what_pip_installs():
-    assert _conda_pip_pins() == {**_pins(REQ / "lock.txt"), **_pins(REQ / "compare.txt"), **_pins(REQ / "lint.txt")}
+    assert _conda_pip_pins() == {**_pins(REQ / "lock.txt"), **_pins(REQ / "compare.txt"), **_pins(REQ / "lint.txt"),
+                                 **_pins(REQ / "lab.txt")}
 
 
 def test_environment_yml_names_python_311():

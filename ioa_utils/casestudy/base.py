@@ -19,7 +19,7 @@ from .. import ground_truth, store
 from ..coordination.evaluate import score_accounts
 from ..ground_truth import GroundTruth
 from ..paths import DATA_DIR, processed_dir
-from .lexicon import NARRATIVES, TIMEZONES
+from .lexicon import NARRATIVES
 
 TWEET_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "tweet_text", "text_norm",
                  "client", "rt_userid", "rt_screen_name", "retweet_tweetid", "in_reply_to_userid",
@@ -45,11 +45,19 @@ class CaseData:
         return self.truth is not None
 
 
-def guess_timezone(release: str, default: str = "UTC") -> str:
-    """The attributed country's time zone from words in a release id (``synth_china_052020`` ->
-    Asia/Shanghai); ``default`` when nothing matches."""
-    words = re.split(r"[^a-z]+", release.lower())
-    return next((TIMEZONES[w] for w in words if w in TIMEZONES), default)
+def guess_timezone(release: str, default: str | None = None) -> str:
+    """The attributed country's time zone of a release, from the release registry (``ioa_utils.registry``:
+    ``synth_china_052020`` -> Asia/Shanghai, ``thailand_092020`` -> Asia/Bangkok). For a release the registry
+    does not know: ``default`` when the caller passes one, else :class:`ioa_utils.registry.UnknownReleaseError`
+    naming the parameter to set (``timezone`` / ``timezones``), never a silent UTC."""
+    from ..registry import UnknownReleaseError, timezone_for
+
+    try:
+        return timezone_for(release)
+    except UnknownReleaseError:
+        if default is None:
+            raise
+        return default
 
 
 def guess_campaign(release: str) -> str | None:

@@ -60,6 +60,4 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
 PROMOTION = {"turkey": ("akp_promo",), "russia": ("putin", "united_russia")}
 ATTACK = {"turkey": ("attack_hdp", "attack_chp")}
 
-# Attributed country's time zone per campaign, guessed from a release id (parameters override it).
-TIMEZONES = {"china": "Asia/Shanghai", "cn": "Asia/Shanghai", "russia": "Europe/Moscow", "ru": "Europe/Moscow",
-             "ira": "Europe/Moscow", "rna": "Europe/Moscow", "turkey": "Europe/Istanbul", "tr": "Europe/Istanbul"}
+# Time zones per release: ioa_utils.registry (data/releases.yaml), not guessed from words of the id.
