@@ -28,13 +28,13 @@
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below (nothing is written except the cached topics) |
-# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (the attributed country's, default `Asia/Shanghai`), `seed`, `scale`; detector thresholds (narratives, amplifiers, personas, office hours) |
+# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (narratives, amplifiers, personas, office hours) |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
 work_dir = "data"  # where interim/ and processed/ tables are written
 release = None  # None: the release whose id names China (or the only one); or a release id
-timezone = "Asia/Shanghai"  # the attributed country's time zone (posting hours)
+timezone = None  # posting hours in this zone; None: the release's, from the release registry
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
 max_followers = 5  # personas: at most this many followers (and no bio)

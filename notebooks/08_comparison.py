@@ -27,13 +27,13 @@
 # |---|---|
 # | **Inputs** | processed tables of every release in `raw_dir`; topic assignments (`topics.parquet`, computed once if missing); planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below; PNG copies of the figures in `reports/figures/` |
-# | **Parameters** | `raw_dir`, `work_dir`, `releases` (None: all), `timezones` (release → time zone; default guessed from the release id), `seed`, `scale`, `figures_dir` |
+# | **Parameters** | `raw_dir`, `work_dir`, `releases` (None: all), `timezones` (release → time zone; default: from the release registry), `seed`, `scale`, `figures_dir` |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
 work_dir = "data"  # where interim/ and processed/ tables are written
 releases = None  # None: every release found; or a list of release ids
-timezones = {}  # release -> attributed time zone; others guessed from the id (china, russia, turkey; else UTC)
+timezones = {}  # release -> time zone; others from the release registry (unknown: an error)
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
 figures_dir = "reports/figures"  # where the key figures are saved as PNG (relative to the project root)
