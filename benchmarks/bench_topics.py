@@ -1,79 +1,94 @@
-"""Benchmark topic modelling: fit time and peak memory at several archive sizes (a script, not a test).
+"""Benchmark the topics stage at full size: Turkey-shaped releases, out of core (a script, not a test).
 
-Each size runs in its own subprocess (clean max RSS): generate the synthetic archive with the
-generator's ``scale`` knob, load + clean it (``stages.prepare``, not timed), then fit and assign topics
-for every release with the sampling parameter. Usage::
+For each size: generate a release in the real Turkey release's shape (``python -m ioa_utils.synthetic
+--releases synth_turkey_052020 --tweets N``) and load + clean it (``stages.prepare``) once under ``--root``
+(reused by later runs, not timed), then run the topics stage (``topics.run``, saved; embedding cache emptied
+first) in its own subprocess, which reports its wall time, peak RSS (``ru_maxrss``: DuckDB runs in the same
+process) and the per-step seconds of ``scale.fit_partitions``. Usage::
 
-    .venv/bin/python benchmarks/bench_topics.py --tweets 20000 100000 [--sample-size 4000]
+    .venv/bin/python benchmarks/bench_topics.py --tweets 4000000 37000000 --root /tmp/bench_topics
 
-Results are printed as a Markdown table and written to ``benchmarks/results/topics.json``.
+Results are printed as a Markdown table and written to ``benchmarks/results/topics_scale.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TWEETS_AT_SCALE_1 = 38_817  # processed tweets of the three default synthetic releases
+RELEASE = "synth_turkey_052020"
 
 
-def one(n_tweets: int, sample_size: int | None, seed: int) -> dict:
+def prepare(root: Path, n_tweets: int, seed: int) -> Path:
+    """The work folder of a prepared release of ``n_tweets`` (generated and cleaned on first use)."""
+    raw, work = root / f"raw_{n_tweets}", root / f"work_{n_tweets}"
+    if not (raw / ".done").exists():
+        subprocess.run([sys.executable, "-m", "ioa_utils.synthetic", "--out", str(raw), "--seed", str(seed),
+                        "--releases", RELEASE, "--tweets", str(n_tweets)], cwd=ROOT, check=True)
+        (raw / ".done").touch()
+    subprocess.run([sys.executable, "-c", "import sys; from ioa_utils import stages; "
+                    "stages.prepare(raw_dir=sys.argv[1], work_dir=sys.argv[2])", str(raw), str(work)],
+                   cwd=ROOT, check=True)
+    return work
+
+
+def child(work: Path, scratch: Path) -> dict:
     sys.path.insert(0, str(ROOT))
-    from ioa_utils import stages, topics
+    from ioa_utils import topics
 
-    with tempfile.TemporaryDirectory() as tmp:
-        raw, work = Path(tmp) / "raw", Path(tmp) / "work"
-        t = time.perf_counter()
-        stages.ensure_synthetic(raw, seed=seed, scale=n_tweets / DEFAULT_TWEETS_AT_SCALE_1)
-        releases = stages.prepare(raw_dir=raw, work_dir=work, seed=seed, scale=n_tweets / DEFAULT_TWEETS_AT_SCALE_1)
-        prep = time.perf_counter() - t
-        t = time.perf_counter()
-        topics.warmup(seed, sample_size)
-        warm = time.perf_counter() - t
-        params = topics.TopicParams(seed=seed, sample_size=sample_size)
-        fits, total = {}, 0
-        for r in releases:
-            tw = topics.read_tweets(r, work)
-            t = time.perf_counter()
-            res = topics.fit_release(tw, r, params, cache=None)
-            fits[r] = {"tweets": len(tw), "seconds": round(time.perf_counter() - t, 1),
-                       "fit_texts": sum(g.n_fit for g in res.groups.values()),
-                       "topics": int((res.topics.topic >= 0).sum())}
-            total += len(tw)
-    return {"target_tweets": n_tweets, "tweets": total, "sample_size": sample_size, "prepare_s": round(prep, 1),
-            "warmup_s": round(warm, 1), "fit_s": round(sum(f["seconds"] for f in fits.values()), 1),
-            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "releases": fits}
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    res = topics.run([RELEASE], work_dir=work, scratch_dir=scratch)[RELEASE]
+    seconds = time.perf_counter() - start
+    groups = res.stats.get("groups", {})
+    transformed = sum(g["transformed_texts"] for g in groups.values())
+    transform_s = sum(g["transform_s"] for g in groups.values())
+    return {"tweets": res.n_rows, "seconds": round(seconds, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
+            "topics": int((res.topics.topic >= 0).sum()), "transformed_texts": transformed,
+            "transform_texts_per_s": round(transformed / transform_s) if transform_s else None,
+            "stats": res.stats}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tweets", type=int, nargs="+", default=[20_000, 100_000, 1_000_000])
-    ap.add_argument("--sample-size", type=int, default=4_000)
+    ap.add_argument("--tweets", type=int, nargs="+", default=[4_000_000, 37_000_000])
+    ap.add_argument("--root", type=Path, default=Path("/tmp/bench_topics"))
     ap.add_argument("--seed", type=int, default=2020)
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(one(a.tweets[0], a.sample_size, a.seed)))
+        print(json.dumps(child(a.child, a.root)))
         return
     rows = []
     for n in a.tweets:
-        out = subprocess.run([sys.executable, __file__, "--child", "--tweets", str(n), "--sample-size",
-                              str(a.sample_size), "--seed", str(a.seed)], capture_output=True, text=True, check=True)
+        work = prepare(a.root, n, a.seed)
+        scratch = a.root / "scratch"
+        scratch.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work / "cache", ignore_errors=True)  # no embeddings cached by an earlier run
+        out = subprocess.run([sys.executable, __file__, "--child", str(work), "--root", str(scratch)],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
-    print("\n| tweets | sample_size | prepare (s) | warm-up (s) | topic fit + assign (s) | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("\n| tweets | topics stage (s) | peak RSS (MB) | load avg before/after | transformed texts | "
+          "transform texts/s | prepare / fit+transform / assign / link / write (s) |")
+    print("|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
-        print(f"| {r['tweets']:,} | {r['sample_size']} | {r['prepare_s']} | {r['warmup_s']} | {r['fit_s']} | "
-              f"{r['max_rss_mb']:,} |")
-    out = ROOT / "benchmarks" / "results" / "topics.json"
+        s = r["stats"]
+        steps = " / ".join(str(s.get(k)) for k in ("prepare_s", "sample_fit_transform_s", "assign_s",
+                                                   "link_table_s", "write_s"))
+        print(f"| {r['tweets']:,} | {r['seconds']} | {r['peak_rss_mb']:,} | {r['load_before']} / {r['load_after']} | "
+              f"{r['transformed_texts']:,} | {r['transform_texts_per_s']} | {steps} |")
+    out = ROOT / "benchmarks" / "results" / "topics_scale.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2))
 

@@ -10,7 +10,7 @@ Typical use::
 from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, make_embedder
 from .evaluate import agreement, narrative_crosstab
 from .model import GroupModel, ReleaseTopics, TopicParams, fit_release, stratified_sample, warmup
-from .pipeline import load_assignments, load_model, load_table, read_tweets, run, save_release
+from .pipeline import iter_assignments, load_assignments, load_model, load_table, read_tweets, run, save_release
 from .report import (
     account_roles,
     plot_over_time,
@@ -25,7 +25,8 @@ from .tokenize import Tokenizer, script_of, stop_words
 
 __all__ = [
     "DEFAULT_BACKEND", "GroupModel", "ReleaseTopics", "SentenceEmbedder", "SvdEmbedder", "TopicParams",
-    "Tokenizer", "account_roles", "agreement", "fit_release", "load_assignments", "load_model", "load_table",
+    "Tokenizer", "account_roles", "agreement", "fit_release", "iter_assignments", "load_assignments", "load_model",
+    "load_table",
     "make_embedder", "narrative_crosstab", "plot_over_time", "plot_share", "read_tweets", "run",
     "save_release", "script_of", "share_by", "stop_words", "stratified_sample", "top_values", "topic_table",
     "topics_over_time", "warmup", "with_column",

@@ -47,13 +47,26 @@ def evidence_profiles(frame: pd.DataFrame, topic: np.ndarray, evidence: Sequence
         if col not in frame.columns:
             continue
         s = pd.Series(frame[col].to_numpy(), index=topic).loc[lambda x: x.index.isin(ids)].explode().dropna()
-        s = s.astype(str).str.strip().str.lower()
-        s = s[s != ""]
-        parts.append(pd.DataFrame({"topic": s.index.to_numpy(), "value": col + ":" + s.to_numpy()}))
-    if not parts or ids.size == 0:
+        parts.append(pd.DataFrame({"topic": s.index.to_numpy(), "column": col, "value": s.to_numpy(),
+                                   "n": np.ones(len(s), dtype=np.int64)}))
+    return profiles_from_counts(ids, pd.concat(parts, ignore_index=True) if parts else None)
+
+
+def profiles_from_counts(ids: np.ndarray, raw: pd.DataFrame | None) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """``evidence_profiles`` from counts of raw evidence values: ``raw`` has columns topic, column (evidence
+    column name), value (as stored) and n (tweets of the topic carrying it); rows may repeat a pair."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if raw is None or raw.empty or ids.size == 0:
         return ids, sparse.csr_matrix((ids.size, 0))
-    long = pd.concat(parts, ignore_index=True)
-    counts = long.groupby(["topic", "value"], sort=True).size()
+    raw = raw[np.isin(raw["topic"].to_numpy(), ids)]
+    value = raw["value"].astype(str).str.strip().str.lower()
+    keep = (value != "").to_numpy()
+    long = pd.DataFrame({"topic": raw["topic"].to_numpy()[keep],
+                         "value": (raw["column"].astype(str) + ":" + value).to_numpy()[keep],
+                         "n": raw["n"].to_numpy(dtype=np.int64)[keep]})
+    if long.empty:
+        return ids, sparse.csr_matrix((ids.size, 0))
+    counts = long.groupby(["topic", "value"], sort=True)["n"].sum()
     values = np.unique(counts.index.get_level_values("value").to_numpy())
     rows = np.searchsorted(ids, counts.index.get_level_values("topic").to_numpy())
     cols = np.searchsorted(values, counts.index.get_level_values("value").to_numpy())
@@ -92,7 +105,12 @@ def link_topics(frame: pd.DataFrame, topic: np.ndarray, group_of: dict[int, str]
     Returns ``(mapping old id -> new id for every topic id >= 0, links)``; new ids are 0..k-1 in the order
     of each component's smallest old id, so without links the mapping is the identity on 0..n-1 topics.
     """
-    ids, prof = evidence_profiles(frame, topic, evidence, ids=sorted(group_of))
+    return link_profiles(*evidence_profiles(frame, topic, evidence, ids=sorted(group_of)), group_of, threshold)
+
+
+def link_profiles(ids: np.ndarray, prof: sparse.csr_matrix, group_of: dict[int, str], threshold: float | None
+                  ) -> tuple[dict[int, int], list[tuple[int, int, float]]]:
+    """``link_topics`` from evidence profiles (``evidence_profiles`` or ``profiles_from_counts``)."""
     links: list[tuple[int, int, float]] = []
     if threshold is not None and ids.size > 1 and prof.shape[1] > 0 and len(set(group_of.values())) > 1:
         sim = (prof @ prof.T).toarray()

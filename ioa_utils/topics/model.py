@@ -73,10 +73,26 @@ class GroupModel:
 class ReleaseTopics:
     release: str
     params: TopicParams
-    assignments: pd.DataFrame  # one row per tweet
+    frame: pd.DataFrame | None  # one row per tweet; None: read from ``assignments_file`` when first used
     topics: pd.DataFrame  # one row per topic (see ``topic_table``)
     groups: dict[str, GroupModel] = field(default_factory=dict)
     links: list[tuple[str, str, float]] = field(default_factory=list)  # ("cjk:0", "latin:2", cosine) merged
+    assignments_file: Path | None = None  # the assignments as Parquet (written by the out-of-core stage)
+    rows: int | None = None  # number of assignments (tweets)
+    stats: dict = field(default_factory=dict)  # seconds per step, texts transformed (out-of-core stage)
+
+    @property
+    def assignments(self) -> pd.DataFrame:
+        """One row per tweet (read from ``assignments_file`` on first use for out-of-core results)."""
+        if self.frame is None:
+            if self.assignments_file is None:
+                raise ValueError(f"topics of {self.release} hold no assignments")
+            self.frame = pd.read_parquet(self.assignments_file)
+        return self.frame
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame) if self.frame is not None else int(self.rows or 0)
 
 
 def warmup(seed: int = 2020, sample_size: int | None = 4_000) -> None:
@@ -125,14 +141,37 @@ def prepare_tweets(tweets: pd.DataFrame, evidence: tuple[str, ...] = ()) -> pd.D
     """Sorted copy of the needed columns (plus ``evidence`` ones) with ``text``, ``group`` (script), ``week``."""
     cols = list(dict.fromkeys((*TWEET_COLUMNS, *evidence)))
     df = tweets[[c for c in cols if c in tweets.columns]].copy()
-    df = df.sort_values("tweetid", key=lambda s: s.astype(str).str.zfill(24), kind="stable")
-    df = df.reset_index(drop=True)
+    df = df.sort_values("tweetid", key=tweet_order, kind="stable")
+    return derive_columns(df.reset_index(drop=True))
+
+
+def tweet_order(tweetid: pd.Series) -> pd.Series:
+    """The sort key of tweets (numeric order of digit ids)."""
+    return tweetid.astype(str).str.zfill(24)
+
+
+def derive_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Add ``text``, ``group`` (script of the text, ``none`` without letters) and ``week`` (Monday) in place;
+    the script is computed once per distinct text (archives repeat texts a lot)."""
     df["text"] = df["text_norm"].fillna("").astype(str)
-    df["group"] = script_of(df["text"])
-    df.loc[~has_letters(df["text"]), "group"] = "none"
+    codes, uniq = pd.factorize(df["text"])
+    texts = pd.Series(uniq, dtype=str)
+    group = script_of(texts).to_numpy(dtype=object)
+    group[~has_letters(texts)] = "none"
+    df["group"] = pd.Series(group[codes] if len(codes) else [], index=df.index, dtype=str)
     t = pd.to_datetime(df["tweet_time"], utc=True)
     df["week"] = (t.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time).dt.date.astype(str)
     return df
+
+
+def stratum_sample(sizes: list[int], n: int | None, seed: int) -> list[np.ndarray] | None:
+    """``stratified_sample`` on stratum sizes: the positions drawn in each stratum (rows in their order),
+    or None for all rows. Same draws as pandas' ``sample(random_state=seed)`` per stratum."""
+    total = sum(sizes)
+    if n is None or total <= n:
+        return None
+    frac = n / total
+    return [np.random.RandomState(seed).permutation(k)[:max(1, round(frac * k))] for k in sizes]
 
 
 def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | None,
@@ -141,7 +180,12 @@ def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | 
     orig = df[(df["group"] == group) & (df["tweet_kind"] == "original")]
     uniq = orig.drop_duplicates("text")[["text", "tweet_language", "week"]]
     uniq = stratified_sample(uniq, params.sample_size, params.seed, ["tweet_language", "week"])
-    texts = sorted(uniq["text"])
+    return fit_texts(sorted(uniq["text"]), group, params, cache, offset)
+
+
+def fit_texts(texts: list[str], group: str, params: TopicParams, cache: Path | None,
+              offset: int) -> tuple[GroupModel | None, dict[str, tuple[int, float]]]:
+    """Fit a group model on sorted unique ``texts`` (None when too few texts have an embedding)."""
     if len(texts) < params.min_group_docs:  # e.g. a handful of Cyrillic tweets in a mostly English release
         return None, {}
     tokenizer = Tokenizer(params.languages)
@@ -156,6 +200,11 @@ def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | 
     gm = GroupModel(group, model, embedder, offset, len(texts))
     gm.cache_key = _key  # type: ignore[attr-defined]
     return gm, {t: (int(k), float(p)) for t, k, p in zip(texts, topics, probs, strict=True)}
+
+
+def next_offset(gm: GroupModel) -> int:
+    """Global topic id offset of the group fitted after ``gm``."""
+    return gm.offset + (int(max(gm.model.topic_sizes_)) + 1 if gm.model.topic_sizes_ else 0)
 
 
 def _transform(gm: GroupModel, texts: list[str], params: TopicParams, cache: Path | None):
@@ -197,7 +246,7 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
             if t in assigned:
                 k, p = assigned[t]
                 topic[r], prob[r], fitted_on[r] = (k + offset if k >= 0 else -1), p, ("fit" if h else "transform")
-        offset += int(max(gm.model.topic_sizes_)) + 1 if gm.model.topic_sizes_ else 0
+        offset = next_offset(gm)
     # retweets take the topic of the tweet they copy
     pos = pd.Series(np.arange(n), index=df["tweetid"])
     rt_rows = np.flatnonzero(in_data_rt.to_numpy())

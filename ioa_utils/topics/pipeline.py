@@ -3,7 +3,9 @@
 Outputs per release (under ``data/processed/<release>/``):
 
 - ``topics.parquet``: one row per tweet — tweetid, userid, tweet_time, tweet_kind, tweet_language,
-  client, group (script), week, topic, topic_label, probability (null when not modelled), fitted_on.
+  client, group (script), week, topic, topic_label, probability (null when not modelled), fitted_on; written
+  partition by partition (each sorted by tweet id; the clean stage's partitions are id ranges, so the file is
+  in id order) in row groups of ``scale.ROW_GROUP`` rows.
 - ``topic_table.parquet``: one row per topic (see ``report.topic_table``).
 - ``topic_model/<group>/``: the BERTopic model (safetensors + JSON, with c-TF-IDF) and its embedder
   (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
@@ -21,15 +23,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .. import stageio, store
 from ..checksums import sha256_file
 from ..paths import DATA_DIR, processed_dir
 from .embed import cache_dir, load_embedder
-from .model import TWEET_COLUMNS, GroupModel, ReleaseTopics, TopicParams, fit_release, params_dict, warmup
+from .model import TWEET_COLUMNS, GroupModel, ReleaseTopics, TopicParams, params_dict, warmup
+from .scale import fit_partitions
 from .tokenize import Tokenizer
 
 ASSIGNMENTS = "topics"
@@ -43,17 +50,32 @@ def read_tweets(release: str, work_dir: str | Path = DATA_DIR, evidence: tuple[s
 
 
 def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParams | None = None,
-        save: bool = True) -> dict[str, ReleaseTopics]:
-    """Fit every release (UMAP/numba compiled once, before the loop) and persist the results."""
+        save: bool = True, scratch_dir: str | Path | None = None) -> dict[str, ReleaseTopics]:
+    """Fit every release (UMAP/numba compiled once, before the loop) and persist the results.
+
+    Releases are processed out of core, partition by partition (``scale.fit_partitions``), in a scratch
+    folder (a new temp folder under ``scratch_dir``, default the system's). A result's ``assignments`` are
+    read from disk when first used: from the saved ``topics.parquet``, or with ``save=False`` from the
+    scratch copy, which lives as long as the result.
+    """
     params = params or TopicParams()
     warmup(params.seed, params.sample_size)
     out = {}
     for release in releases:
         fitted_on = processed_version(release, work_dir)
-        tweets = read_tweets(release, work_dir, params.link_evidence)
-        result = fit_release(tweets, release, params, cache=cache_dir(work_dir))
+        scratch = tempfile.TemporaryDirectory(prefix=f"topics-{release}-", dir=scratch_dir)
+        try:
+            result = fit_partitions(release, work_dir, params, cache=cache_dir(work_dir), scratch=Path(scratch.name))
+            if save:
+                save_release(result, work_dir, fitted_on=fitted_on)
+                result.assignments_file = processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet"
+        except BaseException:
+            scratch.cleanup()
+            raise
         if save:
-            save_release(result, work_dir, fitted_on=fitted_on)
+            scratch.cleanup()
+        else:
+            result._scratch = scratch  # type: ignore[attr-defined]  # removed with the result
         out[release] = result
     return out
 
@@ -70,7 +92,7 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_
     from ..stages import code_version
 
     base = processed_dir(result.release, work_dir)
-    tables = {f"{ASSIGNMENTS}.parquet": result.assignments, f"{TABLE}.parquet": result.topics}
+    tables = {f"{ASSIGNMENTS}.parquet": result.frame, f"{TABLE}.parquet": result.topics}
     with stageio.release_lock(work_dir, result.release):
         upstream = processed_version(result.release, work_dir)
         if fitted_on is not None and upstream != fitted_on:
@@ -82,7 +104,10 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_
                 stageio.check_owned(dest, work_dir)
         with stageio.building(base / "topics", work_dir) as tmp:
             for name, frame in tables.items():
-                store.write_table(frame, tmp / name)
+                if frame is None:  # out-of-core assignments: already written, copied in
+                    shutil.copyfile(result.assignments_file, tmp / name)
+                else:
+                    store.write_table(frame, tmp / name)
             folder = tmp / MODEL_DIR
             for name, gm in result.groups.items():
                 save_model(gm, folder / name)
@@ -97,7 +122,7 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_
             stageio.write_stamp(folder, {
                 "stage": "topics", "code": code_version("topics"), "inputs": {"processed": upstream},
                 "params": params_dict(result.params), "outputs": sorted(tables),
-                "rows": {n: len(f) for n, f in tables.items()},
+                "rows": {n: _rows(f, result) for n, f in tables.items()},
                 "sha256": {n: sha256_file(tmp / n) for n in tables}})
             for name in (*tables, MODEL_DIR):  # the model folder last: its stamp marks the set complete
                 _swap_in(tmp / name, base / name, work_dir)
@@ -117,10 +142,15 @@ def _swap_in(path: Path, dest: Path, work_dir: str | Path) -> None:
         raise
 
 
-def _verify(tmp: Path, tables: dict[str, pd.DataFrame], result: ReleaseTopics) -> None:
+def _rows(frame: pd.DataFrame | None, result: ReleaseTopics) -> int:
+    return result.n_rows if frame is None else len(frame)
+
+
+def _verify(tmp: Path, tables: dict[str, pd.DataFrame | None], result: ReleaseTopics) -> None:
     for name, frame in tables.items():
-        if store.parquet_rows(tmp / name) != len(frame):
-            raise RuntimeError(f"topics of {result.release}: {name} does not hold the {len(frame)} rows fitted")
+        if store.parquet_rows(tmp / name) != _rows(frame, result):
+            raise RuntimeError(f"topics of {result.release}: {name} does not hold the {_rows(frame, result)} rows "
+                               "fitted")
     missing = [n for n in result.groups if not (tmp / MODEL_DIR / n / "embedder").is_dir()]
     if missing:
         raise RuntimeError(f"topics of {result.release}: group model(s) {missing} were not written")
@@ -148,9 +178,17 @@ def load_model(folder: str | Path):
     return model
 
 
-def load_assignments(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+def load_assignments(release: str, work_dir: str | Path = DATA_DIR, columns: list[str] | None = None) -> pd.DataFrame:
     """Per-tweet topic assignments written by ``run`` (for the network and case-study notebooks)."""
-    return pd.read_parquet(processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet")
+    return pd.read_parquet(processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet", columns=columns)
+
+
+def iter_assignments(release: str, work_dir: str | Path = DATA_DIR,
+                     columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The assignments row group by row group (at most ``scale.ROW_GROUP`` rows each: bounded memory)."""
+    f = pq.ParquetFile(processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet")
+    for i in range(f.num_row_groups):
+        yield f.read_row_group(i, columns=columns).to_pandas()
 
 
 def load_table(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:

@@ -23,13 +23,15 @@ def topic_label(topic: int, words: list[str], n: int = 3) -> str:
     return OUTLIER_LABEL if topic < 0 else f"{topic}_" + "_".join(words[:n])
 
 
-def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame, tweets: pd.DataFrame) -> pd.DataFrame:
+def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame | None, tweets: pd.DataFrame | None = None,
+                sizes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per topic: id, script group(s), sizes, top words, label and 3 representative tweets.
 
     A topic merged across script groups (``link.py``) lists its groups as ``cjk+latin`` and its group-model
     topics in ``members`` (``cjk:0 latin:2``); ``local_topic`` is then that of its first member, the top
     words are each member's in turn, the label takes the first two words of each member and the
-    representative tweets alternate between members.
+    representative tweets alternate between members. ``sizes``: ``topic_sizes`` computed elsewhere (the
+    out-of-core stage), instead of from ``assignments``.
     """
     members: dict[int, list[tuple[str, int, int, list[str], list[str]]]] = {}
     n_outlier_fit = 0
@@ -55,12 +57,16 @@ def topic_table(groups: dict[str, GroupModel], assignments: pd.DataFrame, tweets
     rows.append({"topic": -1, "group": "", "local_topic": -1, "members": "", "n_fit_texts": n_outlier_fit,
                  "top_words": "", "label": OUTLIER_LABEL, "rep_1": "", "rep_2": "", "rep_3": ""})
     table = pd.DataFrame(rows).sort_values("topic", kind="stable").reset_index(drop=True)
-    size = assignments.groupby("topic").agg(n_tweets=("tweetid", "size"), n_accounts=("userid", "nunique"))
-    table = table.join(size, on="topic")
+    table = table.join(topic_sizes(assignments) if sizes is None else sizes, on="topic")
     table[["n_tweets", "n_accounts"]] = table[["n_tweets", "n_accounts"]].fillna(0).astype(np.int64)
     cols = ["topic", "label", "group", "local_topic", "members", "n_tweets", "n_accounts", "n_fit_texts",
             "top_words", "rep_1", "rep_2", "rep_3"]
     return table[cols]
+
+
+def topic_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
+    """Tweets and distinct accounts per topic (index: topic; columns n_tweets, n_accounts)."""
+    return assignments.groupby("topic").agg(n_tweets=("tweetid", "size"), n_accounts=("userid", "nunique"))
 
 
 def topics_over_time(assignments: pd.DataFrame, include_outliers: bool = False) -> pd.DataFrame:

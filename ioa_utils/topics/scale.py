@@ -1,0 +1,329 @@
+"""The topics stage out of core: the same results as ``model.fit_release``, computed over the processed tweet
+partitions with bounded memory (a 37M-tweet release never sits in pandas).
+
+Steps, for one release (``fit_partitions``):
+
+1. *prepare* (partition-wise, pandas): each processed partition, only the needed columns, sorted by tweet id,
+   plus ``text``, ``group`` (script) and ``week`` (``model.derive_columns``) -> ``prep/part-i.parquet``;
+2. *sample* (DuckDB): distinct original texts per group with the language and week of their first tweet;
+   stratum sizes go to Python, which draws the same positions as ``model.stratified_sample`` (numpy, seeded);
+3. *fit* each group on its sample (``model.fit_texts``);
+4. *transform* (DuckDB + Python): the distinct unfitted texts of non-retweets, sorted, written to Parquet by
+   DuckDB and read back in batches of exactly ``batch_size`` texts (the batches of ``fit_release``);
+5. *assign* (DuckDB): every tweet's topic by a join on its text; in-data retweets copy the topic and script
+   group of the tweet they retweet (a join on ``retweet_tweetid``), ordered by partition and tweet;
+6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``report.topic_table``);
+7. *write* (partition-wise): the assignments, partition after partition in tweet-id order, as row groups of
+   ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table).
+
+DuckDB (a disk-backed database in the scratch folder, ``MEMORY_LIMIT``) only sorts, de-duplicates, joins and
+counts strings and integers, and every result is ordered: its thread count cannot change the results. All
+floats (embeddings, models, link weights) are computed in Python exactly as ``fit_release`` does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import store
+from ..paths import DATA_DIR
+from .link import link_profiles, profiles_from_counts
+from .model import (
+    TWEET_COLUMNS,
+    GroupModel,
+    ReleaseTopics,
+    TopicParams,
+    _transform,
+    derive_columns,
+    fit_texts,
+    next_offset,
+    stratum_sample,
+    tweet_order,
+)
+from .report import topic_table
+
+OUT_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week",
+               "topic", "topic_label", "probability", "fitted_on"]
+ROW_GROUP = 1024 * 1024  # rows per row group of the assignments (pyarrow's default for one write_table)
+MEMORY_LIMIT = "2GB"  # DuckDB's own memory; it spills to its temp folder beyond it
+THREADS = 2
+
+
+def connect(scratch: Path, threads: int = THREADS, memory_limit: str = MEMORY_LIMIT):
+    import duckdb
+
+    con = duckdb.connect(str(scratch / "topics.duckdb"))
+    con.execute(f"SET threads = {int(threads)}; SET memory_limit = '{memory_limit}'; "
+                f"SET temp_directory = '{scratch / 'spill'}'; SET preserve_insertion_order = false")
+    return con
+
+
+def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicParams | None = None,
+                   cache: Path | None = None, scratch: Path | None = None,
+                   parts: list[Path] | None = None) -> ReleaseTopics:
+    """Fit and assign one release from its processed partitions (``parts``: those files instead)."""
+    params = params or TopicParams()
+    if scratch is None:
+        raise ValueError("fit_partitions needs a scratch folder")
+    scratch.mkdir(parents=True, exist_ok=True)
+    parts = parts if parts is not None else store.partitions(store.table_path(release, "tweets", work_dir=work_dir))
+    evidence = tuple(dict.fromkeys(params.link_evidence))
+    stats: dict = {"partitions": len(parts)}
+    clock = _Clock(stats)
+    n_parts = prepare_partitions(parts, scratch / "prep", evidence)
+    clock("prepare_s")
+    con = connect(scratch)
+    try:
+        con.execute(f"CREATE VIEW prep AS SELECT * FROM read_parquet('{scratch / 'prep'}/part-*.parquet')")
+        con.execute("CREATE TABLE rt AS SELECT tweetid, retweet_tweetid FROM prep WHERE tweet_kind = 'retweet' "
+                    "AND retweet_tweetid IN (SELECT tweetid FROM prep)")
+        con.execute("CREATE TABLE assigned (text VARCHAR, topic BIGINT, probability DOUBLE, how VARCHAR)")
+        groups = fit_groups(con, params, cache, scratch, stats)
+        clock("sample_fit_transform_s")
+        assign(con, scratch, evidence)
+        clock("assign_s")
+        mapping, id_links = link(con, groups, params, evidence)
+        for gm in groups.values():
+            gm.topic_map = {int(k): mapping.get(int(k) + gm.offset, -1) for k in sorted(gm.model.topic_sizes_)
+                            if k >= 0}
+        member = {gm.offset + k: f"{name}:{k}" for name, gm in groups.items() for k in gm.topic_map}
+        links = [(member[a], member[b], s) for a, b, s in id_links]
+        table = topic_table(groups, None, sizes=final_sizes(con, mapping))
+        labels = dict(zip(table["topic"], table["label"], strict=True))
+        out = scratch / "topics.parquet"
+        clock("link_table_s")
+        rows = write_assignments(con, scratch / "prep", n_parts, mapping, labels, out)
+        clock("write_s")
+    finally:
+        con.close()
+    for sub in ("prep", "spill"):
+        shutil.rmtree(scratch / sub, ignore_errors=True)
+    (scratch / "topics.duckdb").unlink(missing_ok=True)
+    return ReleaseTopics(release, params, None, table, groups, links, assignments_file=out, rows=rows, stats=stats)
+
+
+class _Clock:
+    """Records the seconds since the previous call under a name in ``stats``."""
+
+    def __init__(self, stats: dict):
+        self.stats, self.last = stats, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stats[name] = round(now - self.last, 2)
+        self.last = now
+
+
+# --- 1. prepare ------------------------------------------------------------------------------------------
+
+def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...]) -> int:
+    """Write each processed partition's needed columns, sorted, with text/group/week; returns the count."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, part in enumerate(parts):
+        present = set(pq.read_schema(part).names)
+        cols = [c for c in dict.fromkeys((*TWEET_COLUMNS, *evidence)) if c in present]
+        df = pq.read_table(part, columns=cols).to_pandas()
+        for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
+            if c not in df.columns:
+                df[c] = pd.Series([None] * len(df), dtype=object)
+        df.insert(0, "tkey", tweet_order(df["tweetid"]))
+        df = derive_columns(df.sort_values("tkey", kind="stable").reset_index(drop=True))
+        df.insert(0, "part", np.full(len(df), i, dtype=np.int64))
+        store.write_table(df.drop(columns="text_norm"), folder / f"part-{i:05d}.parquet")
+    return len(parts)
+
+
+# --- 2.-4. sample, fit, transform ------------------------------------------------------------------------
+
+def fit_groups(con, params: TopicParams, cache: Path | None, scratch: Path,
+               stats: dict | None = None) -> dict[str, GroupModel]:
+    """Fit every script group on its sample and fill table ``assigned`` (text -> topic before linking)."""
+    # distinct original texts with the language and week of their first tweet (``drop_duplicates("text")``)
+    con.execute("""CREATE TABLE uniq AS SELECT u.g, u.text, u.first, p.tweet_language AS lang, p.week
+                   FROM (SELECT "group" AS g, text, min(tkey) AS first FROM prep
+                         WHERE tweet_kind = 'original' AND "group" <> 'none' GROUP BY "group", text) u
+                   JOIN prep p ON p.tkey = u.first""")
+    groups: dict[str, GroupModel] = {}
+    offset = 0
+    names = [r[0] for r in con.execute('SELECT DISTINCT "group" FROM prep WHERE "group" <> \'none\' ORDER BY 1')
+             .fetchall()]
+    for group in names:
+        gm, fitted = fit_texts(sample_texts(con, group, params), group, params, cache, offset)
+        if gm is None:
+            continue
+        groups[group] = gm
+        insert_assigned(con, scratch, [(t, k + offset if k >= 0 else -1, p, "fit") for t, (k, p) in fitted.items()])
+        start = time.perf_counter()
+        n = transform_group(con, gm, params, cache, scratch)
+        if stats is not None:
+            stats.setdefault("groups", {})[group] = {"fit_texts": gm.n_fit, "transformed_texts": n,
+                                                     "transform_s": round(time.perf_counter() - start, 2)}
+        offset = next_offset(gm)
+    return groups
+
+
+def sample_texts(con, group: str, params: TopicParams) -> list[str]:
+    """The sorted texts ``model._fit_group`` fits: a stratified sample (language x week) of distinct originals."""
+    strata = con.execute("SELECT lang, week, count(*) FROM uniq WHERE g = ? GROUP BY lang, week "
+                         "ORDER BY lang NULLS LAST, week", [group]).fetchall()
+    drawn = stratum_sample([int(n) for _, _, n in strata], params.sample_size, params.seed)
+    if drawn is None:
+        return [r[0] for r in con.execute("SELECT text FROM uniq WHERE g = ? ORDER BY text", [group]).fetchall()]
+    picked = pa.table({"sid": np.concatenate([np.full(len(d), i, dtype=np.int64) for i, d in enumerate(drawn)]),
+                       "pos": np.concatenate(drawn).astype(np.int64)})
+    con.register("picked", picked)
+    try:
+        rows = con.execute("""
+            WITH s AS (SELECT lang, week, row_number() OVER (ORDER BY lang NULLS LAST, week) - 1 AS sid
+                       FROM (SELECT DISTINCT lang, week FROM uniq WHERE g = $g)),
+                 u AS (SELECT u.text, s.sid, row_number() OVER (PARTITION BY s.sid ORDER BY u.first) - 1 AS pos
+                       FROM uniq u JOIN s ON u.lang IS NOT DISTINCT FROM s.lang AND u.week = s.week WHERE u.g = $g)
+            SELECT u.text FROM u JOIN picked p ON p.sid = u.sid AND p.pos = u.pos ORDER BY u.text""",
+                           {"g": group}).fetchall()
+    finally:
+        con.unregister("picked")
+    return [r[0] for r in rows]
+
+
+def transform_group(con, gm: GroupModel, params: TopicParams, cache: Path | None, scratch: Path) -> int:
+    """Assign the group's distinct unfitted texts of non-retweets, in sorted batches of ``batch_size``."""
+    todo = scratch / f"todo-{gm.group}.parquet"
+    con.execute(f"""COPY (SELECT DISTINCT p.text FROM prep p ANTI JOIN rt ON rt.tweetid = p.tweetid
+                    ANTI JOIN assigned a ON a.text = p.text WHERE p."group" = $g ORDER BY p.text)
+                    TO '{todo}' (FORMAT parquet)""", {"g": gm.group})
+    n = 0
+    for batch in text_batches(todo, params.batch_size):
+        out = _transform(gm, batch, params, cache)
+        insert_assigned(con, scratch, [(t, k + gm.offset if k >= 0 else -1, p, "transform")
+                                       for t, (k, p) in out.items()])
+        n += len(batch)
+    todo.unlink()
+    return n
+
+
+def text_batches(path: Path, size: int) -> Iterator[list[str]]:
+    """The texts of a one-column Parquet file, in order, in lists of exactly ``size`` (the last shorter)."""
+    buf: list[str] = []
+    for rb in pq.ParquetFile(path).iter_batches(batch_size=size):
+        buf += rb.column(0).to_pylist()
+        while len(buf) >= size:
+            yield buf[:size]
+            buf = buf[size:]
+    if buf:
+        yield buf
+
+
+def insert_assigned(con, scratch: Path, rows: list[tuple[str, int, float, str]]) -> None:
+    if not rows:
+        return
+    t, k, p, h = zip(*rows, strict=True)
+    batch = pa.table({"text": pa.array(t, pa.string()), "topic": pa.array(k, pa.int64()),
+                      "probability": pa.array(p, pa.float64()), "how": pa.array(h, pa.string())})
+    con.register("batch", batch)
+    try:
+        con.execute("INSERT INTO assigned SELECT * FROM batch")
+    finally:
+        con.unregister("batch")
+
+
+# --- 5. assign -------------------------------------------------------------------------------------------
+
+def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
+    """Table ``pre``: every tweet's topic before linking, in partition and tweet order.
+
+    Non-retweets take the topic of their text (-1 / ``none`` when not modelled); in-data retweets the topic,
+    probability and group of the tweet they retweet (``none`` when that one has none or is a retweet itself).
+    """
+    con.execute("""CREATE TABLE src AS SELECT s.tweetid, s."group" AS g,
+                   CASE WHEN r.tweetid IS NULL THEN a.topic END AS topic,
+                   CASE WHEN r.tweetid IS NULL THEN a.probability END AS probability,
+                   CASE WHEN r.tweetid IS NULL AND a.how IS NOT NULL THEN 'retweet' ELSE 'none' END AS how
+                   FROM prep s LEFT JOIN assigned a ON a.text = s.text LEFT JOIN rt r ON r.tweetid = s.tweetid
+                   WHERE s.tweetid IN (SELECT retweet_tweetid FROM rt)""")
+    ev = "".join(f', p."{c}"' for c in evidence)
+    con.execute(f"""CREATE TABLE pre AS SELECT p.part, p.tkey, p.userid,
+                    CASE WHEN r.tweetid IS NULL THEN p."group" ELSE s.g END AS "group",
+                    coalesce(CASE WHEN r.tweetid IS NULL THEN a.topic ELSE s.topic END, -1) AS topic,
+                    CASE WHEN r.tweetid IS NULL THEN a.probability ELSE s.probability END AS probability,
+                    CASE WHEN r.tweetid IS NULL THEN coalesce(a.how, 'none') ELSE s.how END AS fitted_on{ev}
+                    FROM prep p LEFT JOIN rt r ON r.tweetid = p.tweetid
+                    LEFT JOIN src s ON r.tweetid IS NOT NULL AND s.tweetid = p.retweet_tweetid
+                    LEFT JOIN assigned a ON r.tweetid IS NULL AND a.text = p.text
+                    ORDER BY p.part, p.tkey""")
+
+
+# --- 6. link, sizes --------------------------------------------------------------------------------------
+
+def link(con, groups: dict[str, GroupModel], params: TopicParams, evidence: tuple[str, ...]
+         ) -> tuple[dict[int, int], list[tuple[int, int, float]]]:
+    """Cross-script linking (``link.link_topics``) from (topic, evidence value) counts made by DuckDB."""
+    group_of = {gm.offset + int(k): name for name, gm in groups.items() for k in gm.model.topic_sizes_ if k >= 0}
+    ids = np.unique(np.asarray(sorted(group_of), dtype=np.int64))
+    parts = []
+    for col in evidence:
+        raw = con.execute(f"""SELECT topic, v AS value, count(*) AS n FROM
+                              (SELECT topic, unnest("{col}") AS v FROM pre WHERE topic >= 0)
+                              WHERE v IS NOT NULL GROUP BY topic, v ORDER BY topic, v""").df()
+        parts.append(raw.assign(column=col))
+    raw = pd.concat(parts, ignore_index=True) if parts else None
+    return link_profiles(*profiles_from_counts(ids, raw), group_of, params.link_threshold)
+
+
+def final_sizes(con, mapping: dict[int, int]) -> pd.DataFrame:
+    """Tweets and distinct accounts per final topic (as ``report.topic_sizes``)."""
+    m = pa.table({"pre": pa.array(list(mapping), pa.int64()), "final": pa.array(list(mapping.values()), pa.int64())})
+    con.register("mapping", m)
+    try:
+        sizes = con.execute("""SELECT coalesce(m.final, -1) AS topic, count(*) AS n_tweets,
+                               count(DISTINCT p.userid) AS n_accounts FROM pre p LEFT JOIN mapping m ON m.pre = p.topic
+                               GROUP BY 1 ORDER BY 1""").df()
+    finally:
+        con.unregister("mapping")
+    return sizes.set_index("topic").astype(np.int64)
+
+
+# --- 7. write --------------------------------------------------------------------------------------------
+
+def final_partition(con, prep: Path, i: int, mapping: dict[int, int], labels: dict[int, str]) -> pd.DataFrame:
+    """Partition ``i`` of the assignments, in tweet order, with the dtypes of ``fit_release``'s frame."""
+    df = pq.read_table(prep, columns=["tkey", *OUT_COLUMNS[:6], "week"]).to_pandas()
+    pre = con.execute("SELECT tkey, \"group\", topic, probability, fitted_on FROM pre WHERE part = ? ORDER BY tkey",
+                      [i]).df()
+    if not np.array_equal(pre["tkey"].to_numpy(dtype=object), df["tkey"].to_numpy(dtype=object)):
+        raise RuntimeError(f"topics: partition {i} lost rows on the way")
+    topic = pd.Series(pre["topic"].to_numpy(dtype=np.int64)).map(mapping).fillna(-1).astype(np.int64).to_numpy()
+    out = df[OUT_COLUMNS[:6]].assign(group=pd.Series(pre["group"].to_numpy(dtype=object), dtype=str),
+                                     week=df["week"].astype(str), topic=topic)
+    out["topic_label"] = out["topic"].map(labels).astype(str)
+    out["probability"] = pre["probability"].to_numpy(dtype=np.float64)
+    out["fitted_on"] = pd.Series(pre["fitted_on"].to_numpy(dtype=object), dtype=str)
+    return out[OUT_COLUMNS]
+
+
+def write_assignments(con, prep: Path, n_parts: int, mapping: dict[int, int], labels: dict[int, str],
+                      path: Path) -> int:
+    """Write the assignments partition after partition into one Parquet file (row groups of ``ROW_GROUP``)."""
+    writer, buf, rows = None, [], 0
+    try:
+        for i in range(n_parts):
+            buf.append(final_partition(con, prep / f"part-{i:05d}.parquet", i, mapping, labels))
+            while sum(len(b) for b in buf) >= ROW_GROUP or (i == n_parts - 1 and buf):
+                frame = pd.concat(buf, ignore_index=True) if len(buf) > 1 else buf[0]
+                head, rest = frame.iloc[:ROW_GROUP], frame.iloc[ROW_GROUP:]
+                table = pa.Table.from_pandas(head.reset_index(drop=True), preserve_index=False)
+                writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table, row_group_size=ROW_GROUP)
+                rows += len(head)
+                buf = [rest.reset_index(drop=True)] if len(rest) else []
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
