@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from archive_csv import read_rows, write_rows
 
 from ioa_utils import stages, store
 from ioa_utils.discover import discover
@@ -17,21 +18,6 @@ from ioa_utils.reader import parse_repr_lists
 from ioa_utils.schema import TWEET_COLUMNS, TWEET_COLUMNS_OLD_ORDER
 
 SHARD = "RNA_0621_tweets_csv_hashed_2018.csv"  # 13 tweets
-
-
-def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        return next(r), list(r)
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
 
 
 def _load(folder: Path, tmp_path: Path) -> dict:
@@ -84,17 +70,17 @@ def test_zip_with_damaged_member_names_the_file(real_copy: Path, tmp_path: Path)
 
 
 def test_missing_columns_are_named(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
+    header, rows = read_rows(real_copy / SHARD)
     drop = [header.index("tweet_text"), header.index("tweet_time")]
-    _write(real_copy / SHARD, [h for i, h in enumerate(header) if i not in drop],
+    write_rows(real_copy / SHARD, [h for i, h in enumerate(header) if i not in drop],
            [[v for i, v in enumerate(r) if i not in drop] for r in rows])
     with pytest.raises(ArchiveError, match=rf"{SHARD}.*missing required column\(s\) tweet_text, tweet_time"):
         _load(real_copy, tmp_path)
 
 
 def test_unknown_columns_are_named(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
-    _write(real_copy / SHARD, [*header, "sentiment"], [[*r, "0.5"] for r in rows])
+    header, rows = read_rows(real_copy / SHARD)
+    write_rows(real_copy / SHARD, [*header, "sentiment"], [[*r, "0.5"] for r in rows])
     with pytest.raises(ArchiveError, match=rf"{SHARD}.*unknown column\(s\) sentiment"):
         _load(real_copy, tmp_path)
 
@@ -104,7 +90,7 @@ FIVETHIRTYEIGHT = ["external_author_id", "author", "content", "region", "languag
 
 
 def test_another_schema_under_an_archive_name(real_copy: Path, tmp_path: Path):
-    _write(real_copy / SHARD, FIVETHIRTYEIGHT, [["906000000", "10_GOP", "hello", "US", "English", "10/1/2017 19:58",
+    write_rows(real_copy / SHARD, FIVETHIRTYEIGHT, [["906000000", "10_GOP", "hello", "US", "English", "10/1/2017 19:58",
                                                   "10/1/2017 19:59", "1052", "9636", "253", "", "RightTroll"]])
     with pytest.raises(ArchiveError, match="FiveThirtyEight"):
         _load(real_copy, tmp_path)
@@ -113,7 +99,7 @@ def test_another_schema_under_an_archive_name(real_copy: Path, tmp_path: Path):
 def test_a_folder_of_non_archive_csvs(tmp_path: Path):
     folder = tmp_path / "ira"
     folder.mkdir()
-    _write(folder / "IRAhandle_tweets_1.csv", FIVETHIRTYEIGHT, [])
+    write_rows(folder / "IRAhandle_tweets_1.csv", FIVETHIRTYEIGHT, [])
     with pytest.raises(FileNotFoundError, match=r"no information-operations archive files.*IRAhandle_tweets_1\.csv"):
         discover(folder)
 
@@ -125,7 +111,7 @@ def test_empty_file(real_copy: Path, tmp_path: Path):
 
 
 def test_undecodable_bytes_name_file_and_row(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
+    header, rows = read_rows(real_copy / SHARD)
     rows[6][header.index("tweet_text")] = "Café au lait"
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([header, *rows])
@@ -137,24 +123,24 @@ def test_undecodable_bytes_name_file_and_row(real_copy: Path, tmp_path: Path):
 
 
 def test_ragged_row_names_file_and_row(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
+    header, rows = read_rows(real_copy / SHARD)
     rows[3] = rows[3][:-2]
-    _write(real_copy / SHARD, header, rows)
+    write_rows(real_copy / SHARD, header, rows)
     with pytest.raises(ArchiveError, match=rf"{SHARD}, data row 4: 28 fields where the header has 30"):
         _load(real_copy, tmp_path)
 
 
 def test_bad_values_name_column_and_row(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
+    header, rows = read_rows(real_copy / SHARD)
     rows[1][header.index("is_retweet")] = "maybe"
-    _write(real_copy / SHARD, header, rows)
+    write_rows(real_copy / SHARD, header, rows)
     with pytest.raises(ArchiveError, match=rf"{SHARD}, data row 2: column is_retweet: 'maybe' is not true/false"):
         _load(real_copy, tmp_path)
 
 
 def test_duplicate_tweet_ids_are_dropped_and_counted(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
-    _write(real_copy / "RNA_0621_tweets_csv_hashed_2020.csv", header, rows[:4])  # 4 repeats in another shard
+    header, rows = read_rows(real_copy / SHARD)
+    write_rows(real_copy / "RNA_0621_tweets_csv_hashed_2020.csv", header, rows[:4])  # 4 repeats in another shard
     report = _load(real_copy, tmp_path)
     assert report["tweets_read"] == 4646 + 4
     assert report["duplicate_tweets_dropped"] == 4
@@ -167,14 +153,14 @@ def test_duplicate_tweet_ids_are_dropped_and_counted(real_copy: Path, tmp_path: 
 
 
 def test_old_column_order_and_31_columns_and_lowercase_booleans(real_copy: Path, tmp_path: Path):
-    header, rows = _rows(real_copy / SHARD)
+    header, rows = read_rows(real_copy / SHARD)
     assert tuple(header) == TWEET_COLUMNS
     recs = [dict(zip(header, r, strict=True)) for r in rows]
     new_header = [*TWEET_COLUMNS_OLD_ORDER, "poll_choices"]
     for r in recs:
         r["is_retweet"] = r["is_retweet"].lower()
         r["poll_choices"] = ""
-    _write(real_copy / SHARD, new_header, [[r[h] for h in new_header] for r in recs])
+    write_rows(real_copy / SHARD, new_header, [[r[h] for h in new_header] for r in recs])
     _load(real_copy, tmp_path)
     t = store.read("RNA_0621", "tweets", layer="interim", work_dir=tmp_path / "work")
     t = t[t["source_file"] == SHARD].set_index("tweetid")

@@ -7,8 +7,6 @@ stamp-and-swap, and where notebook 08 saves its figures. Concurrency and killed 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import warnings
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from archive_csv import read_rows, write_rows
 
 from ioa_utils import pipeline, stageio, stages, store
 from ioa_utils.discover import discover
@@ -27,21 +26,6 @@ SHARD = "RNA_0621_tweets_csv_hashed_2018.csv"  # 13 tweets
 SMALL = "RNA_0621_tweets_csv_hashed_2014.csv"
 USERS = "hashed_2021_12_RNA_0621_RNA_0621_users_csv_hashed.csv"  # 50 accounts
 APPLEDOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(64)
-
-
-def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        return next(r), list(r)
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    w.writerows([header, *rows])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -228,12 +212,12 @@ def test_debris_of_killed_runs_is_removed_but_lookalikes_are_not(small_raw: Path
 
 def test_same_named_shards_in_two_subfolders_are_two_inputs(real_dir: Path, tmp_path: Path):
     raw, work = tmp_path / "raw", tmp_path / "work"
-    header, rows = _rows(real_dir / "rna_0621" / SHARD)
+    header, rows = read_rows(real_dir / "rna_0621" / SHARD)
     for sub in ("a", "b"):
         (raw / sub).mkdir(parents=True)
         shutil.copy(real_dir / "rna_0621" / USERS, raw / sub / USERS)
-    _write(raw / "a" / SHARD, header, rows)
-    _write(raw / "b" / SHARD, header, rows[:5])  # repeats 5 tweets of a's shard
+    write_rows(raw / "a" / SHARD, header, rows)
+    write_rows(raw / "b" / SHARD, header, rows[:5])  # repeats 5 tweets of a's shard
     (rel,) = discover(raw).releases
     report = stages.ensure_loaded(rel, work)
     assert report["tweets_read"] == 18 and report["duplicate_tweets_dropped"] == 5
@@ -246,7 +230,7 @@ def test_same_named_shards_in_two_subfolders_are_two_inputs(real_dir: Path, tmp_
     assert set(files) == {f"a/{SHARD}"}  # b's rows are all repeats (first occurrence kept)
 
     for sub, keep, expected in (("a", 10, 15), ("b", 2, 12)):  # a change to either copy reruns the stage
-        _write(raw / sub / SHARD, header, rows[:keep])
+        write_rows(raw / sub / SHARD, header, rows[:keep])
         report = stages.ensure_loaded(discover(raw).releases[0], work)
         assert report["tweets_read"] == expected, sub
 
@@ -266,13 +250,13 @@ def test_zip_with_two_members_of_the_same_name_reads_each_once(real_dir: Path, t
         zf.writestr(SHARD, (real_dir / "rna_0621" / SHARD).read_bytes())
         zf.writestr("README.txt", "not data")
         zf.writestr(SHARD, (real_dir / "rna_0621" / SMALL).read_bytes())  # same name, other content
-    n_small = len(_rows(real_dir / "rna_0621" / SMALL)[1])
+    n_small = len(read_rows(real_dir / "rna_0621" / SMALL)[1])
     (rel,) = discover(raw).releases
     assert [f.name for f in rel.tweets] == [f"{z.name}:{SHARD}#1", f"{z.name}:{SHARD}#2"]
     report = stages.ensure_loaded(rel, work)
     assert report["tweets_read"] == 13 + n_small and report["duplicate_tweets_dropped"] == 0
     got = store.read("RNA_0621", "tweets", ["tweetid", "source_file"], layer="interim", work_dir=work)
-    first = {r[0] for r in _rows(real_dir / "rna_0621" / SHARD)[1]}
+    first = {r[0] for r in read_rows(real_dir / "rna_0621" / SHARD)[1]}
     assert set(got.loc[got["source_file"].str.endswith("#1"), "tweetid"]) == first
     assert got["source_file"].str.endswith("#2").sum() == n_small
 
@@ -296,7 +280,7 @@ def test_mac_unzip_debris_is_skipped_and_listed_as_ignored(real_dir: Path, small
     (rel,) = found.releases
     assert [f.name for f in rel.tweets] == [f"{z.name}:{SMALL}", SHARD]
     assert stages.prepare(small_raw, tmp_path / "work") == ["RNA_0621"]
-    n_small = len(_rows(real_dir / "rna_0621" / SMALL)[1])
+    n_small = len(read_rows(real_dir / "rna_0621" / SMALL)[1])
     assert stages.load_report("RNA_0621", tmp_path / "work")["tweets_read"] == 13 + n_small
 
 

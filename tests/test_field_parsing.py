@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from archive_csv import read_rows, write_rows
 
 from ioa_utils import schema, stages, store
 from ioa_utils.discover import discover
@@ -36,24 +37,12 @@ USERS = "hashed_2021_12_RNA_0621_RNA_0621_users_csv_hashed.csv"
 K = 10  # the record damaged in most tests (the times test uses records K to K + 8)
 
 
-def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        return next(r), list(r)
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([header, *rows])
-    path.write_text(buf.getvalue(), encoding="utf-8")
-
-
 def _damaged(folder: Path, name: str, column: str, values: dict[int, str]) -> Path:
     """Set ``column`` of the given records (numbered from 1) of file ``name`` in ``folder``."""
-    header, rows = _rows(folder / name)
+    header, rows = read_rows(folder / name)
     for rec, v in values.items():
         rows[rec - 1][header.index(column)] = v
-    _write(folder / name, header, rows)
+    write_rows(folder / name, header, rows)
     return folder / name
 
 
@@ -77,7 +66,7 @@ def _refused(folder: Path, name: str, column: str, value: str, rec: int = K) -> 
 def test_damaged_record_is_not_on_its_line_number(real_dir: Path, name: str, rec: int):
     """Guards the tests below: the damaged record does not start on line ``rec + 1`` (header = line 1)."""
     text = (real_dir / "rna_0621" / name).read_text(encoding="utf-8")
-    header, rows = _rows(real_dir / "rna_0621" / name)
+    header, rows = read_rows(real_dir / "rna_0621" / name)
     line = text[: text.index(f'"{rows[rec - 1][0]}"')].count("\n") + 1
     assert line > rec + 1
 
@@ -318,7 +307,7 @@ def test_record_numbers_hold_across_batches(real_copy: Path):
 def test_parse_errors_and_type_errors_count_records_alike(real_copy: Path):
     """Blank lines (skipped by the reader), multi-line texts and a field over csv's 128 KiB limit before the
     damaged record: the CSV diagnosis and the typing step give the same record numbers."""
-    header, rows = _rows(real_copy / BIG)
+    header, rows = read_rows(real_copy / BIG)
     rows[9][header.index("tweet_text")] = "long " * 40_000  # 200 KB, valid CSV
     rows[K - 1][header.index("is_retweet")] = "maybe"
     buf = io.StringIO()
@@ -349,9 +338,9 @@ def test_repairs_reach_the_load_report(real_copy: Path, tmp_path: Path):
     _damaged(real_copy, SHARD, "tweet_time", {K: "2019-06-01 10:20 +0500", K + 1: "2019-06-01 10:20:07"})
     _damaged(real_copy, SHARD, "like_count", {K: "-1"})
     _damaged(real_copy, SHARD, "retweet_count", {K: "3.0"})
-    tweetid = _rows(real_copy / SHARD)[1][K + 1][0]
+    tweetid = read_rows(real_copy / SHARD)[1][K + 1][0]
     _damaged(real_copy, SHARD, "tweetid", {K + 2: f" {tweetid} "})
-    userid = _rows(real_copy / USERS)[1][2][0]
+    userid = read_rows(real_copy / USERS)[1][2][0]
     _damaged(real_copy, USERS, "userid", {3: f"{userid}  "})
     (rel,) = discover(real_copy.parent).releases
     report = stages.ensure_loaded(rel, tmp_path / "work")
