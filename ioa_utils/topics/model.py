@@ -260,11 +260,7 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     group_of = {gm.offset + int(k): name for name, gm in groups.items() for k in gm.model.topic_sizes_ if k >= 0}
     mapping, id_links = link_topics(df, topic, group_of, params.link_threshold, params.link_evidence)
     topic = np.array([mapping.get(int(k), -1) for k in topic], dtype=np.int64)
-    for gm in groups.values():
-        gm.topic_map = {int(k): mapping.get(int(k) + gm.offset, -1) for k in sorted(gm.model.topic_sizes_)
-                        if k >= 0}
-    member = {gm.offset + k: f"{name}:{k}" for name, gm in groups.items() for k in gm.topic_map}
-    links = [(member[a], member[b], s) for a, b, s in id_links]
+    links = apply_links(groups, mapping, id_links)
     assignments = df[["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week"]]
     assignments = assignments.assign(topic=topic, probability=prob, fitted_on=fitted_on)
     from .report import topic_table
@@ -274,6 +270,17 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     assignments.insert(assignments.columns.get_loc("topic") + 1, "topic_label",
                        assignments["topic"].map(labels).astype(str))
     return ReleaseTopics(release, params, assignments, table, groups, links)
+
+
+def apply_links(groups: dict[str, GroupModel], mapping: dict[int, int],
+                id_links: list[tuple[int, int, float]]) -> list[tuple[str, str, float]]:
+    """Record in each group model where its topics went after cross-script linking (``topic_map``); return
+    the links with topics named ``group:local id``."""
+    for gm in groups.values():
+        gm.topic_map = {int(k): mapping.get(int(k) + gm.offset, -1) for k in sorted(gm.model.topic_sizes_)
+                        if k >= 0}
+    member = {gm.offset + k: f"{name}:{k}" for name, gm in groups.items() for k in gm.topic_map}
+    return [(member[a], member[b], s) for a, b, s in id_links]
 
 
 def params_dict(params: TopicParams) -> dict:

@@ -42,6 +42,7 @@ from .model import (
     ReleaseTopics,
     TopicParams,
     _transform,
+    apply_links,
     derive_columns,
     fit_texts,
     next_offset,
@@ -91,11 +92,7 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
         assign(con, scratch, evidence)
         clock("assign_s")
         mapping, id_links = link(con, groups, params, evidence)
-        for gm in groups.values():
-            gm.topic_map = {int(k): mapping.get(int(k) + gm.offset, -1) for k in sorted(gm.model.topic_sizes_)
-                            if k >= 0}
-        member = {gm.offset + k: f"{name}:{k}" for name, gm in groups.items() for k in gm.topic_map}
-        links = [(member[a], member[b], s) for a, b, s in id_links]
+        links = apply_links(groups, mapping, id_links)
         table = topic_table(groups, None, sizes=final_sizes(con, mapping))
         labels = dict(zip(table["topic"], table["label"], strict=True))
         out = scratch / "topics.parquet"
