@@ -47,19 +47,23 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
     month and per account; accounts with >= ``min_tweets`` tweets, >= ``min_share`` of them cheerleading,
     are flagged. The labels stay in DuckDB (``tweets`` is ``None``; :func:`.narratives.labelled_sql`)."""
     lex = NARRATIVES[campaign]
-    labelled = labelled_sql(lex, keep_unlabelled=True)
-    monthly = data.query("SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, "
-                         f"coalesce(narrative, 'other') AS narrative, count(*) AS n FROM ({labelled}) GROUP BY ALL")
+    # one scan: tweets per (month, label) and per (account, labelled or not)
+    counted = data.query(
+        "SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, coalesce(narrative, 'other') "
+        f"AS narrative, count(*) AS n FROM ({labelled_sql(lex, keep_unlabelled=True)}) "
+        "GROUP BY GROUPING SETS ((month, narrative), (userid, narrative))")
+    monthly = counted[counted["userid"].isna()]
     counts = monthly.groupby("narrative")["n"].sum()
     share = counts.drop("other", errors="ignore").sum() / counts.sum() if len(monthly) else 0.0
     if share < min_release_share:
         return not_applicable("cheerleading", f"{100 * share:.1f}% of tweets use the {campaign} cheerleading "
                                               "keywords", CAMPAIGN_ROLES)
-    per = data.query(f"SELECT userid, count(*) AS n_tweets, count(narrative) AS n_cheer FROM ({labelled}) "
-                     "GROUP BY userid ORDER BY userid").set_index("userid")
-    per["cheer_share"] = (per.pop("n_cheer") / per["n_tweets"]).round(3)
+    by_acc = counted[counted["userid"].notna()]
+    per = by_acc.groupby("userid")["n"].sum().astype(np.int64).rename("n_tweets").sort_index().to_frame()
+    cheer = by_acc[by_acc["narrative"] != "other"].groupby("userid")["n"].sum()
+    per["cheer_share"] = (cheer.reindex(per.index, fill_value=0) / per["n_tweets"]).round(3)
     flag = per[(per["n_tweets"] >= min_tweets) & (per["cheer_share"] >= min_share)].reset_index()
-    monthly["month"] = pd.to_datetime(monthly["month"]).astype("datetime64[ns]")
+    monthly = monthly.assign(month=pd.to_datetime(monthly["month"]).astype("datetime64[ns]"))
     table = monthly.pivot_table(index="month", columns="narrative", values="n", aggfunc="sum", fill_value=0)
     table = table.div(table.sum(axis=1), axis=0).round(3)
     table.columns.name = "narrative"
