@@ -26,8 +26,8 @@
 #
 # | | |
 # |---|---|
-# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics) |
+# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's co-retweet edges and communities (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
 # | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Russia, here `synth_russia_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (keyword lists, cheerleading share, engagement, co-retweet window) |
 
 # %% tags=["parameters"]
@@ -39,19 +39,25 @@ seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
 min_cheer_share = 0.25  # cheerleading: share of an account's tweets praising Putin / United Russia
 max_engagement = 1.0  # low engagement: likes + retweets per own tweet below this
-window = 600  # s: co-retweet window of the retweet-for-hire detector; 60 or more on minute-precision data
+window = 600  # s: co-retweet window of the coordination stage (default: coordination.traces); 60 or more on minute-precision data
 
 # %% tags=[]
+from dataclasses import replace
+
 from ioa_utils import casestudy as cs
 from ioa_utils import findings, paths, plots, stages
 from ioa_utils.casestudy import china, compare, figures, russia
+from ioa_utils.coordination import traces
 
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "russia")
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
-print("topics:", f"none ({data.topics_note})" if data.topics is None else f"{len(data.topics):,} assignments")
+params = replace(traces.DEFAULTS, window_retweet=window, seed=seed)  # the coordination stage's parameters
+print("coordination stage:", "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)")
+n_topics = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
+print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
 # %% [markdown] tags=[]
 # ## 1. Summary statistics
@@ -112,7 +118,7 @@ plots.show(figures.fig_narratives(cheer, f"{release}: share of tweets per month"
 # without keyword lists.
 
 # %% tags=[]
-print("topics absent: run the topics stage" if data.topics is None else "largest topics vs cheerleading labels:")
+print("topics absent: run the topics stage" if not data.has_topics else "largest topics vs cheerleading labels:")
 china.topic_narratives(cheer, data)
 
 # %% [markdown] tags=[]
@@ -150,12 +156,13 @@ plots.show(
 # ### The retweet-for-hire cluster
 #
 # *Why:* commercial amplification looks different from political amplification: a fixed group retweets
-# the *same outside* accounts (advertisers) in bursts within minutes. The co-retweet network of the
-# coordination package (`coordination.co_retweet`, window `window`) is split into Louvain communities;
-# communities whose retweets mostly point outside the release, in repeated bursts, are flagged.
+# the *same outside* accounts (advertisers) in bursts within minutes. The co-retweet network and its
+# Louvain communities come from the coordination stage (`coordination.stage`, window `window`: the same
+# tables notebook 04 reads); communities whose retweets mostly point outside the release, in repeated
+# bursts (counted in SQL over the members' retweets), are flagged.
 
 # %% tags=[]
-hire = russia.commercial_cluster(data, window=window, seed=seed)
+hire = russia.commercial_cluster(data, params)
 print(hire.summary())
 cs.print_score(hire, data.truth)
 hire.table

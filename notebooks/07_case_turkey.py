@@ -26,8 +26,8 @@
 #
 # | | |
 # |---|---|
-# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics) |
+# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's retweet rings (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
 # | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Turkey, here `synth_turkey_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (ring delay, change threshold, batch gap, issue focus) |
 
 # %% tags=["parameters"]
@@ -37,23 +37,29 @@ release = None  # None: the release whose id names Turkey (or the only one); or 
 timezone = None  # posting hours in this zone; None: the release's, from the release registry
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
-max_retweet_delay = 600  # s: rings retweet each other within this delay
+max_retweet_delay = 600  # s: rings retweet each other within this delay (default: coordination.traces)
 min_change = 0.6  # compromised: mean total-variation change of language, client and narrative
 gap_days = 2  # single-issue batches: creation dates at most this many days apart form a batch
 min_batch = 5  # single-issue batches: accounts per batch
 min_focus = 0.8  # single-issue batches: share of an account's labelled tweets on its main issue
 
 # %% tags=[]
+from dataclasses import replace
+
 from ioa_utils import casestudy as cs
 from ioa_utils import findings, paths, plots, stages
 from ioa_utils.casestudy import china, compare, figures, turkey
+from ioa_utils.coordination import traces
 
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "turkey")
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
-print("topics:", f"none ({data.topics_note})" if data.topics is None else f"{len(data.topics):,} assignments")
+params = replace(traces.DEFAULTS, max_retweet_delay=max_retweet_delay, seed=seed)  # the coordination stage's parameters
+print("coordination stage:", "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)")
+n_topics = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
+print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
 # %% [markdown] tags=[]
 # ## 1. Summary statistics
@@ -111,7 +117,7 @@ plots.show(figures.fig_narratives(party, f"{release}: tweets per month")) if par
 plots.show(figures.fig_shares(party, ["promotion share", "attack share"])) if party.applicable else None
 
 # %% tags=[]
-print("topics absent: run the topics stage" if data.topics is None else "largest topics vs party keywords:")
+print("topics absent: run the topics stage" if not data.has_topics else "largest topics vs party keywords:")
 china.topic_narratives(party, data)
 
 # %% tags=[]
@@ -124,11 +130,12 @@ china.score_narratives(party, data)
 # ### Political retweet rings
 #
 # *Why:* ring members retweet each other's tweets within minutes, so every member's tweet starts with a
-# guaranteed audience. The coordination package's ring detector (`coordination.groups.retweet_rings`)
-# links two accounts that each retweeted the other fast at least twice and keeps dense Louvain groups.
+# guaranteed audience. The rings are the coordination stage's (`coordination.stage`, the same table
+# notebook 04 reads, thresholds in `coordination.traces`): two accounts are linked when each retweeted the
+# other fast at least twice, and dense Louvain groups of that graph are kept.
 
 # %% tags=[]
-ring = turkey.rings(data, max_retweet_delay, seed=seed)
+ring = turkey.rings(data, params)
 print(ring.summary())
 cs.print_score(ring, data.truth)
 

@@ -11,7 +11,7 @@ import pytest
 
 from ioa_utils import casestudy as cs
 from ioa_utils import stages, store
-from ioa_utils.casestudy import china, compare, russia, turkey
+from ioa_utils.casestudy import china, compare
 from ioa_utils.casestudy.base import CaseData
 from ioa_utils.casestudy.narratives import label_frame, label_sql
 from ioa_utils.paths import DEFAULT_RAW_DIR
@@ -39,14 +39,6 @@ FLOORS = [
     (CHINA, "core", 0.95, 0.30),  # 1.000 / 0.354 (most core accounts are amplified by only one amplifier)
     (CHINA, "zero-follower personas", 0.95, 0.75),  # 1.000 / 0.828
     (CHINA, "office hours", 0.95, 0.33),  # 1.000 / 0.382 (only accounts with >= 10 tweets are tested)
-    (RUSSIA, "official posers", 0.95, 0.95),  # 1.000 / 1.000
-    (RUSSIA, "cheerleading", 0.95, 0.9),  # 1.000 / 0.971
-    (RUSSIA, "low engagement", 0.95, 0.75),  # 1.000 / 0.824
-    (RUSSIA, "retweet-for-hire", 0.95, 0.95),  # 1.000 / 1.000
-    (TURKEY, "retweet rings", 0.95, 0.95),  # 1.000 / 1.000
-    (TURKEY, "compromised accounts", 0.95, 0.95),  # 1.000 / 1.000
-    (TURKEY, "single-issue batches", 0.95, 0.95),  # 1.000 / 1.000
-    (TURKEY, "party messaging", 0.95, 0.95),  # 1.000 / 1.000
 ]
 
 
@@ -57,14 +49,6 @@ def test_detector_floors_on_default_data(data, findings, release, detector, p_fl
     s = f.score(data[release].truth)
     assert s["n_positive"] > 0
     assert s["precision"] >= p_floor and s["recall"] >= r_floor, (f.summary(), s)
-
-
-@pytest.mark.parametrize(("release", "detector"), [(CHINA, "official posers"), (CHINA, "retweet-for-hire"),
-                                                   (CHINA, "compromised accounts"), (RUSSIA, "retweet rings"),
-                                                   (RUSSIA, "compromised accounts"), (TURKEY, "retweet-for-hire"),
-                                                   (TURKEY, "official posers"), (RUSSIA, "single-issue batches")])
-def test_detectors_stay_quiet_where_the_tactic_was_not_planted(findings, release, detector):
-    assert findings[release][detector].n_accounts == 0, findings[release][detector].summary()
 
 
 def test_narrative_labels_and_covid_peak(data, findings):
@@ -81,12 +65,6 @@ def test_other_campaigns_lexicons_do_not_apply(findings):
     assert not findings[CHINA]["cheerleading"].applicable
     assert not findings[CHINA]["party messaging"].applicable
     assert "not applicable" in findings[RUSSIA]["party messaging"].summary()
-
-
-def test_compromised_accounts_switch_to_turkish(findings):
-    f = findings[TURKEY]["compromised accounts"]
-    assert set(f.accounts["language_after"]) == {"tr"} and "tr" not in set(f.accounts["language_before"])
-    assert (f.accounts["switch_month"] >= "2018-03").all()
 
 
 def test_profile_tables(data):
@@ -140,43 +118,6 @@ def test_not_applicable_instead_of_failing():
         assert found[name].summary().startswith(f"{name}: not applicable: ")
     assert found["official posers"].applicable and found["official posers"].n_accounts == 0
     assert found["retweet rings"].score(None) is None
-
-
-def test_official_posers_multilingual():
-    a = _accounts(["1", "2", "3", "4", "5"], display_name=["Министерство обороны", "John", "外交部发言人",
-                                                           "Ahmet", "Mairie de Paris"],
-                  description=["", "I like cats", "", "T.C. Sağlık Bakanlığı resmi hesabıdır", ""])
-    d = CaseData.from_frames("tiny", _tweets([{"tweetid": "1", "userid": "1", "tweet_time": "2020-01-01"}]), a)
-    f = russia.official_posers(d)
-    assert f.flagged == ["1", "3", "4", "5"]
-    assert f.accounts.set_index("userid").loc["4", "in_name"] == False  # noqa: E712 (numpy bool)
-
-
-def test_change_point_finds_the_switch():
-    rows = [{"tweetid": f"a{i}", "userid": "a", "tweet_time": f"2017-{1 + i % 12:02d}-1{i % 9} 10:00",
-             "tweet_language": "en", "client": "iPhone"} for i in range(30)]
-    rows += [{"tweetid": f"b{i}", "userid": "a", "tweet_time": f"2019-{1 + i % 12:02d}-1{i % 9} 10:00",
-              "tweet_language": "tr", "client": "Bot", "text_norm": "ak parti erdoğan"} for i in range(30)]
-    rows += [{"tweetid": f"c{i}", "userid": "b", "tweet_time": f"{2017 + i % 3}-{1 + i % 12:02d}-1{i % 9} 10:00",
-              "tweet_language": "en", "client": "iPhone"} for i in range(60)]
-    d = CaseData.from_frames("tiny", _tweets(rows), _accounts(["a", "b"]))
-    f = turkey.compromised(d)
-    assert f.flagged == ["a"]
-    row = f.accounts.iloc[0]
-    assert row["switch_month"] == "2019-01" and row["language_after"] == "tr" and row["client_after"] == "Bot"
-
-
-def test_creation_batches_and_labels():
-    days = ["2019-01-01", "2019-01-02", "2019-01-02", "2019-01-04", "2019-01-05", "2019-03-01", "2015-06-01"]
-    a = _accounts([f"u{i}" for i in range(7)], account_creation_date=[pd.Timestamp(x).date() for x in days])
-    b = turkey.creation_batches(a, gap_days=2, min_batch=5)
-    assert sorted(b["userid"]) == [f"u{i}" for i in range(5)] and set(b["batch_size"]) == {5}
-    tw = _tweets([{"tweetid": "1", "userid": "u", "tweet_time": "2020-01-01", "text_norm": "香港 暴徒"},
-                  {"tweetid": "2", "userid": "u", "tweet_time": "2020-01-01", "text_norm": "nothing",
-                   "hashtags": ["covid19"]},
-                  {"tweetid": "3", "userid": "u", "tweet_time": "2020-01-01", "text_norm": "lunch"}])
-    labels = label_frame(tw, cs.lexicon.NARRATIVES["china"])
-    assert labels.tolist() == ["hong_kong", "covid", None]
 
 
 def test_time_zone_and_campaign_guesses():

@@ -6,7 +6,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from ..timebins import period_start
 from .base import CaseData, Finding
 
 _NOT_NARRATIVE = ("all tweets", "promotion share", "attack share", "other")
@@ -56,9 +55,9 @@ def fig_switches(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_la
         ax.text(0.5, 0.5, "no account flagged", ha="center", va="center")
         ax.axis("off")
         return fig
-    tw = data.tweets[data.tweets["userid"].isin(users)]
-    month = period_start(tw["tweet_time"], "M")
-    df = tw.assign(month=month).groupby(["userid", "month", column]).size().rename("tweets").reset_index()
+    from .turkey import switch_series
+
+    df = switch_series(data, f, n, column)
     df["account"] = df["userid"].str[:10]
     fig, axes = plt.subplots(len(users), 1, figsize=(10, 1.6 * len(users) + 0.6), sharex=True, squeeze=False)
     switch = f.accounts.set_index("userid")["switch_month"]

@@ -1,18 +1,18 @@
 """Russia chapter detectors: accounts posing as official offices, cheerleading for Putin and United
 Russia, engagement that only the network provides, and the commercial retweet-for-hire cluster. Each
-works on any release."""
+works on any release. Tweets stay in DuckDB (``CaseData.query``): only per-account, per-month and
+per-community tables reach pandas; co-retweet edges and communities come from the coordination stage."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..coordination.groups import communities
-from ..coordination.networks import co_retweet
-from ..timebins import period_start
-from .base import CaseData, Finding, label_narratives, not_applicable
-from .china import CAMPAIGN_ROLES
+from ..coordination import stage as cstage
+from ..coordination.traces import DEFAULTS, Params, window_of
+from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
 from .lexicon import NARRATIVES, OFFICIAL_KEYWORDS
+from .narratives import labelled_sql
 
 
 def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFICIAL_KEYWORDS) -> Finding:
@@ -44,24 +44,32 @@ def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFIC
 def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10, min_share: float = 0.25,
                  min_release_share: float = 0.05) -> Finding:
     """Share of tweets praising the leader and the ruling party (keyword lexicon of ``campaign``), per
-    month and per account; accounts with >= ``min_share`` of their tweets cheerleading are flagged."""
+    month and per account; accounts with >= ``min_tweets`` tweets, >= ``min_share`` of them cheerleading,
+    are flagged. The labels stay in DuckDB (``tweets`` is ``None``; :func:`.narratives.labelled_sql`)."""
     lex = NARRATIVES[campaign]
-    label = label_narratives(data.tweets, lex)
-    tw = data.tweets.assign(narrative=label)
-    share = tw["narrative"].notna().mean() if len(tw) else 0.0
+    # one scan: tweets per (month, label) and per (account, labelled or not)
+    counted = data.query(
+        "SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, coalesce(narrative, 'other') "
+        f"AS narrative, count(*) AS n FROM ({labelled_sql(lex, keep_unlabelled=True)}) "
+        "GROUP BY GROUPING SETS ((month, narrative), (userid, narrative))")
+    monthly = counted[counted["userid"].isna()]
+    counts = monthly.groupby("narrative")["n"].sum()
+    share = counts.drop("other", errors="ignore").sum() / counts.sum() if len(monthly) else 0.0
     if share < min_release_share:
         return not_applicable("cheerleading", f"{100 * share:.1f}% of tweets use the {campaign} cheerleading "
                                               "keywords", CAMPAIGN_ROLES)
-    per = tw.groupby("userid").agg(n_tweets=("tweetid", "size"), cheer_share=("narrative", lambda s: s.notna().mean()))
-    per["cheer_share"] = per["cheer_share"].round(3)
+    by_acc = counted[counted["userid"].notna()]
+    per = by_acc.groupby("userid")["n"].sum().astype(np.int64).rename("n_tweets").sort_index().to_frame()
+    cheer = by_acc[by_acc["narrative"] != "other"].groupby("userid")["n"].sum()
+    per["cheer_share"] = (cheer.reindex(per.index, fill_value=0) / per["n_tweets"]).round(3)
     flag = per[(per["n_tweets"] >= min_tweets) & (per["cheer_share"] >= min_share)].reset_index()
-    month = period_start(tw["tweet_time"], "M")
-    table = pd.crosstab(month, tw["narrative"].fillna("other"), normalize="index").round(3).rename_axis("month")
-    counts = tw["narrative"].value_counts()
+    monthly = monthly.assign(month=pd.to_datetime(monthly["month"]).astype("datetime64[ns]"))
+    table = monthly.pivot_table(index="month", columns="narrative", values="n", aggfunc="sum", fill_value=0)
+    table = table.div(table.sum(axis=1), axis=0).round(3)
+    table.columns.name = "narrative"
     ev = (f"{100 * share:.0f}% of tweets cheer ({', '.join(f'{k} {int(counts.get(k, 0))}' for k in lex)}); "
           f"{len(flag)} accounts with >= {min_tweets} tweets devote >= {100 * min_share:.0f}% of them to it")
-    return Finding("cheerleading", True, ev, flag, tw.loc[tw["narrative"].notna(), ["tweetid", "userid", "narrative"]],
-                   table, roles=CAMPAIGN_ROLES)
+    return Finding("cheerleading", True, ev, flag, None, table, roles=CAMPAIGN_ROLES)
 
 
 def engagement(data: CaseData, min_tweets: int = 10, max_per_tweet: float = 1.0) -> Finding:
@@ -69,15 +77,17 @@ def engagement(data: CaseData, min_tweets: int = 10, max_per_tweet: float = 1.0)
     retweets an account received came from accounts of the same release (internal share, measurable
     when retweets name the retweeted account). Flags accounts with >= ``min_tweets`` own tweets and
     fewer than ``max_per_tweet`` likes + retweets per tweet."""
-    tw = data.tweets
-    own = tw[tw["tweet_kind"] != "retweet"]
-    if own.empty:
+    per = data.query(
+        "WITH own AS (SELECT userid, count(*) AS own_tweets, coalesce(sum(like_count), 0) AS likes, "
+        "coalesce(sum(retweet_count), 0) AS retweets FROM tweets WHERE tweet_kind IS DISTINCT FROM 'retweet' "
+        "GROUP BY userid), "
+        "internal AS (SELECT rt_userid AS userid, count(*) AS internal_retweets FROM tweets "
+        "WHERE tweet_kind = 'retweet' AND rt_userid IN (SELECT userid FROM accounts) GROUP BY rt_userid) "
+        "SELECT own.*, coalesce(internal_retweets, 0) AS internal_retweets FROM own LEFT JOIN internal "
+        "USING (userid) ORDER BY userid").set_index("userid")
+    if per.empty:
         return not_applicable("low engagement", "the release has no own (non-retweet) tweets", CAMPAIGN_ROLES)
-    per = own.groupby("userid").agg(own_tweets=("tweetid", "size"), likes=("like_count", "sum"),
-                                    retweets=("retweet_count", "sum"))
-    members = set(data.accounts["userid"])
-    rts = tw[(tw["tweet_kind"] == "retweet") & tw["rt_userid"].isin(members)]
-    per["internal_retweets"] = rts.groupby("rt_userid").size().reindex(per.index).fillna(0).astype(int)
+    per = per.astype(np.int64)
     per["engagement_per_tweet"] = ((per["likes"] + per["retweets"]) / per["own_tweets"]).round(3)
     denom = np.maximum(per["retweets"], per["internal_retweets"])
     per["internal_share"] = (per["internal_retweets"] / denom.where(denom > 0)).round(3)
@@ -93,49 +103,59 @@ def engagement(data: CaseData, min_tweets: int = 10, max_per_tweet: float = 1.0)
     return Finding("low engagement", True, ev, flag, table=per.reset_index(), roles=CAMPAIGN_ROLES)
 
 
-def commercial_cluster(data: CaseData, window: float = 600, min_weight: int = 2, min_size: int = 3,
-                       min_external: float = 0.5, min_bursts: int = 5, burst_size: int = 3,
-                       seed: int = 2020) -> Finding:
-    """Retweet-for-hire: Louvain communities of the co-retweet network (``coordination.co_retweet``)
-    whose members retweet the *same outside* sources in bursts: >= ``min_external`` of their retweets
-    point outside the release and >= ``min_bursts`` tweets were retweeted by >= ``burst_size`` members
-    within ``window`` seconds."""
-    tw = data.tweets
-    rt = tw[tw["tweet_kind"] == "retweet"]
-    if rt.empty:
+def community_retweets(data: CaseData, members: pd.DataFrame, window: float, burst_size: int) -> pd.DataFrame:
+    """Per community (``members``: ``userid, community``), computed in DuckDB: its members' ``retweets``,
+    distinct retweeted ``sources``, the ``external_share`` pointing outside the release, and ``bursts``:
+    retweeted tweets (``retweet_tweetid``, else the text) that >= ``burst_size`` members retweeted within
+    ``window`` seconds of the community's first retweet of it."""
+    return data.query(
+        "WITH m AS (SELECT unnest(?::VARCHAR[]) AS userid, unnest(?::BIGINT[]) AS community), "
+        "rt AS (SELECT m.community, t.userid, t.tweet_time, coalesce(t.rt_userid, t.rt_screen_name) AS source, "
+        "t.rt_userid IN (SELECT userid FROM accounts) AS internal, coalesce(t.retweet_tweetid, t.text_norm) AS k "
+        "FROM tweets t JOIN m USING (userid) WHERE t.tweet_kind = 'retweet'), "
+        "fast AS (SELECT community, k, count(DISTINCT userid) AS n FROM (SELECT *, min(tweet_time) OVER "
+        "(PARTITION BY community, k) AS first FROM rt WHERE k IS NOT NULL) "
+        "WHERE epoch(tweet_time) - epoch(first) <= ? GROUP BY community, k), "
+        "per AS (SELECT community, count(*) AS retweets, count(DISTINCT source) AS sources, "
+        "avg(CASE WHEN internal THEN 0.0 ELSE 1.0 END) AS external_share FROM rt GROUP BY community) "
+        "SELECT per.*, coalesce(b.bursts, 0) AS bursts FROM per LEFT JOIN (SELECT community, "
+        "count(*) FILTER (WHERE n >= ?) AS bursts FROM fast GROUP BY community) b USING (community) "
+        "ORDER BY community",
+        [members["userid"].astype(str).tolist(), members["community"].astype(np.int64).tolist(), window, burst_size])
+
+
+def commercial_cluster(data: CaseData, params: Params = DEFAULTS, min_size: int = 3, min_external: float = 0.5,
+                       min_bursts: int = 5, burst_size: int = 3) -> Finding:
+    """Retweet-for-hire: the Louvain communities of the co-retweet network (coordination stage: tables
+    ``edges/co_retweet`` and ``communities``, window ``params.window_retweet``) whose members retweet the
+    *same outside* sources in bursts: >= ``min_external`` of their retweets point outside the release and
+    >= ``min_bursts`` tweets were retweeted by >= ``burst_size`` members within the window."""
+    if not data.query("SELECT count(*) AS n FROM (SELECT 1 FROM tweets WHERE tweet_kind = 'retweet' LIMIT 1)")["n"][0]:
         return not_applicable("retweet-for-hire", "the release has no retweets", ("commercial",))
-    edges = co_retweet(tw, window, min_weight)
+    window = window_of("co_retweet", params)
+    edges = cstage.read(data.release, "edges/co_retweet", data.work_dir, params)
     if edges.empty:
-        return not_applicable("retweet-for-hire", f"no two accounts co-retweeted {min_weight}+ tweets within "
-                                                  f"{window:g} s", ("commercial",))
-    comm = communities(edges, seed=seed)
-    members = set(data.accounts["userid"])
-    key = rt["retweet_tweetid"].fillna(rt["text_norm"])
-    rows, flagged = [], []
-    for c, users in comm.groupby(comm).groups.items():
-        users = sorted(users)
-        if len(users) < min_size:
-            continue
-        mine = rt[rt["userid"].isin(users)]
-        external = float((~mine["rt_userid"].isin(members)).mean())
-        k = key.loc[mine.index]
-        first = mine.groupby(k)["tweet_time"].transform("min")
-        fast = mine[(mine["tweet_time"] - first).dt.total_seconds() <= window]
-        bursts = int((fast.groupby(key.loc[fast.index])["userid"].nunique() >= burst_size).sum())
-        sources = mine["rt_userid"].fillna(mine["rt_screen_name"]).nunique()
-        hit = external >= min_external and bursts >= min_bursts
-        rows.append({"community": int(c), "accounts": len(users), "retweets": len(mine), "sources": int(sources),
-                     "external_share": round(external, 3), "bursts": bursts, "retweet_for_hire": hit})
-        if hit:
-            flagged += [{"userid": u, "community": int(c)} for u in users]
-    table = pd.DataFrame(rows, columns=["community", "accounts", "retweets", "sources", "external_share", "bursts",
-                                        "retweet_for_hire"])
-    flag = pd.DataFrame(flagged, columns=["userid", "community"])
-    hits = table[table["retweet_for_hire"]]
+        return not_applicable("retweet-for-hire", f"no two accounts co-retweeted {params.min_weight}+ tweets "
+                                                  f"within {window:g} s", ("commercial",))
+    comm = cstage.read(data.release, "communities", data.work_dir, params)
+    comm = comm[comm["trace"] == "co_retweet"]
+    size = comm.groupby("community")["userid"].transform("size")
+    members = comm.loc[size >= min_size, ["userid", "community"]]
+    cols = ["community", "accounts", "retweets", "sources", "external_share", "bursts", "retweet_for_hire"]
+    table = pd.DataFrame(columns=cols)
+    if len(members):
+        per = community_retweets(data, members, window, burst_size)
+        per["accounts"] = per["community"].map(members.groupby("community").size())
+        per["external_share"] = per["external_share"].astype(float).round(3)
+        per["retweet_for_hire"] = (per["external_share"] >= min_external) & (per["bursts"] >= min_bursts)
+        table = per[cols].astype({"community": np.int64, "accounts": np.int64, "retweets": np.int64,
+                                  "sources": np.int64, "bursts": np.int64}).reset_index(drop=True)
+    hits = table[table["retweet_for_hire"].astype(bool)]
+    flag = members[members["community"].isin(hits["community"])].sort_values(["community", "userid"])
     ev = (f"{len(table)} co-retweet communities of >= {min_size} accounts; {len(hits)} retweet mostly outside "
           f"sources (>= {100 * min_external:.0f}%) in >= {min_bursts} bursts of >= {burst_size} accounts within "
           f"{window:g} s")
     if len(hits):
         ev += ": " + "; ".join(f"community {r.community}: {r.accounts} accounts, {r.bursts} bursts, {r.sources} "
                                f"sources, {100 * r.external_share:.0f}% external" for r in hits.itertuples())
-    return Finding("retweet-for-hire", True, ev, flag, table=table, roles=("commercial",))
+    return Finding("retweet-for-hire", True, ev, flag.reset_index(drop=True), table=table, roles=("commercial",))

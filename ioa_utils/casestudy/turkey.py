@@ -1,32 +1,43 @@
 """Turkey chapter detectors: political retweet rings, compromised accounts (change-points), batches of
 single-issue accounts, and promotion of the ruling party vs attacks on the opposition. Each works on
-any release."""
+any release. Tweets stay in DuckDB (``CaseData.query``): only per-account and per-account-month counts
+reach pandas; rings come from the coordination stage (``coordination.stage``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..coordination.groups import retweet_rings
-from .base import CaseData, Finding, label_narratives, not_applicable
-from .china import narratives
+from ..coordination import stage as cstage
+from ..coordination.traces import DEFAULTS, Params, ring_params
+from .base import CaseData, Finding, not_applicable
 from .lexicon import ATTACK, NARRATIVES, PROMOTION
+from .narratives import label_sql, narratives
 
 ALL_NARRATIVES = {f"{c}:{k}": v for c, lex in NARRATIVES.items() for k, v in lex.items()}
+# what the change-point test compares before and after the switch: column -> SQL value (NULL replaced)
+FEATURES = {"language": "coalesce(tweet_language, 'und')", "client": "coalesce(client, 'unknown')",
+            "narrative": f"coalesce({label_sql(ALL_NARRATIVES)}, 'other')"}
 
 
-def rings(data: CaseData, max_delay: float = 600, min_weight: int = 2, min_size: int = 3, min_density: float = 0.5,
-          seed: int = 2020) -> Finding:
-    """Retweet rings (``coordination.groups.retweet_rings``): groups that retweet *each other* within
+def has_retweets(data: CaseData) -> bool:
+    return bool(data.query("SELECT count(*) AS n FROM (SELECT 1 FROM tweets WHERE tweet_kind = 'retweet' LIMIT 1)")
+                ["n"].iloc[0])
+
+
+def rings(data: CaseData, params: Params = DEFAULTS) -> Finding:
+    """Retweet rings of the coordination stage (table ``rings``: ``groups.retweet_rings`` with the
+    thresholds of ``coordination.traces.ring_params``): groups that retweet *each other* within
     ``max_delay`` seconds, reciprocally, at least ``min_weight`` times per pair."""
-    if not (data.tweets["tweet_kind"] == "retweet").any():
+    if not has_retweets(data):
         return not_applicable("retweet rings", "the release has no retweets", ("ring",))
-    r = retweet_rings(data.tweets, max_delay, min_weight, min_size, min_density, seed)
+    p = ring_params(params)
+    r = cstage.read(data.release, "rings", data.work_dir, params)
     sizes = r.drop_duplicates("ring")
-    ev = (f"{r['ring'].nunique()} rings of accounts retweeting each other within {max_delay:g} s "
-          f"(>= {min_weight} each way): sizes {', '.join(map(str, sizes['ring_size']))}, density "
+    ev = (f"{r['ring'].nunique()} rings of accounts retweeting each other within {p['max_delay']:g} s "
+          f"(>= {p['min_weight']} each way): sizes {', '.join(map(str, sizes['ring_size']))}, density "
           f"{', '.join(f'{d:.2f}' for d in sizes['density'])}" if len(r) else
-          f"no group of >= {min_size} accounts retweets each other within {max_delay:g} s")
+          f"no group of >= {p['min_size']} accounts retweets each other within {p['max_delay']:g} s")
     return Finding("retweet rings", True, ev, r.reset_index(drop=True), roles=("ring",))
 
 
@@ -48,41 +59,62 @@ def _best_split(counts: np.ndarray, months: np.ndarray, min_before: int, min_aft
     return i + 1, float(tv[i])
 
 
+def monthly_features(data: CaseData, min_tweets: int = 1) -> pd.DataFrame:
+    """Tweets per account, month (``year * 12 + month - 1``, UTC) and value of each of :data:`FEATURES`
+    (``userid, month, feature, value, n``; accounts with >= ``min_tweets`` tweets), counted in DuckDB."""
+    values = ", ".join(f"{sql} AS {f}" for f, sql in FEATURES.items())
+    sets = ", ".join(f"(userid, month, {f})" for f in FEATURES)
+    which = " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in FEATURES)
+    agg = data.query(
+        f"SELECT userid, month, CASE {which} END AS feature, coalesce({', '.join(FEATURES)}) AS value, "
+        f"count(*) AS n FROM (SELECT userid, year(tweet_time) * 12 + month(tweet_time) - 1 AS month, {values} "
+        "FROM tweets WHERE userid IN (SELECT userid FROM tweets GROUP BY userid HAVING count(*) >= ?)) "
+        f"GROUP BY GROUPING SETS ({sets}) ORDER BY userid, month, feature, value", [min_tweets])
+    agg["month"] = agg["month"].astype(np.int64)
+    agg["n"] = agg["n"].astype(np.int64)
+    return agg
+
+
+def _switch(uid: str, g: pd.DataFrame, min_before: int, min_after: int, min_months_before: int) -> dict | None:
+    """The best change-point of one account from its rows of :func:`monthly_features` (``None``: none
+    qualifies): the before/after distributions of every feature, their changes and the mean change."""
+    months, mi = np.unique(g["month"].to_numpy(), return_inverse=True)
+    # columns: every (feature, value) the account used, features in FEATURES order, values sorted
+    order = {f: i for i, f in enumerate(FEATURES)}
+    cols = sorted(set(zip(g["feature"].map(order), g["value"], strict=True)))
+    ci = pd.MultiIndex.from_tuples(cols).get_indexer(pd.MultiIndex.from_arrays([g["feature"].map(order), g["value"]]))
+    counts = np.zeros((len(months), len(cols)), dtype=np.int64)
+    np.add.at(counts, (mi, ci), g["n"].to_numpy())
+    # each tweet is counted once per feature: the TV of the stacked counts is the mean of the three
+    split, _ = _best_split(counts, months, len(FEATURES) * min_before, len(FEATURES) * min_after, min_months_before)
+    if split < 0:
+        return None
+    row = {"userid": uid, "switch_month": f"{months[split] // 12}-{months[split] % 12 + 1:02d}"}
+    for f, i in order.items():
+        idx = [j for j, (k, _) in enumerate(cols) if k == i]
+        names = [cols[j][1] for j in idx]
+        b, a = counts[:split, idx].sum(axis=0), counts[split:, idx].sum(axis=0)
+        row[f"{f}_change"] = round(float(0.5 * np.abs(b / b.sum() - a / a.sum()).sum()), 3)
+        row[f"{f}_before"], row[f"{f}_after"] = names[int(np.argmax(b))], names[int(np.argmax(a))]
+    row["change"] = round(np.mean([row[f"{f}_change"] for f in FEATURES]), 3)
+    row["tweets_before"], row["tweets_after"] = int(b.sum()), int(a.sum())
+    return row
+
+
 def compromised(data: CaseData, min_before: int = 20, min_after: int = 20, min_months_before: int = 6,
                 min_change: float = 0.6) -> Finding:
     """Accounts with a long ordinary history and then an abrupt change: for each account, the month
     that best splits its tweets into a "before" and an "after" whose distributions of language, client
     and narrative (keyword lexicon, "other" when none) differ most (total-variation distance, averaged
     over the three). Flagged when the change is >= ``min_change`` with >= ``min_before`` tweets over
-    >= ``min_months_before`` months before and >= ``min_after`` tweets after."""
-    tw = data.tweets
-    feats = pd.DataFrame({"userid": tw["userid"],
-                          "month": tw["tweet_time"].dt.year * 12 + tw["tweet_time"].dt.month - 1,
-                          "language": tw["tweet_language"].fillna("und"), "client": tw["client"].fillna("unknown"),
-                          "narrative": label_narratives(tw, ALL_NARRATIVES).fillna("other")})
-    n = feats.groupby("userid").size()
-    cand = n.index[n >= min_before + min_after]
-    if len(cand) == 0:
+    >= ``min_months_before`` months before and >= ``min_after`` tweets after. The counts per account,
+    month and value are aggregated in DuckDB; the split search runs on that small table."""
+    feats = monthly_features(data, min_before + min_after)
+    if feats.empty:
         return not_applicable("compromised accounts", f"no account has {min_before + min_after} tweets",
                               ("compromised",))
-    rows = []
-    for uid, g in feats[feats["userid"].isin(cand)].groupby("userid", sort=True):
-        months = np.sort(g["month"].unique())
-        tables = {f: pd.crosstab(g["month"], g[f]).reindex(months, fill_value=0) for f in ("language", "client",
-                                                                                          "narrative")}
-        stacked = np.hstack([t.to_numpy() for t in tables.values()])
-        # each tweet is counted once per feature: the TV of the stacked counts is the mean of the three
-        split, _ = _best_split(stacked, months, 3 * min_before, 3 * min_after, min_months_before)
-        if split < 0:
-            continue
-        row = {"userid": uid, "switch_month": f"{months[split] // 12}-{months[split] % 12 + 1:02d}"}
-        for f, t in tables.items():
-            b, a = t.iloc[:split].sum(), t.iloc[split:].sum()
-            row[f"{f}_change"] = round(float(0.5 * np.abs(b / b.sum() - a / a.sum()).sum()), 3)
-            row[f"{f}_before"], row[f"{f}_after"] = b.idxmax(), a.idxmax()
-        row["change"] = round(np.mean([row[f"{f}_change"] for f in tables]), 3)
-        row["tweets_before"], row["tweets_after"] = int(t.iloc[:split].sum().sum()), int(t.iloc[split:].sum().sum())
-        rows.append(row)
+    rows = [r for uid, g in feats.groupby("userid", sort=True)
+            if (r := _switch(uid, g, min_before, min_after, min_months_before)) is not None]
     table = pd.DataFrame(rows)
     if table.empty:
         return not_applicable("compromised accounts", f"no account has {min_before} tweets over "
@@ -95,6 +127,17 @@ def compromised(data: CaseData, min_before: int = 20, min_after: int = 20, min_m
         ch = flag.groupby(["language_before", "language_after"]).size()
         ev += ": " + ", ".join(f"{b}->{a} {c}" for (b, a), c in ch.items())
     return Finding("compromised accounts", True, ev, flag, table=table, roles=("compromised",))
+
+
+def switch_series(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_language") -> pd.DataFrame:
+    """Tweets per month (naive UTC month start) and value of ``column`` of the first ``n`` accounts a
+    compromised-accounts finding flagged: ``userid, month, <column>, tweets`` (for ``figures.fig_switches``)."""
+    users = f.flagged[:n]
+    out = data.query(f'SELECT userid, date_trunc(\'month\', timezone(\'UTC\', tweet_time)) AS month, "{column}", '
+                     "count(*) AS tweets FROM tweets WHERE list_contains(?, userid) GROUP BY ALL "
+                     f'ORDER BY userid, month, "{column}"', [users])
+    out["month"] = pd.to_datetime(out["month"]).astype("datetime64[ns]")
+    return out
 
 
 def creation_batches(accounts: pd.DataFrame, gap_days: int = 2, min_batch: int = 5) -> pd.DataFrame:
@@ -111,19 +154,22 @@ def creation_batches(accounts: pd.DataFrame, gap_days: int = 2, min_batch: int =
     return a[["userid", "batch", "batch_start", "batch_size"]].reset_index(drop=True)
 
 
-def issue_focus(data: CaseData, min_labelled: int = 5) -> pd.DataFrame:
-    """Per account: its main issue and that issue's share of its labelled tweets. Issues are the keyword
+def issue_counts(data: CaseData) -> tuple[pd.DataFrame, str]:
+    """Tweets per account and issue (``userid, issue, n``), and where the issues come from: the keyword
     narratives of all campaigns; when fewer than 1% of tweets carry one and topics exist, topics."""
-    tw = data.tweets
-    label = label_narratives(tw, ALL_NARRATIVES)
-    source = "narrative"
-    if label.notna().mean() < 0.01 and data.topics is not None:
-        t = data.topics.set_index("tweetid")["topic"]
-        label = tw["tweetid"].map(t).where(lambda s: s >= 0).map(lambda x: None if pd.isna(x) else f"topic {int(x)}")
-        source = "topic"
-    d = pd.DataFrame({"userid": tw["userid"], "issue": label}).dropna()
-    c = d.groupby(["userid", "issue"]).size().rename("n").reset_index()
-    c = c.sort_values(["userid", "n", "issue"], ascending=[True, False, True])
+    c = data.query(f"SELECT userid, {label_sql(ALL_NARRATIVES)} AS issue, count(*) AS n FROM tweets GROUP BY ALL")
+    share = c.loc[c["issue"].notna(), "n"].sum() / max(int(c["n"].sum()), 1)
+    if share >= 0.01 or not data.has_topics:
+        return c.dropna(subset=["issue"]), "narrative"
+    t = data.query("SELECT t.userid, 'topic ' || p.topic AS issue, count(*) AS n FROM tweets t "
+                   "JOIN topics p USING (tweetid) WHERE p.topic >= 0 GROUP BY ALL")
+    return t, "topic"
+
+
+def issue_focus(data: CaseData, min_labelled: int = 5) -> pd.DataFrame:
+    """Per account: its main issue and that issue's share of its labelled tweets (:func:`issue_counts`)."""
+    c, source = issue_counts(data)
+    c = c.assign(n=c["n"].astype(np.int64)).sort_values(["userid", "n", "issue"], ascending=[True, False, True])
     top = c.drop_duplicates("userid").set_index("userid")
     out = pd.DataFrame({"labelled": c.groupby("userid")["n"].sum(), "main_issue": top["issue"]})
     out["focus"] = (top["n"] / out["labelled"]).round(3)
@@ -135,9 +181,9 @@ def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, 
                          min_labelled: int = 5) -> Finding:
     """Batches of single-issue accounts: created in a batch (:func:`creation_batches`) and devoting
     >= ``min_focus`` of their labelled tweets to one issue (:func:`issue_focus`)."""
-    batches = creation_batches(data.accounts, gap_days, min_batch)
     if data.accounts["account_creation_date"].isna().all():
         return not_applicable("single-issue batches", "no account creation dates", ("single_issue",))
+    batches = creation_batches(data.accounts, gap_days, min_batch)
     focus = issue_focus(data, min_labelled)
     m = batches.merge(focus, on="userid", how="inner")
     flag = m[m["focus"] >= min_focus].reset_index(drop=True)
@@ -152,7 +198,8 @@ def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, 
 
 def party_messaging(data: CaseData, campaign: str = "turkey", min_share: float = 0.05) -> Finding:
     """Promotion of the ruling party vs attacks on the opposition (keyword lexicon of ``campaign``):
-    the narratives per month plus ``promotion`` and ``attack`` shares of each month's tweets."""
+    the narratives per month (:func:`.narratives.narratives`) plus ``promotion`` and ``attack`` shares of
+    each month's tweets."""
     f = narratives(data, campaign, min_share, peak=None, name="party messaging")
     if not f.applicable:
         return f
