@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
 import pytest
 
 from ioa_utils import casestudy as cs
-from ioa_utils import stages
+from ioa_utils import stages, store
 from ioa_utils.casestudy import china, compare, russia, turkey
-from ioa_utils.casestudy.base import CaseData, label_narratives
+from ioa_utils.casestudy.base import CaseData
+from ioa_utils.casestudy.narratives import label_frame, label_sql
 from ioa_utils.paths import DEFAULT_RAW_DIR
 from ioa_utils.registry import UnknownReleaseError
 
@@ -88,21 +90,21 @@ def test_compromised_accounts_switch_to_turkish(findings):
 
 def test_profile_tables(data):
     p = cs.profile(data[RUSSIA])
-    assert p.summary["tweets"] == len(data[RUSSIA].tweets)
-    assert p.hours.to_numpy().sum() == len(data[RUSSIA].tweets) and p.hours.shape == (7, 24)
+    assert p.summary["tweets"] == data[RUSSIA].n_tweets
+    assert p.hours.to_numpy().sum() == data[RUSSIA].n_tweets and p.hours.shape == (7, 24)
     assert math.isclose(p.kinds.sum(), 1.0) and math.isclose(p.languages.sum(), 1.0)
     assert p.followers["accounts"].sum() == len(data[RUSSIA].accounts)
     assert list(p.top.columns) == ["hashtags", "mentions", "URLs", "domains"]
     # Moscow office hours: most campaign tweets fall on weekdays 9-18 h Moscow time, far fewer in UTC+8
     moscow = next(v for k, v in p.summary.items() if k.startswith("% tweets weekdays"))
-    shifted = cs.profile(CaseData(RUSSIA, data[RUSSIA].tweets, data[RUSSIA].accounts, None, None, "Asia/Shanghai"))
+    shifted = cs.profile(dataclasses.replace(data[RUSSIA], timezone="Asia/Shanghai"))
     assert moscow > next(v for k, v in shifted.summary.items() if k.startswith("% tweets weekdays")) + 20
 
 
 def test_summary_text_is_computed_from_data(data, findings):
     p = cs.profile(data[TURKEY])
     text = compare.summary_text(p, findings[TURKEY], data[TURKEY].truth)
-    assert f"{len(data[TURKEY].tweets):,} tweets" in text and "retweet rings (26 accounts)" in text
+    assert f"{data[TURKEY].n_tweets:,} tweets" in text and "retweet rings (26 accounts)" in text
     assert "Against the planted ground truth" in text
 
 
@@ -129,7 +131,7 @@ def _accounts(ids: list[str], **cols) -> pd.DataFrame:
 
 def test_not_applicable_instead_of_failing():
     tw = _tweets([{"tweetid": str(i), "userid": "a", "tweet_time": f"2020-01-0{i + 1} 10:00"} for i in range(3)])
-    d = CaseData("tiny", tw, _accounts(["a"]), None, None, "UTC")
+    d = CaseData.from_frames("tiny", tw, _accounts(["a"]), timezone="UTC")
     found = compare.run_all(d)
     for name in ("retweet rings", "retweet-for-hire", "compromised accounts", "narratives", "cheerleading",
                  "party messaging", "office hours", "amplifiers", "core"):
@@ -143,7 +145,7 @@ def test_official_posers_multilingual():
     a = _accounts(["1", "2", "3", "4", "5"], display_name=["Министерство обороны", "John", "外交部发言人",
                                                            "Ahmet", "Mairie de Paris"],
                   description=["", "I like cats", "", "T.C. Sağlık Bakanlığı resmi hesabıdır", ""])
-    d = CaseData("tiny", _tweets([{"tweetid": "1", "userid": "1", "tweet_time": "2020-01-01"}]), a, None, None)
+    d = CaseData.from_frames("tiny", _tweets([{"tweetid": "1", "userid": "1", "tweet_time": "2020-01-01"}]), a)
     f = russia.official_posers(d)
     assert f.flagged == ["1", "3", "4", "5"]
     assert f.accounts.set_index("userid").loc["4", "in_name"] == False  # noqa: E712 (numpy bool)
@@ -156,7 +158,7 @@ def test_change_point_finds_the_switch():
               "tweet_language": "tr", "client": "Bot", "text_norm": "ak parti erdoğan"} for i in range(30)]
     rows += [{"tweetid": f"c{i}", "userid": "b", "tweet_time": f"{2017 + i % 3}-{1 + i % 12:02d}-1{i % 9} 10:00",
               "tweet_language": "en", "client": "iPhone"} for i in range(60)]
-    d = CaseData("tiny", _tweets(rows), _accounts(["a", "b"]), None, None)
+    d = CaseData.from_frames("tiny", _tweets(rows), _accounts(["a", "b"]))
     f = turkey.compromised(d)
     assert f.flagged == ["a"]
     row = f.accounts.iloc[0]
@@ -172,7 +174,7 @@ def test_creation_batches_and_labels():
                   {"tweetid": "2", "userid": "u", "tweet_time": "2020-01-01", "text_norm": "nothing",
                    "hashtags": ["covid19"]},
                   {"tweetid": "3", "userid": "u", "tweet_time": "2020-01-01", "text_norm": "lunch"}])
-    labels = label_narratives(tw, cs.lexicon.NARRATIVES["china"])
+    labels = label_frame(tw, cs.lexicon.NARRATIVES["china"])
     assert labels.tolist() == ["hong_kong", "covid", None]
 
 
@@ -208,3 +210,84 @@ def test_pick_release():
     assert pick_release(["RNA_0621"], None, "turkey") == "RNA_0621"
     with pytest.raises(ValueError, match="pass it as the `release` parameter"):
         pick_release(["RNA_0621", "iran_201901"], None, "china")
+
+
+# --- token matching and the data layer ------------------------------------------------------------------
+
+LEX = {"covid": ("virus", "covid*", "病毒"), "duma": ("дума",), "hong_kong": ("hong kong", "香港"),
+       "party": ("#ер", "tsai ing-wen", "一个中国")}
+
+
+@pytest.mark.parametrize(("text", "hashtags", "label"), [
+    ("antivirus software sale", [], None),  # a keyword inside a longer word is not a match
+    ("the virus is spreading", [], "covid"),
+    ("я думаю, что", [], None),  # "дума" is not "думаю"
+    ("госдума приняла", [], None),
+    ("дума приняла закон", [], "duma"),
+    ("Hong Kong police", [], "hong_kong"),  # phrases: their tokens in a row, any case
+    ("hong. kong", [], None),  # ... never across punctuation
+    ("香港警察", [], "hong_kong"),  # Chinese: characters in a row, no segmentation needed
+    ("真相只有一个。中国", [], None),
+    ("", ["covid19"], "covid"),  # stems ("covid*") match a token they begin; hashtags count
+    ("", ["antivirus"], None),
+    ("ер", [], None),  # "#ер" matches the hashtag only
+    ("", ["ер"], "party"),
+    ("tsai ing-wen said", [], "party"),
+    ("virus virus 香港", [], "covid"),  # most hits wins
+    ("virus 香港", [], "covid"),  # ties: lexicon order
+])
+def test_narrative_labels_match_whole_tokens(text, hashtags, label):
+    tw = pd.DataFrame({"text_norm": [text], "hashtags": [hashtags]})
+    assert label_frame(tw, LEX).tolist() == [label]
+
+
+def test_label_sql_runs_inside_duckdb_on_case_data():
+    tw = _tweets([{"tweetid": str(i), "userid": "a", "tweet_time": "2020-01-01", "text_norm": t}
+                  for i, t in enumerate(["virus", "antivirus", "дума", "думаю", None])])
+    d = CaseData.from_frames("tiny", tw, _accounts(["a"]))
+    got = d.query(f"SELECT tweetid, {label_sql(LEX)} AS label FROM tweets ORDER BY tweetid")
+    assert got["label"].fillna("-").tolist() == ["covid", "-", "duma", "-", "-"]
+
+
+def test_case_data_reads_tweets_out_of_core(data):
+    d = data[CHINA]
+    assert d.n_tweets == store.parquet_rows(store.table_path(CHINA, "tweets"))
+    assert d.query("SELECT count(*) AS n FROM tweets")["n"].iloc[0] == d.n_tweets
+    settings = d.query("SELECT current_setting('threads') AS t, current_setting('memory_limit') AS m").iloc[0]
+    assert settings["t"] == cs.base.THREADS and settings["m"].endswith("GiB")
+    frame = d.tweets_frame(["tweetid", "tweet_time"])
+    assert list(frame.columns) == ["tweetid", "tweet_time"] and len(frame) == d.n_tweets
+    assert frame["tweet_time"].is_monotonic_increasing
+    n_acc = d.query("SELECT count(*) AS n FROM accounts")["n"].iloc[0]
+    assert n_acc == len(d.accounts) and not d.has_topics and d.topics is None
+
+
+def test_topics_view_from_frames():
+    tw = _tweets([{"tweetid": "1", "userid": "a", "tweet_time": "2020-01-01"}])
+    topics = pd.DataFrame({"tweetid": ["1"], "userid": ["a"], "topic": [3], "topic_label": ["3_x"]})
+    d = CaseData.from_frames("tiny", tw, _accounts(["a"]), topics=topics)
+    assert d.has_topics and d.query("SELECT topic FROM topics")["topic"].tolist() == [3]
+
+
+def test_china_chapter_never_materialises_the_tweets(data, monkeypatch):
+    """Profile and every China detector aggregate in SQL: reading ``CaseData.tweets`` fails the test."""
+    def refuse(self):
+        raise AssertionError("materialised every tweet")
+
+    monkeypatch.setattr(CaseData, "tweets", property(refuse))
+    monkeypatch.setattr(CaseData, "topics", property(refuse))
+    d = dataclasses.replace(data[CHINA])
+    cs.profile(d)
+    nar = china.narratives(d)
+    assert nar.applicable and china.score_narratives(nar, d) is not None
+    for f in (*china.core_amplifiers(d), china.personas(d), china.office_hours(d)):
+        assert f.applicable and f.n_accounts > 0, f.summary()
+
+
+def test_office_hours_converts_time_zones_in_sql():
+    # Monday 2020-01-06 02:00 UTC is 10:00 in Shanghai (office hours) and 02:00 in London (not)
+    tw = _tweets([{"tweetid": str(i), "userid": "a", "tweet_time": "2020-01-06 02:00"} for i in range(10)])
+    shanghai = china.office_hours(CaseData.from_frames("tiny", tw, _accounts(["a"]), timezone="Asia/Shanghai"))
+    london = china.office_hours(CaseData.from_frames("tiny", tw, _accounts(["a"]), timezone="Europe/London"))
+    assert shanghai.flagged == ["a"] and london.flagged == []
+    assert shanghai.table["office_share"].tolist() == [1.0] and london.table["office_share"].tolist() == [0.0]

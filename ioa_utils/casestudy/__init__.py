@@ -4,7 +4,8 @@ the Stanford Internet Observatory described (China, Russia "Current Policy", Tur
 Typical use::
 
     from ioa_utils import casestudy as cs
-    data = cs.load(release, raw_dir, work_dir, timezone="Asia/Shanghai")  # tweets, accounts, topics, truth
+    data = cs.load(release, raw_dir, work_dir, timezone="Asia/Shanghai")  # accounts, truth; tweets via SQL
+    data.query("SELECT tweet_kind, count(*) FROM tweets GROUP BY ALL")  # DuckDB over the processed Parquet
     prof = cs.profile(data)                      # DataFrames; cs.fig_timelines(prof), ...
     found = cs.russia.official_posers(data)      # a Finding: .accounts, .evidence, .summary()
     cs.print_score(found, data.truth)            # precision/recall vs planted roles (synthetic only)
@@ -13,7 +14,7 @@ Every detector works on any release and returns a :class:`Finding`, saying "not 
 reason) when the data does not support it.
 """
 
-from . import china, compare, figures, lexicon, russia, turkey
+from . import china, compare, figures, lexicon, narratives, russia, turkey
 from .base import (
     CaseData,
     Finding,
@@ -30,6 +31,6 @@ from .profile import Profile, fig_accounts, fig_hours, fig_timelines, profile
 
 __all__ = [
     "CaseData", "Finding", "Profile", "china", "compare", "fig_accounts", "figures", "fig_hours", "fig_timelines",
-    "guess_campaign", "guess_timezone", "lexicon", "load", "pick_release", "print_score", "profile", "russia",
-    "score_roles", "score_table", "topic_assignments", "turkey",
+    "guess_campaign", "guess_timezone", "lexicon", "load", "narratives", "pick_release", "print_score", "profile",
+    "russia", "score_roles", "score_table", "topic_assignments", "turkey",
 ]

@@ -1,4 +1,10 @@
-"""What every detector shares: the release's tables loaded once, the result object, and scoring.
+"""What every detector shares: one release's data (tweets queried out of core), the result object, and
+scoring.
+
+:class:`CaseData` holds the accounts in pandas (a release has few) and answers SQL over the tweets with
+DuckDB: ``data.query("SELECT userid, count(*) FROM tweets GROUP BY userid")`` reads only the columns the
+query names, partition by partition, within ``MEMORY_LIMIT`` (DuckDB spills beyond it), so detectors bring
+per-account or per-month tables to pandas, never the tweets of a whole release.
 
 A detector takes a :class:`CaseData` and returns a :class:`Finding`: the accounts (and/or tweets) it
 flags with the evidence for each, a supporting table, and a one-line statement of what it found, or
@@ -9,40 +15,150 @@ roles with :func:`ioa_utils.coordination.evaluate.score_accounts`.
 from __future__ import annotations
 
 import re
+import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .. import ground_truth, store
 from ..coordination.evaluate import score_accounts
 from ..ground_truth import GroundTruth
-from ..paths import DATA_DIR, processed_dir
+from ..paths import DATA_DIR, processed_dir, resolve
+from ..schema import PROCESSED_TWEETS_SCHEMA
 from .lexicon import NARRATIVES
 
 TWEET_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "tweet_text", "text_norm",
                  "client", "rt_userid", "rt_screen_name", "retweet_tweetid", "in_reply_to_userid",
                  "has_lossy_ref", "hashtags", "urls", "domains", "user_mentions", "like_count", "retweet_count",
                  "quote_count", "reply_count"]
+TOPIC_COLUMNS = ["tweetid", "userid", "topic", "topic_label"]
+# The roles every campaign detector is scored against (controls are the negatives).
+CAMPAIGN_ROLES = ("core", "amplifier", "official_poser", "commercial", "ring", "compromised", "single_issue")
+# DuckDB's budget per CaseData: it spills to a temporary folder beyond MEMORY_LIMIT (2 cores on this machine).
+THREADS = 2
+MEMORY_LIMIT = "2GB"
 
 
 @dataclass
 class CaseData:
-    """One release's processed tweets and accounts, its topic assignments (``None`` if the topics stage
-    has not run), its planted ground truth (``None`` on real data) and the attributed time zone."""
+    """One release: its accounts (pandas), its tweets and topic assignments behind :meth:`query` (DuckDB
+    views ``tweets``, ``accounts`` and, when the topics stage has run, ``topics``), its planted ground truth
+    (``None`` on real data) and the attributed time zone. Build it with :func:`load` (processed Parquet) or
+    :meth:`from_frames` (small in-memory tables, e.g. in tests)."""
 
     release: str
-    tweets: pd.DataFrame
     accounts: pd.DataFrame
-    topics: pd.DataFrame | None
-    truth: GroundTruth | None
+    truth: GroundTruth | None = None
     timezone: str = "UTC"
+    work_dir: Path = DATA_DIR
     topics_note: str = ""  # why there are no topics, when there are none
+    tweet_files: tuple[Path, ...] = ()  # processed tweet partitions (empty: ``frames["tweets"]``)
+    topics_file: Path | None = None  # the topics stage's assignments
+    frames: dict[str, pa.Table] = field(default_factory=dict, repr=False)  # in-memory "tweets" / "topics"
+    _con: Any = field(default=None, init=False, repr=False, compare=False)
+    _compat: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_frames(cls, release: str, tweets: pd.DataFrame, accounts: pd.DataFrame,
+                    truth: GroundTruth | None = None, timezone: str = "UTC",
+                    topics: pd.DataFrame | None = None) -> CaseData:
+        """A release from in-memory tables: ``tweets`` with (a subset of) the processed tweet columns,
+        ``accounts`` like ``accounts.parquet``, optional ``topics`` (``tweetid, userid, topic, topic_label``)."""
+        typed = pa.schema([f for f in PROCESSED_TWEETS_SCHEMA if f.name in tweets.columns])
+        extra = [c for c in tweets.columns if c not in typed.names]
+        frames = {"tweets": pa.Table.from_pandas(tweets[typed.names], schema=typed, preserve_index=False)}
+        for c in extra:
+            frames["tweets"] = frames["tweets"].append_column(c, pa.array(tweets[c]))
+        if topics is not None:
+            frames["topics"] = pa.Table.from_pandas(topics[TOPIC_COLUMNS], preserve_index=False)
+        return cls(release, accounts, truth, timezone, frames=frames,
+                   topics_note="" if topics is not None else "no topics given")
 
     @property
     def synthetic(self) -> bool:
         return self.truth is not None
+
+    @property
+    def has_topics(self) -> bool:
+        return self.topics_file is not None or "topics" in self.frames
+
+    def connection(self):
+        """The DuckDB connection with the views (opened on first use; thread- and memory-limited)."""
+        if self._con is None:
+            self._con = _connect(self)
+        return self._con
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """The result of ``sql`` over the views ``tweets``, ``accounts`` and ``topics`` as a DataFrame
+        (timestamps in UTC). Aggregate in SQL: the result is materialised in pandas."""
+        result = self.connection().execute(sql, params or [])
+        with warnings.catch_warnings():  # DuckDB's pandas conversion uses drop(inplace=True), deprecated in pandas 3.1
+            warnings.filterwarnings("ignore", message="The inplace keyword")
+            return result.df()
+
+    @property
+    def n_tweets(self) -> int:
+        """Tweets in the release (from the Parquet footers: nothing is read)."""
+        if self.tweet_files:
+            return sum(pq.ParquetFile(f).metadata.num_rows for f in self.tweet_files)
+        return self.frames["tweets"].num_rows
+
+    def tweets_frame(self, columns: list[str]) -> pd.DataFrame:
+        """``columns`` of every tweet in pandas, ordered by time and id: for small releases and tests only."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        return self.query(f"SELECT {cols} FROM tweets ORDER BY tweet_time, tweetid")
+
+    # Transitional: the Russia and Turkey chapters still read whole frames; they move to query() (issue 9).
+    @property
+    def tweets(self) -> pd.DataFrame:
+        """Deprecated: every tweet in pandas (materialises the release); use :meth:`query`."""
+        if "tweets" not in self._compat:
+            present = set(self.query("DESCRIBE tweets")["column_name"])
+            self._compat["tweets"] = self.tweets_frame([c for c in TWEET_COLUMNS if c in present])
+        return self._compat["tweets"]
+
+    @property
+    def topics(self) -> pd.DataFrame | None:
+        """Deprecated: every topic assignment in pandas (``None`` without topics); use ``query`` on ``topics``."""
+        if not self.has_topics:
+            return None
+        if "topics" not in self._compat:
+            self._compat["topics"] = self.query(f"SELECT {', '.join(TOPIC_COLUMNS)} FROM topics ORDER BY tweetid")
+        return self._compat["topics"]
+
+
+def _sql_str(s: str | Path) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _connect(data: CaseData):
+    import duckdb
+
+    spill = Path(tempfile.gettempdir()) / "ioa_casestudy_spill"
+    con = duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
+                                             "temp_directory": str(spill), "preserve_insertion_order": False})
+    con.execute("SET TimeZone = 'UTC'")  # results in UTC, whatever the machine's zone
+    con.register("accounts_frame", pa.Table.from_pandas(data.accounts, preserve_index=False))
+    con.execute("CREATE VIEW accounts AS SELECT * FROM accounts_frame")
+    if data.tweet_files:
+        files = ", ".join(_sql_str(f) for f in data.tweet_files)
+        con.execute(f"CREATE VIEW tweets AS SELECT * FROM read_parquet([{files}])")
+    else:
+        con.register("tweets_frame", data.frames["tweets"])
+        con.execute("CREATE VIEW tweets AS SELECT * FROM tweets_frame")
+    if data.topics_file is not None:
+        cols = ", ".join(TOPIC_COLUMNS)
+        con.execute(f"CREATE VIEW topics AS SELECT {cols} FROM read_parquet({_sql_str(data.topics_file)})")
+    elif "topics" in data.frames:
+        con.register("topics_frame", data.frames["topics"])
+        con.execute("CREATE VIEW topics AS SELECT * FROM topics_frame")
+    return con
 
 
 def guess_timezone(release: str, default: str | None = None) -> str:
@@ -67,10 +183,10 @@ def guess_campaign(release: str) -> str | None:
 
 
 def topic_assignments(release: str, work_dir: str | Path = DATA_DIR,
-                      compute: bool = True) -> tuple[pd.DataFrame | None, str]:
-    """Per-tweet topics of a release: the table the topics stage wrote (``topics.parquet``); when it is
+                      compute: bool = True) -> tuple[Path | None, str]:
+    """The per-tweet topics file of a release (``topics.parquet``, written by the topics stage); when it is
     missing and ``compute``, the topics stage is run once with its default parameters and saved, so
-    later notebooks reuse it. Returns ``(assignments, "")``, or ``(None, reason)`` when there are none
+    later notebooks reuse it. Returns ``(path, "")``, or ``(None, reason)`` when there are none
     (topics stage not run, not installed, or failing on this release: case studies go on without)."""
     path = processed_dir(release, work_dir) / "topics.parquet"
     if not path.exists() and compute:
@@ -82,7 +198,7 @@ def topic_assignments(release: str, work_dir: str | Path = DATA_DIR,
             return None, f"the topics stage failed on {release}: {type(exc).__name__}: {exc}"
     if not path.exists():
         return None, "the topics stage has not run"
-    return pd.read_parquet(path, columns=["tweetid", "userid", "topic", "topic_label"]), ""
+    return path, ""
 
 
 def pick_release(available: list[str], release: str | None, country: str) -> str:
@@ -101,13 +217,13 @@ def pick_release(available: list[str], release: str | None, country: str) -> str
 
 def load(release: str, raw_dir: str | Path = "data/raw/synthetic", work_dir: str | Path = DATA_DIR,
          timezone: str | None = None, topics: bool = True) -> CaseData:
-    """Everything the case-study detectors need for one release (run ``stages.prepare`` first)."""
-    tw = store.read(release, "tweets", columns=TWEET_COLUMNS, work_dir=work_dir)
-    tw = tw.sort_values(["tweet_time", "tweetid"], kind="stable").reset_index(drop=True)
+    """Everything the case-study detectors need for one release (run ``stages.prepare`` first): the accounts
+    in pandas, the tweets and topics as DuckDB views over the processed Parquet (nothing else is read)."""
+    parts = tuple(store.partitions(store.table_path(release, "tweets", work_dir=work_dir)))
     acc = store.read(release, "accounts", work_dir=work_dir).sort_values("userid").reset_index(drop=True)
     assigned, note = topic_assignments(release, work_dir) if topics else (None, "topics not requested")
-    return CaseData(release, tw, acc, assigned, ground_truth.load(raw_dir, release),
-                    timezone or guess_timezone(release), note)
+    return CaseData(release, acc, ground_truth.load(raw_dir, release), timezone or guess_timezone(release),
+                    resolve(work_dir), note, parts, assigned)
 
 
 @dataclass
@@ -196,20 +312,8 @@ def print_score(finding: Finding, truth: GroundTruth | None) -> None:
               f"recall {s['recall']:.3f}, F1 {s['f1']:.3f} ({s['tp']} of {s['n_positive']} found, {s['fp']} false)")
 
 
-def match_text(tweets: pd.DataFrame) -> pd.Series:
-    """The text a keyword is searched in: normalized text plus ``#hashtag`` for every hashtag."""
-    tags = tweets["hashtags"].map(lambda h: " ".join(f"#{x}" for x in h) if h is not None and len(h) else "")
-    return tweets["text_norm"].fillna("") + " " + tags
-
-
-def keyword_pattern(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 def label_narratives(tweets: pd.DataFrame, lexicon: dict[str, tuple[str, ...]]) -> pd.Series:
-    """One narrative label per tweet: the lexicon entry with the most keyword hits (ties: first in the
-    lexicon's order), ``None`` when no keyword matches."""
-    text = match_text(tweets)
-    hits = pd.DataFrame({k: text.str.count(keyword_pattern(v)) for k, v in lexicon.items()}, index=tweets.index)
-    best = hits.idxmax(axis=1).where(hits.max(axis=1) > 0)
-    return best.astype(object).where(best.notna(), None)
+    """Deprecated re-export for the Russia and Turkey chapters: :func:`.narratives.label_frame`."""
+    from .narratives import label_frame
+
+    return label_frame(tweets, lexicon)

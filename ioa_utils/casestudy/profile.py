@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import profile as base_profile
-from ..paths import DATA_DIR
-from ..timebins import period_start
+from ..schema import TWEET_KINDS
 from .base import CaseData
 
 OFFICE_HOURS = (9, 18)  # local time, weekdays; an hour h counts when start <= h < end
@@ -39,81 +38,112 @@ class Profile:
     top: pd.DataFrame  # top hashtags, mentions, URLs, domains as "item (count)"
 
 
-def _top_share(s: pd.Series, n: int = 8) -> pd.Series:
-    counts = s.fillna("unknown").value_counts()
-    counts = counts.rename_axis("value").reset_index().sort_values(["count", "value"], ascending=[False, True],
-                                                                    kind="stable").set_index("value")["count"]
+def _top_share(counts: pd.Series, n: int = 8) -> pd.Series:
+    """Shares of the ``n`` most frequent values (ties alphabetical) plus "other", from value counts."""
+    counts = counts.rename("count").rename_axis("value").reset_index().sort_values(
+        ["count", "value"], ascending=[False, True], kind="stable").set_index("value")["count"]
     top = counts.head(n)
     if len(counts) > n:
         top = pd.concat([top, pd.Series({"other": counts.iloc[n:].sum()})])
     return (top / top.sum()).rename("share")
 
 
-def local_times(tweets: pd.DataFrame, timezone: str) -> pd.Series:
-    return tweets["tweet_time"].dt.tz_convert(timezone)
+def _zone(timezone: str) -> str:
+    """``timezone`` as a SQL string literal, after checking it is an IANA zone."""
+    ZoneInfo(timezone)
+    return "'" + timezone + "'"
 
 
-def in_office_hours(local: pd.Series, hours: tuple[int, int] = OFFICE_HOURS) -> pd.Series:
-    """Weekday and ``hours[0] <= hour < hours[1]`` (local time)."""
-    return (local.dt.day_of_week < 5) & (local.dt.hour >= hours[0]) & (local.dt.hour < hours[1])
+def local_sql(timezone: str, column: str = "tweet_time") -> str:
+    """SQL expression: the local wall-clock time of ``column`` (a UTC timestamp) in ``timezone``."""
+    return f"timezone({_zone(timezone)}, {column})"
+
+
+def office_sql(timezone: str, hours: tuple[int, int] = OFFICE_HOURS, column: str = "tweet_time") -> str:
+    """SQL expression: a weekday and ``hours[0] <= hour < hours[1]`` in ``timezone``."""
+    local = local_sql(timezone, column)
+    return f"(isodow({local}) <= 5 AND hour({local}) >= {int(hours[0])} AND hour({local}) < {int(hours[1])})"
 
 
 def _fmt_share(s: pd.Series, n: int = 3) -> str:
     return ", ".join(f"{k} {100 * v:.0f}%" for k, v in s.drop("other", errors="ignore").head(n).items())
 
 
-def _top_items(data: CaseData, work_dir: str | Path, n: int) -> pd.DataFrame:
+TOP_ITEMS = {"hashtags": "hashtags", "mentions": "user_mentions", "URLs": "urls", "domains": "domains"}
+
+
+def _top_items(data: CaseData, n: int) -> pd.DataFrame:
+    """The ``n`` most frequent hashtags, mentions, URLs and domains (original tweets and retweets alike;
+    ties alphabetical) as ``item (count)``."""
     out = {}
-    for label, table, column in (("hashtags", "hashtags", "hashtag"), ("mentions", "mentions", "mention"),
-                                 ("URLs", "urls", "url"), ("domains", "urls", "domain")):
-        top = base_profile.top_items(data.release, table, column, n, work_dir)
-        out[label] = pd.Series([f"{k} ({v})" for k, v in top.items()], dtype=object)
+    for label, column in TOP_ITEMS.items():
+        top = data.query(f"SELECT item, count(*) AS n FROM (SELECT unnest({column}) AS item FROM tweets) "
+                         f"WHERE item IS NOT NULL GROUP BY item ORDER BY n DESC, item LIMIT {int(n)}")
+        out[label] = pd.Series([f"{k} ({v})" for k, v in zip(top["item"], top["n"], strict=True)], dtype=object)
     return pd.DataFrame(out).rename_axis("rank").rename(index=lambda i: i + 1).fillna("")
 
 
-def profile(data: CaseData, work_dir: str | Path = DATA_DIR, n_top: int = 10) -> Profile:
+def _counts(data: CaseData, expr: str) -> pd.Series:
+    c = data.query(f"SELECT {expr} AS value, count(*) AS n FROM tweets GROUP BY ALL")
+    return c.set_index("value")["n"]
+
+
+def profile(data: CaseData, work_dir: str | Path | None = None, n_top: int = 10) -> Profile:
     """Summary statistics of one release (``data`` from :func:`ioa_utils.casestudy.load`); posting
-    hours in ``data.timezone``."""
-    tw, acc = data.tweets, data.accounts
-    kinds = base_profile.kind_shares(data.release, work_dir)
-    local = local_times(tw, data.timezone)
-    month = period_start(tw["tweet_time"], "M")
-    volume = tw.assign(month=month).groupby(["month", "tweet_kind"]).size().rename("tweets").reset_index()
+    hours in ``data.timezone``. Aggregated in SQL over the tweets; ``work_dir`` is ignored (kept so
+    existing calls still run: ``data`` knows where its tables are)."""
+    acc, tz = data.accounts, data.timezone
+    eng_cols = ["like_count", "retweet_count", "reply_count", "quote_count"]
+    by_kind = data.query(f"SELECT tweet_kind, count(*) AS n, {', '.join(f'avg({c}) AS {c}' for c in eng_cols)} "
+                         "FROM tweets GROUP BY tweet_kind").set_index("tweet_kind")
+    n = int(by_kind["n"].sum())
+    kinds = pd.Series({k: (by_kind["n"].get(k, 0) / n if n else np.nan) for k in TWEET_KINDS})
+    month = "date_trunc('month', timezone('UTC', tweet_time))"
+    volume = data.query(f"SELECT {month} AS month, tweet_kind, count(*) AS tweets FROM tweets GROUP BY ALL "
+                        "ORDER BY month, tweet_kind")
+    volume["month"] = volume["month"].astype("datetime64[ns]")
+    local = local_sql(tz)
+    cells = data.query(f"SELECT isodow({local}) - 1 AS weekday, hour({local}) AS hour, count(*) AS n "
+                       "FROM tweets GROUP BY ALL")
+    hours = (cells.pivot(index="weekday", columns="hour", values="n").reindex(index=range(7), columns=range(24))
+             .fillna(0).astype("int64").rename(index=dict(enumerate(WEEKDAYS)))
+             .rename_axis(index="weekday", columns="hour"))
+    totals = data.query(
+        "SELECT count(DISTINCT userid) AS users, min(tweet_time) AS first, max(tweet_time) AS last, "
+        f"avg({office_sql(tz)}::INT) AS office, avg(like_count) FILTER (WHERE tweet_kind <> 'retweet') AS likes, "
+        "avg(retweet_count) FILTER (WHERE tweet_kind <> 'retweet') AS retweets FROM tweets").iloc[0]
     created = pd.to_datetime(acc["account_creation_date"]).dt.to_period("M").dt.start_time
     creation = created.value_counts().sort_index().rename("accounts").rename_axis("month").reset_index()
     fbin = pd.cut(acc["follower_count"], FOLLOWER_BINS, labels=FOLLOWER_LABELS)
     followers = fbin.value_counts().reindex(FOLLOWER_LABELS).rename("accounts").rename_axis("followers").to_frame()
-    hours = (pd.crosstab(local.dt.day_of_week, local.dt.hour).reindex(index=range(7), columns=range(24), fill_value=0)
-             .rename(index=dict(enumerate(WEEKDAYS))).rename_axis(index="weekday", columns="hour"))
-    eng_cols = ["like_count", "retweet_count", "reply_count", "quote_count"]
-    engagement = tw.groupby("tweet_kind")[eng_cols].mean().round(3).reindex(["original", "reply", "quote",
-                                                                             "retweet"]).dropna(how="all")
-    orig = tw[tw["tweet_kind"] != "retweet"]
+    engagement = by_kind[eng_cols].round(3).reindex(["original", "reply", "quote", "retweet"]).dropna(how="all")
+    engagement.index.name = "tweet_kind"
+    languages = _top_share(_counts(data, "coalesce(tweet_language, 'unknown')"))
+    clients = _top_share(_counts(data, "coalesce(client, 'unknown')"))
     tweeting = acc[acc["n_tweets"] > 0]
     summary = pd.Series({
         "accounts (users file)": int(acc["in_users_file"].sum()),
-        "tweeting accounts": int(tw["userid"].nunique()),
-        "tweets": len(tw),
-        "first tweet": tw["tweet_time"].min().strftime("%Y-%m-%d") if len(tw) else "",
-        "last tweet": tw["tweet_time"].max().strftime("%Y-%m-%d") if len(tw) else "",
+        "tweeting accounts": int(totals["users"]),
+        "tweets": n,
+        "first tweet": pd.Timestamp(totals["first"]).strftime("%Y-%m-%d") if n else "",
+        "last tweet": pd.Timestamp(totals["last"]).strftime("%Y-%m-%d") if n else "",
         "% retweets": round(100 * kinds["retweet"], 1),
         "% replies": round(100 * kinds["reply"], 1),
         "% quotes": round(100 * kinds["quote"], 1),
-        "languages": _fmt_share(_top_share(tw["tweet_language"])),
-        "clients": _fmt_share(_top_share(tw["client"]), 2),
+        "languages": _fmt_share(languages),
+        "clients": _fmt_share(clients, 2),
         "accounts created (median)": str(pd.to_datetime(acc["account_creation_date"]).median().date()),
         "median followers": float(acc["follower_count"].median()),
         "% accounts with 0 followers": round(100 * (acc["follower_count"] == 0).mean(), 1),
         "% accounts without bio": round(100 * (~acc["has_bio"]).mean(), 1),
-        "likes per own tweet": round(float(orig["like_count"].mean()), 2) if len(orig) else np.nan,
-        "retweets per own tweet": round(float(orig["retweet_count"].mean()), 2) if len(orig) else np.nan,
-        f"% tweets weekdays {OFFICE_HOURS[0]}-{OFFICE_HOURS[1]} h ({data.timezone})":
-            round(100 * in_office_hours(local).mean(), 1),
+        "likes per own tweet": round(float(totals["likes"]), 2) if pd.notna(totals["likes"]) else np.nan,
+        "retweets per own tweet": round(float(totals["retweets"]), 2) if pd.notna(totals["retweets"]) else np.nan,
+        f"% tweets weekdays {OFFICE_HOURS[0]}-{OFFICE_HOURS[1]} h ({tz})":
+            round(100 * float(totals["office"]), 1) if n else np.nan,
         "tweets per tweeting account (median)": float(tweeting["n_tweets"].median()) if len(tweeting) else 0.0,
     }, dtype=object, name=data.release)
-    return Profile(data.release, data.timezone, summary, kinds, _top_share(tw["tweet_language"]),
-                   _top_share(tw["client"]), creation, volume, followers, hours, engagement,
-                   _top_items(data, work_dir, n_top))
+    return Profile(data.release, tz, summary, kinds, languages, clients, creation, volume, followers, hours,
+                   engagement, _top_items(data, n_top))
 
 
 # --- figures --------------------------------------------------------------------------------------------
