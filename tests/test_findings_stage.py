@@ -5,6 +5,7 @@ rebuilt mid-computation publishes nothing, and concurrent or killed runs behave 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ioa_utils import stageio, stages
+from ioa_utils import report, stageio, stages
 from ioa_utils.casestudy import base, compare
 from ioa_utils.casestudy import stage as fstage
 from ioa_utils.casestudy.profile import profile
@@ -31,6 +32,16 @@ def prepared(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("work")
     stages.prepare(DEFAULT_RAW_DIR, work)
     return work
+
+
+@pytest.fixture(scope="module")
+def built(prepared: Path, tmp_path_factory) -> Path:
+    """A copy of the prepared work folder with the case-study stage built for every release."""
+    dest = tmp_path_factory.mktemp("built") / "work"
+    shutil.copytree(prepared, dest)
+    for release in RELEASES:
+        _ensure(release, dest)
+    return dest
 
 
 @pytest.fixture()
@@ -74,17 +85,40 @@ def assert_same(a, b) -> None:
             assert x == y and type(x) is type(y), (f.name, x, y)
 
 
-def test_findings_and_profiles_round_trip_exactly(work: Path):
+def test_findings_and_profiles_round_trip_exactly(built: Path):
     for release in RELEASES:
-        dest = _ensure(release, work)
-        data = base.load(release, DEFAULT_RAW_DIR, work, topics=False)
-        found, prof = compare.run_all(data), profile(data, work)
+        dest = _ensure(release, built)
+        data = base.load(release, DEFAULT_RAW_DIR, built, topics=False)
+        found, prof = compare.run_all(data), profile(data)
         read = fstage.load_findings(dest)
         assert list(read) == list(found)
         for name, f in found.items():
             assert_same(f, read[name])
             assert read[name].summary() == f.summary()
         assert_same(prof, fstage.load_profile(dest))
+
+
+def test_the_report_and_the_comparison_only_read_the_stages(built: Path, tmp_path: Path, monkeypatch):
+    expected = {r: fstage.read(r, DEFAULT_RAW_DIR, built, topics=False) for r in RELEASES}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed instead of read")
+
+    for owner, name in ((fstage, "_compute"), (compare, "run_all"), (fstage.cstage, "build")):
+        monkeypatch.setattr(owner, name, refuse)
+    monkeypatch.setattr(base, "topic_assignments", lambda *a, **k: (None, "no topics in this test"))
+    data = compare.load_all(RELEASES, DEFAULT_RAW_DIR, built)
+    for r, d in data.items():
+        assert [f.summary() for f in d.findings.values()] == [f.summary() for f in expected[r][0].values()]
+    manifest = {"parameters": {"raw_dir": str(DEFAULT_RAW_DIR), "work_dir": str(built)}}
+    page = report.findings_section(manifest, tmp_path)
+    for r, (found, prof) in expected.items():
+        assert html.escape(compare.summary_text(prof, found, data[r].truth)) in page
+    assert compare.tactics_table({r: f for r, (f, _) in expected.items()}).to_html(border=0) in page
+    summary = compare.coordination_summary(RELEASES, built)
+    same = {"amplifiers": "amplifiers", "amplified core": "core", "ring members": "retweet rings"}
+    for figure, detector in same.items():
+        assert summary[figure].to_dict() == {r: f[detector].n_accounts for r, (f, _) in expected.items()}, figure
 
 
 def test_a_fresh_result_is_reused(work: Path, computes: list[str]):

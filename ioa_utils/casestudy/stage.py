@@ -122,20 +122,25 @@ def _compute(release: str, raw_dir: str | Path, work_dir: str | Path, timezone: 
     return run_all(data), profile(data, work_dir)
 
 
-def read_findings(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-                  timezone: str | None = None) -> dict[str, Finding]:
-    """Every detector's Finding on ``release`` (default parameters), by name, in ``compare.run_all``'s order."""
-    dest = ensure(release, raw_dir, work_dir, timezone)
+def read(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
+         timezone: str | None = None, topics: bool = True) -> tuple[dict[str, Finding], Profile]:
+    """Every detector's Finding on ``release`` (default parameters, by name, in ``compare.run_all``'s order) and
+    the release's Profile, computed first if missing or stale (:func:`ensure`)."""
+    dest = ensure(release, raw_dir, work_dir, timezone, topics)
     with stageio.named_lock(work_dir, f"{NAME}-{release}"):  # no rebuild swaps it out while it is read
-        return load_findings(dest)
+        return load_findings(dest), load_profile(dest)
+
+
+def read_findings(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
+                  timezone: str | None = None, topics: bool = True) -> dict[str, Finding]:
+    """Every detector's Finding on ``release`` (see :func:`read`)."""
+    return read(release, raw_dir, work_dir, timezone, topics)[0]
 
 
 def read_profile(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-                 timezone: str | None = None) -> Profile:
-    """The release's Profile as ``casestudy.profile`` computed it."""
-    dest = ensure(release, raw_dir, work_dir, timezone)
-    with stageio.named_lock(work_dir, f"{NAME}-{release}"):
-        return load_profile(dest)
+                 timezone: str | None = None, topics: bool = True) -> Profile:
+    """The release's Profile as ``casestudy.profile`` computed it (see :func:`read`)."""
+    return read(release, raw_dir, work_dir, timezone, topics)[1]
 
 
 # --- writing and reading the objects -------------------------------------------------------------------
