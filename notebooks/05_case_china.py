@@ -26,9 +26,9 @@
 #
 # | | |
 # |---|---|
-# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics) |
-# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (narratives, amplifiers, personas, office hours) |
+# | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB without loading every tweet; its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); the amplifiers and core of the coordination stage (`processed/<release>/coordination/`, computed once if missing); planted ground truth of synthetic releases (only to score) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination stages) |
+# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (personas, office hours; the amplifier thresholds are the coordination stage's) |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
@@ -51,7 +51,8 @@ stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
-print("topics:", f"none ({data.topics_note})" if data.topics is None else f"{len(data.topics):,} assignments")
+n_assigned = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
+print("topics:", f"{n_assigned:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
 # %% [markdown] tags=[]
 # ## 1. Summary statistics
@@ -98,8 +99,10 @@ prof.top
 #
 # *Why:* SIO's reports date the shift of Chinese state messaging from Hong Kong to Covid-19 in early 2020.
 # Each tweet gets the narrative whose keywords (Chinese and English, `casestudy.lexicon`) it matches most;
-# counting them per month shows the themes and when Covid-19 peaked. Keyword lists are transparent and
-# work without a model; they miss paraphrases, which is what the topic model is for.
+# counting them per month shows the themes and when Covid-19 peaked. Keywords match whole words (or, in
+# Chinese, characters in a row), so "virus" does not count "antivirus"; a keyword ending in `*` is a stem
+# ("covid*" matches "covid19"). Keyword lists are transparent and work without a model; they miss
+# paraphrases, which is what the topic model is for.
 
 # %% tags=[]
 nar = china.narratives(data, "china")
@@ -115,7 +118,7 @@ plots.show(figures.fig_narratives(nar, f"{release}: narrative tweets per month")
 # keywords miss. On the synthetic release, the planted narrative of every tweet scores the keyword labels.
 
 # %% tags=[]
-print("topics absent: run the topics stage" if data.topics is None else "largest topics vs keyword narratives:")
+print("largest topics vs keyword narratives:" if data.has_topics else "topics absent: run the topics stage")
 china.topic_narratives(nar, data)
 
 # %% tags=[]
@@ -131,9 +134,10 @@ findings.narrative_labels(china.score_narratives(nar, data), nar, peak="covid")
 # ### Core posters and amplifiers
 #
 # *Why:* the network had a core that wrote content and accounts that existed to retweet it. The
-# coordination package's amplifier detector (`coordination.groups.amplifiers`, as in the networks
-# notebook) flags accounts that mostly retweet, and mostly a handful of accounts; the core is the set of
-# accounts that at least two amplifiers serve (`amplified_core`).
+# amplifiers and their core are read from the coordination stage (`coordination.stage`, computed once per
+# release and shared with the networks notebook and the comparison, with the thresholds of
+# `coordination.traces.AMPLIFIER`): accounts that mostly retweet, and mostly a handful of accounts; the
+# core is the set of accounts that at least two amplifiers serve.
 
 # %% tags=[]
 amp, core = china.core_amplifiers(data)

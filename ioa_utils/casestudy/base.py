@@ -144,6 +144,7 @@ def _connect(data: CaseData):
     con = duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
                                              "temp_directory": str(spill), "preserve_insertion_order": False})
     con.execute("SET TimeZone = 'UTC'")  # results in UTC, whatever the machine's zone
+    con.execute("SET enable_progress_bar = false")  # no progress widget in notebook outputs
     con.register("accounts_frame", pa.Table.from_pandas(data.accounts, preserve_index=False))
     con.execute("CREATE VIEW accounts AS SELECT * FROM accounts_frame")
     if data.tweet_files:
