@@ -11,6 +11,7 @@ notebooks (and tables) that print it, and the key figures must be printed where 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -128,10 +129,12 @@ def _norm(label: str) -> str:
 
 
 def _number(text: str) -> float | None:
+    """The number a cell or sentence prints; None for text and for NaN (an undefined score is no figure)."""
     try:
-        return float(text.replace(",", ""))
+        value = float(text.replace(",", ""))
     except ValueError:
         return None
+    return None if math.isnan(value) else value
 
 
 def _canon(measure: str) -> str:
