@@ -22,7 +22,7 @@ from IPython.display import Markdown
 
 from .casestudy.base import CaseData, Finding, guess_campaign
 from .casestudy.china import CAMPAIGN_ROLES
-from .casestudy.compare import CHAPTERS
+from .casestudy.compare import CHAPTERS, Results
 from .casestudy.profile import Profile
 from .coordination.analysis import TARGETS
 from .coordination.evaluate import nodes_of
@@ -528,9 +528,10 @@ def planted_in(finding: Finding, release: str, truth: GroundTruth | None) -> boo
     return guess_campaign(release) == _chapter_of(finding.name)
 
 
-def detector_spread(found: Mapping[str, Mapping[str, Finding]], data: Mapping[str, CaseData]) -> Markdown:
+def detector_spread(found: Mapping[str, Mapping[str, Finding]], data: Mapping[str, Results | CaseData]) -> Markdown:
     """Where each detector fires outside the releases its tactic was planted in (:func:`planted_in`),
-    with how many of those accounts are organic controls; and detectors silent where planted."""
+    with how many of those accounts are organic controls; and detectors silent where planted. ``data``: per
+    release, anything with its ground truth as ``.truth`` (``compare.Results``)."""
     truths = {r: d.truth for r, d in data.items()}
     if all(t is None for t in truths.values()):
         return _md("No ground truth (real data): nothing was planted to compare where the detectors fire with.")

@@ -27,8 +27,10 @@ def headline_table(manifest: dict) -> str:
 
 
 def findings_section(manifest: dict, out_dir: Path) -> str:
-    """Per release: the case-study profile, a short text computed from the data (detectors and, on
-    synthetic releases, their scores), and key figures saved to ``out_dir/figures/`` and embedded."""
+    """Per release: the case-study profile, a short text (detectors and, on synthetic releases, their scores),
+    and key figures saved to ``out_dir/figures/`` and embedded. Assembled from the case-study stage's persisted
+    profiles and findings (``compare.load_all``; built only where the notebooks have not), the same the comparison
+    notebook shows: no analysis is computed here."""
     import matplotlib.pyplot as plt
 
     from .casestudy import compare
@@ -41,13 +43,12 @@ def findings_section(manifest: dict, out_dir: Path) -> str:
         data = compare.load_all(rels, raw_dir, work_dir, params.get("timezones") or {})
     except (FileNotFoundError, KeyError, ValueError) as exc:
         return f"<p>No findings: {html.escape(str(exc))}</p>"
-    profs = compare.profiles(data, work_dir)
-    found = {r: compare.run_all(d) for r, d in data.items()}
+    profs, found = compare.profiles(data), compare.findings(data)
     figs = out_dir / "figures"
     figs.mkdir(parents=True, exist_ok=True)
     imgs = []
     for name, fig, alt in (("volume", compare.fig_volume(profs), "tweets per month per release"),
-                           ("tactics", compare.fig_tactics(found, data), "share of accounts each detector flags"),
+                           ("tactics", compare.fig_tactics(data), "share of accounts each detector flags"),
                            ("hours", compare.fig_hours(profs), "posting hours in each attributed time zone"),
                            ("mix", compare.fig_mix(profs), "tweet kinds and followers per release")):
         fig.savefig(figs / f"{name}.png", dpi=100, metadata={"Software": None})

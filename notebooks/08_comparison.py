@@ -25,7 +25,7 @@
 #
 # | | |
 # |---|---|
-# | **Inputs** | processed tables of every release in `raw_dir`; topic assignments (`topics.parquet`, computed once if missing); planted ground truth of synthetic releases (only to score) |
+# | **Inputs** | every release in `raw_dir`, read from its stages: the case-study stage's profile and findings (`processed/<release>/casestudy/`: every detector with its default parameters), the coordination stage's tables, the topic assignments (`topics.parquet`); each stage is built once if missing; planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below; PNG copies of the figures in `reports/figures/` |
 # | **Parameters** | `raw_dir`, `work_dir`, `releases` (None: all), `timezones` (release → time zone; default: from the release registry), `seed`, `scale`, `figures_dir` |
 
@@ -41,13 +41,14 @@ figures_dir = "reports/figures"  # where the key figures are saved as PNG (relat
 # %% tags=[]
 from ioa_utils import findings, paths, plots, stages
 from ioa_utils.casestudy import compare
+from ioa_utils.coordination.traces import Params
 
 releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
-data = compare.load_all(releases, raw_dir, work_dir, timezones)
+data = compare.load_all(releases, raw_dir, work_dir, timezones)  # the case-study stage of every release
 out = paths.resolve(figures_dir)
 out.mkdir(parents=True, exist_ok=True)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; releases: {', '.join(releases)}")
-print({r: d.timezone for r, d in data.items()})
+print({r: d.profile.timezone for r, d in data.items()})
 print("ground truth:", {r: ("planted" if d.truth is not None else "none (real data)") for r, d in data.items()})
 
 # %% [markdown] tags=[]
@@ -57,7 +58,7 @@ print("ground truth:", {r: ("planted" if d.truth is not None else "none (real da
 # differences between campaigns (each release's posting hours in its own attributed time zone).
 
 # %% tags=[]
-profs = compare.profiles(data, work_dir)
+profs = compare.profiles(data)
 compare.profile_table(profs)
 
 # %% [markdown] tags=[]
@@ -91,11 +92,11 @@ plots.show(fig)
 # does not support it, e.g. no narrative keywords of that campaign). The heat map scales by release size.
 
 # %% tags=[]
-found = {r: compare.run_all(d) for r, d in data.items()}
+found = compare.findings(data)
 compare.tactics_table(found)
 
 # %% tags=[]
-fig = compare.fig_tactics(found, data)
+fig = compare.fig_tactics(data)
 fig.savefig(out / "tactics.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 
@@ -116,10 +117,10 @@ scores
 # and the core they serve, co-retweet and co-tweet communities) each campaign shows.
 
 # %% tags=[]
-compare.topic_summary(data)
+compare.topic_summary(releases, work_dir)
 
 # %% tags=[]
-compare.coordination_summary(data, seed)
+compare.coordination_summary(releases, work_dir, Params(seed=seed))
 
 # %% [markdown] tags=[]
 # ## 4. In a few sentences

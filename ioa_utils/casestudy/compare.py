@@ -1,23 +1,44 @@
-"""All detectors on a release, and the campaigns side by side (comparison notebook and report)."""
+"""All detectors on a release, and the campaigns side by side (comparison notebook and report).
+
+The comparison computes no analysis of its own: :func:`run_all` is what the case-study stage
+(``casestudy.stage``) runs once per release; :func:`load_all` reads those persisted findings and profiles back,
+:func:`coordination_summary` the coordination stage's tables and :func:`topic_summary` the topics stage's
+assignments, and the functions below lay them side by side.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from ..coordination.groups import amplified_core, amplifiers, communities, retweet_rings
-from ..coordination.networks import co_retweet, co_tweet
-from ..paths import DATA_DIR
+from .. import ground_truth, store
+from ..coordination import stage as cstage
+from ..coordination.traces import DEFAULTS, Params
+from ..ground_truth import GroundTruth
+from ..paths import DATA_DIR, processed_dir
 from . import china, russia, turkey
 from .base import CaseData, Finding, score_table
-from .profile import Profile, profile
+from .profile import Profile
 
 CHAPTERS = {"china": ("narratives", "amplifiers", "core", "zero-follower personas", "office hours"),
             "russia": ("official posers", "cheerleading", "low engagement", "retweet-for-hire"),
             "turkey": ("retweet rings", "compromised accounts", "single-issue batches", "party messaging")}
+
+
+@dataclass
+class Results:
+    """One release as the comparison reads it: the case-study stage's profile and findings, the planted ground
+    truth (``None`` on real data) and the number of accounts (rows of the accounts table)."""
+
+    release: str
+    profile: Profile
+    findings: dict[str, Finding]
+    truth: GroundTruth | None
+    n_accounts: int
 
 
 def run_all(data: CaseData) -> dict[str, Finding]:
@@ -57,36 +78,47 @@ def profile_table(profiles: dict[str, Profile]) -> pd.DataFrame:
     return out.rename(index={"% tweets weekdays 9-18 h": "% tweets weekdays 9-18 h, local"})
 
 
-def coordination_summary(data: dict[str, CaseData], seed: int = 2020) -> pd.DataFrame:
+def coordination_summary(releases: list[str], work_dir: str | Path = DATA_DIR,
+                         params: Params = DEFAULTS) -> pd.DataFrame:
     """Per release: retweet rings, amplifiers and their core, co-retweet and co-tweet networks and their
-    Louvain communities (``ioa_utils.coordination``, the 04 notebook's default thresholds)."""
+    Louvain communities, as the coordination stage computed them (the networks notebook's tables)."""
     rows = []
-    for rel, d in data.items():
-        tw = d.tweets
-        amp = amplifiers(tw)
-        rr = retweet_rings(tw, 600, 2, seed=seed)
-        crt, ctw = co_retweet(tw, 600, 2), co_tweet(tw, 300, 2)
-        rows.append({"release": rel, "retweet rings": rr["ring"].nunique(), "ring members": len(rr),
-                     "amplifiers": int(amp["is_amplifier"].sum()), "amplified core": len(amplified_core(amp)),
-                     "co-retweet edges": len(crt), "co-retweet communities": int(communities(crt, seed).nunique()),
-                     "co-tweet edges": len(ctw), "co-tweet communities": int(communities(ctw, seed).nunique())})
+    for rel in releases:
+        def read(table: str, rel: str = rel) -> pd.DataFrame:
+            return cstage.read(rel, table, work_dir, params)
+
+        rings, amp, summary, comms = read("rings"), read("amplifiers"), read("summary"), read("communities")
+        edges = summary.set_index("trace")["edges"]
+        row = {"release": rel, "retweet rings": rings["ring"].nunique(), "ring members": len(rings),
+               "amplifiers": int(amp["is_amplifier"].sum()), "amplified core": len(read("core"))}
+        for trace, label in (("co_retweet", "co-retweet"), ("co_tweet", "co-tweet")):
+            row[f"{label} edges"] = int(edges[trace])
+            row[f"{label} communities"] = int(comms.loc[comms["trace"] == trace, "community"].nunique())
+        rows.append(row)
     return pd.DataFrame(rows).set_index("release")
 
 
-def topic_summary(data: dict[str, CaseData], n: int = 3) -> pd.DataFrame:
-    """Per release: topics found, share of tweets left as outliers, and the largest topics' labels
-    ("topics absent" when the topics stage has not run)."""
+def topic_summary(releases: list[str], work_dir: str | Path = DATA_DIR, n: int = 3) -> pd.DataFrame:
+    """Per release: topics found, share of tweets left as outliers, and the largest topics' labels, from the
+    topics stage's assignments (``topics.parquet``; "topics absent" when the stage has not run)."""
+    import duckdb
+
     rows = []
-    for rel, d in data.items():
-        if d.topics is None:
-            rows.append({"release": rel, "topics": "absent", "% outliers": None, "largest topics": d.topics_note})
+    for rel in releases:
+        path = processed_dir(rel, work_dir) / "topics.parquet"
+        if not path.exists():
+            rows.append({"release": rel, "topics": "absent", "% outliers": None,
+                         "largest topics": "the topics stage has not run"})
             continue
-        t = d.topics
+        con = duckdb.connect(config={"threads": 1})
+        t = con.execute("SELECT topic, topic_label, count(*) AS n FROM read_parquet(?) GROUP BY ALL",
+                        [str(path)]).df()
+        con.close()
         inl = t[t["topic"] >= 0]
-        top = inl.groupby("topic_label").size().rename("n").reset_index()
+        top = inl.groupby("topic_label")["n"].sum().reset_index()
         top = top.sort_values(["n", "topic_label"], ascending=[False, True]).head(n)
         rows.append({"release": rel, "topics": int(inl["topic"].nunique()),
-                     "% outliers": round(100 * (t["topic"] < 0).mean(), 1),
+                     "% outliers": round(100 * t.loc[t["topic"] < 0, "n"].sum() / t["n"].sum(), 1),
                      "largest topics": "; ".join(f"{lab} ({c})" for lab, c in zip(top["topic_label"], top["n"],
                                                                                      strict=True))})
     return pd.DataFrame(rows).set_index("release")
@@ -124,14 +156,26 @@ def summary_text(p: Profile, findings: dict[str, Finding], truth=None) -> str:
 
 
 def load_all(releases: list[str], raw_dir: str | Path, work_dir: str | Path = DATA_DIR,
-             timezones: dict[str, str] | None = None, topics: bool = True) -> dict[str, CaseData]:
-    from .base import load
+             timezones: dict[str, str] | None = None, topics: bool = True) -> dict[str, Results]:
+    """Every release's persisted profile and findings (the case-study stage, built where missing or stale;
+    ``timezones``: release -> zone, others from the release registry; ``topics``: run the topics stage first
+    where it has not run)."""
+    from . import stage
 
-    return {r: load(r, raw_dir, work_dir, (timezones or {}).get(r), topics) for r in releases}
+    out = {}
+    for r in releases:
+        found, prof = stage.read(r, raw_dir, work_dir, (timezones or {}).get(r), topics)
+        out[r] = Results(r, prof, found, ground_truth.load(raw_dir, r),
+                         store.parquet_rows(store.table_path(r, "accounts", work_dir=work_dir)))
+    return out
 
 
-def profiles(data: dict[str, CaseData], work_dir: str | Path = DATA_DIR) -> dict[str, Profile]:
-    return {r: profile(d, work_dir) for r, d in data.items()}
+def profiles(data: dict[str, Results]) -> dict[str, Profile]:
+    return {r: d.profile for r, d in data.items()}
+
+
+def findings(data: dict[str, Results]) -> dict[str, dict[str, Finding]]:
+    return {r: d.findings for r, d in data.items()}
 
 
 # --- figures --------------------------------------------------------------------------------------------
@@ -175,10 +219,10 @@ def fig_mix(profiles: dict[str, Profile]):
     return fig
 
 
-def fig_tactics(findings: dict[str, dict[str, Finding]], data: dict[str, CaseData]):
+def fig_tactics(data: dict[str, Results]):
     """Share of each release's accounts each detector flags (blank: not applicable)."""
-    share = pd.DataFrame({r: {k: (f.n_accounts / max(len(data[r].accounts), 1) if f.applicable else float("nan"))
-                              for k, f in fs.items()} for r, fs in findings.items()})
+    share = pd.DataFrame({r: {k: (f.n_accounts / max(d.n_accounts, 1) if f.applicable else float("nan"))
+                              for k, f in d.findings.items()} for r, d in data.items()})
     fig, ax = plt.subplots(figsize=(2.2 * len(share.columns) + 3, 5))
     sns.heatmap(share, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=1, ax=ax,
                 cbar_kws={"label": "share of accounts flagged"})
