@@ -101,6 +101,17 @@ def to_html(nb_path: Path) -> Path:
     return html
 
 
+def _seconds(s: float) -> str:
+    """A wall time for the progress lines: ``8.2 s``, ``3 min 05 s``."""
+    return f"{s:.1f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60):02d} s"
+
+
+def progress(step: str, message: str) -> None:
+    """One progress line on stdout, flushed at once (``make report`` shows it as the run goes):
+    wall-clock time, the step (``[3/8] 03_topics``) and what happened."""
+    print(f"{time.strftime('%H:%M:%S')} {step} {message}", flush=True)
+
+
 def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3",
         folder: Path = NOTEBOOKS_DIR) -> int:
     """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
@@ -114,16 +125,19 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "cpu": cpu.state(), "notebooks": []}
+    run_start = time.perf_counter()
     for i, nb in enumerate(books, 1):
         declared = declared_parameters(nb)
         given = notebook_parameters(params, declared, out_dir)
         target = out_dir / nb.name
-        print(f"[{i}/{len(books)}] {nb.stem} {given or ''}", flush=True)
+        step = f"[{i}/{len(books)}] {nb.stem}"
+        progress(step, "started" + (f" with {given}" if given else ""))
         start = time.perf_counter()
         try:
             papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
                                        kernel_name=kernel, progress_bar=False)
         except PapermillExecutionError as exc:
+            progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
             print(f"FAILED in {nb.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
                   f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}",
                   file=sys.stderr)
@@ -133,7 +147,8 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         seconds = round(time.perf_counter() - start, 1)
         to_html(target)
         manifest["notebooks"].append({"notebook": nb.name, "parameters": given, "wall_time_s": seconds})
-        print(f"      done in {seconds} s -> {display(target.with_suffix('.html'))}", flush=True)
+        progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
+                       f" -> {display(target.with_suffix('.html'))}")
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
     index = write_index(out_dir, manifest)
