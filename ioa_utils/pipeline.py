@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cpu
+from . import cpu, fonts
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
 
@@ -151,6 +151,7 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
                        f" -> {display(target.with_suffix('.html'))}")
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
+    fonts.register()  # the index's figures are drawn in this process
     index = write_index(out_dir, manifest)
     print(f"report: {display(index)}")
     return 0
