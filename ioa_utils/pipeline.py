@@ -6,8 +6,9 @@ Parameters come from ``--config`` (YAML mapping) and ``-p NAME VALUE`` pairs (va
 each notebook receives the ones its ``parameters`` cell declares (and ``figures_dir``, unless given, is
 ``<out>/figures`` when the output folder is not ``reports/``). Executed notebooks and their HTML go to
 ``reports/`` (or ``--out``), with ``index.html`` linking them and ``manifest.json`` recording parameters, input
-checksums, package versions, the CPU pins in force, git commit and per-notebook wall time. On failure the
-run stops, names the notebook and cell, and keeps the partial executed notebook.
+checksums, package versions, the CPU pins in force, git commit and per-notebook wall time; then the interactive
+pages (``interactive/``, see ``ioa_utils.interactive``). A line is printed as each notebook starts and ends.
+On failure the run stops, names the notebook and cell, and keeps the partial executed notebook.
 """
 
 from __future__ import annotations
@@ -91,6 +92,23 @@ def input_checksums(params: dict) -> dict[str, dict[str, str]]:
     return out
 
 
+def write_interactive(params: dict, out_dir: Path) -> Path:
+    """The interactive companion report (``<out>/interactive/``) of the run's releases, from the stage outputs
+    the notebooks left (outside the notebooks, so strict nbval never compares it)."""
+    from . import interactive
+    from .discover import discover
+    from .paths import DATA_DIR
+
+    found = discover(params.get("raw_dir", "data/raw/synthetic"), params.get("releases")).releases
+    releases = [r.release for r in found]
+    step = "interactive report"
+    progress(step, f"started ({len(releases)} releases)")
+    start = time.perf_counter()
+    index = interactive.write(releases, params.get("work_dir", DATA_DIR), out_dir)
+    progress(step, f"done in {_seconds(time.perf_counter() - start)} -> {display(index)}")
+    return index
+
+
 def to_html(nb_path: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
@@ -151,6 +169,7 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
                        f" -> {display(target.with_suffix('.html'))}")
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
+    write_interactive(params, out_dir)
     fonts.register()  # the index's figures are drawn in this process
     index = write_index(out_dir, manifest)
     print(f"report: {display(index)}")

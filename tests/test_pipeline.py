@@ -34,6 +34,8 @@ def books(tmp_path: Path) -> Path:
 def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, tmp_path: Path, monkeypatch,
                                                                   capsys):
     monkeypatch.setattr(pipeline, "input_checksums", lambda params: {"r": {"f.csv": "abc"}})
+    interactive = []
+    monkeypatch.setattr(pipeline, "write_interactive", lambda params, out: interactive.append((params, out)))
     monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
     out = tmp_path / "reports"
     assert pipeline.run({"x": 5, "raw_dir": "elsewhere"}, out_dir=out, folder=books) == 0
@@ -51,6 +53,7 @@ def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, 
     assert manifest["git_commit"]
     index = (out / "index.html").read_text()
     assert "01_first.html" in index and "abc" in index
+    assert interactive == [({"x": 5, "raw_dir": "elsewhere"}, out)]  # after the notebooks, before the index
     # progress: one line as each notebook starts and one as it ends, with its wall time
     lines = [line for line in capsys.readouterr().out.splitlines() if "] 0" in line]
     assert [line.split(" ", 1)[1].split(" ")[0:3] for line in lines] == [
