@@ -358,12 +358,22 @@ def null_model(summary: pd.DataFrame, alpha: float) -> Markdown:
     return _md(f"Against the null model (false discovery rate {alpha:g}): " + "; ".join(parts) + ".")
 
 
+def _retweets_of(table: pd.DataFrame, users: set) -> pd.Series:
+    """Retweets per account of ``users`` from an amplifiers table (``n_retweets``) or from tweets."""
+    if "n_retweets" in table:
+        per = table.set_index("userid")["n_retweets"]
+    else:
+        per = (table["tweet_kind"] == "retweet").groupby(table["userid"]).sum()
+    return per.reindex(sorted(users), fill_value=0)
+
+
 def missed_by_trace(trace: str, nets: Mapping[str, Mapping[str, pd.DataFrame]], tweets: Mapping[str, pd.DataFrame],
                     truth: Mapping[str, GroundTruth | None], fallback: str = "amplification",
                     good: float = GOOD) -> Markdown:
     """Recall of ``trace`` per planted group kind it targets (``analysis.TARGETS``), and for kinds it finds
     less than ``good`` of: how many retweets the missed accounts made (median) and how many of them the
-    ``fallback`` trace links instead."""
+    ``fallback`` trace links instead. ``tweets``: per release, the coordination stage's amplifiers table
+    (``userid, n_retweets``) or a tweets frame (``userid, tweet_kind``)."""
     kinds = TARGETS.get(trace)
     parts, notes = [], []
     for r, gt in truth.items():
@@ -379,9 +389,7 @@ def missed_by_trace(trace: str, nets: Mapping[str, Mapping[str, pd.DataFrame]], 
             parts.append(f"{kind} {_num(hit / len(members))} in {r}")
             if hit / len(members) < good:
                 missed = members - found
-                tw = tweets[r]
-                n_rt = (tw[tw["userid"].isin(missed)].assign(rt=lambda d: d["tweet_kind"] == "retweet")
-                        .groupby("userid")["rt"].sum().reindex(sorted(missed), fill_value=0))
+                n_rt = _retweets_of(tweets[r], missed)
                 other = len(missed & nodes_of(nets[r][fallback])) if fallback in nets[r] else 0
                 med = float(n_rt.median())
                 notes.append(f"The {_plural(len(missed), f'{kind} account')} it misses in {r} made a median of "

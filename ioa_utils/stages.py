@@ -32,6 +32,7 @@ _CODE = {
     "clean": ("schema.py", "clean.py"),
     "synthetic": ("schema.py", "synthetic"),
     "topics": ("topics",),
+    "coordination": ("coordination",),
 }
 SYNTHETIC_MARKER = "_synthetic.json"
 

@@ -19,7 +19,10 @@
 #
 # **Inputs.** The processed tweets of every release (`data/processed/<release>/tweets/`, written by
 # `stages.prepare`), account follower counts, topics if the topics notebook has run, and the planted
-# ground truth of synthetic releases (never used to *build* the networks, only to score them).
+# ground truth of synthetic releases (never used to *build* the networks, only to score them). The edges,
+# communities, rings and amplifiers come from the coordination stage (`coordination.stage`, cached in
+# `data/processed/<release>/coordination/` and read by the case studies and the comparison too); every
+# threshold lives in `coordination.traces`. Non-default parameters get their own stage folder.
 #
 # **Outputs.** Tables and figures below; Gephi files (GEXF, GraphML with release, community, role,
 # follower count and topic shares per node) and the tweets behind every edge (Parquet) in
@@ -55,10 +58,11 @@ import pandas as pd
 
 from ioa_utils import findings, ground_truth, paths, stages
 from ioa_utils.coordination import analysis as an
-from ioa_utils.coordination import plots, sensitivity_sweep
+from ioa_utils.coordination import plots, sensitivity_sweep, stage
 
 p = an.Params(window_retweet, window_tweet, window_entity, min_weight, min_weight_entity,
               near_duplicate_threshold, tfidf_threshold, max_retweet_delay, seed)
+print("parameters:", "the library's defaults" if p == an.DEFAULTS else "non-default (their own stage tables)")
 releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
 truth = {r: ground_truth.load(raw_dir, r) for r in releases}
 print(f"data: {paths.display(paths.resolve(raw_dir))}; releases: {', '.join(releases)}")
@@ -71,8 +75,7 @@ print("ground truth:", {r: ("planted" if g is not None else "none (real data)") 
 # behaviour, originals carry co-tweeting, links and hashtags — so first how much of each there is.
 
 # %% tags=[]
-tweets = {r: an.read_tweets(r, work_dir) for r in releases}
-an.kinds_table(tweets)
+an.kinds_table(releases, work_dir)
 
 # %% [markdown] tags=[]
 # ## 2. How fast is coordinated? A data-driven window
@@ -83,7 +86,7 @@ an.kinds_table(tweets)
 # possibly 0).
 
 # %% tags=[]
-an.window_estimates(tweets, q=0.1, p=0.5)
+an.window_estimates(releases, q=0.1, p=0.5, work_dir=work_dir)
 
 # %% [markdown] tags=[]
 # ## 3. One network per trace
@@ -93,10 +96,11 @@ an.window_estimates(tweets, q=0.1, p=0.5)
 # co-mention (link, trend and target pushing), identical hashtag sequences (templates), fast retweets and
 # retweet rings (accounts boosting each other within minutes), internal amplification (retweets of the
 # release's own accounts), and the TF-IDF cosine projection of retweeted tweets (Pacheco et al., 2021), an
-# alternative weighting that ignores time. All projections use sorted window joins or sparse matrices.
+# alternative weighting that ignores time. All projections use sorted window joins or sparse matrices, and
+# each trace reads only the tweet columns it needs (`coordination.traces.TRACES`).
 
 # %% tags=[]
-nets = {r: an.all_networks(tweets[r], p) for r in releases}
+nets = {r: an.networks(r, work_dir, p) for r in releases}
 pd.concat({r: an.summary(n).set_index("trace") for r, n in nets.items()}, names=["release"])
 
 # %% [markdown] tags=[]
@@ -108,8 +112,8 @@ pd.concat({r: an.summary(n).set_index("trace") for r, n in nets.items()}, names=
 # when its Benjamini-Hochberg adjusted empirical p-value is at most `alpha`.
 
 # %% tags=[]
-sig = {r: an.significance(tweets[r], nets[r], p, n_permutations=n_permutations, method=null_model,
-                          alpha=alpha) for r in releases}
+sig = {r: an.significance(r, nets[r], p, n_permutations=n_permutations, method=null_model, alpha=alpha,
+                          work_dir=work_dir) for r in releases}
 an.significance_summary(sig)
 
 # %% [markdown] tags=[]
@@ -117,11 +121,12 @@ an.significance_summary(sig)
 #
 # *Why:* edges are pairs; operations are groups. Louvain communities (fixed seed) partition each network;
 # retweet rings are dense groups whose members retweet *each other* within `max_retweet_delay`; amplifiers
-# are accounts that mostly retweet, and mostly a handful of accounts — the core they serve.
+# are accounts that mostly retweet, and mostly a handful of accounts — the core they serve (thresholds:
+# `coordination.traces.AMPLIFIER` and `RING`, the same in every notebook).
 
 # %% tags=[]
-comms = {r: an.all_communities(nets[r], seed) for r in releases}
-an.group_summary(tweets, nets, comms, p)
+comms = {r: an.stage_communities(r, work_dir, p) for r in releases}
+an.group_summary(releases, comms, p, work_dir)
 
 # %% [markdown] tags=[]
 # ## 6. Against the planted ground truth
@@ -152,7 +157,7 @@ pd.concat(table, names=["release"]).round(3) if table else None
 
 # %% tags=[]
 for r in releases:
-    role = an.roles(tweets[r], nets[r], p, truth[r])
+    role = an.roles(r, nets[r], truth[r], p, work_dir)
     plots.draw_components(an.combined(nets[r]), role, n=4, seed=seed, title=r)
 
 # %% [markdown] tags=[]
@@ -169,7 +174,7 @@ for r in releases:
 # show when the operation was active.
 
 # %% tags=[]
-evidence = {r: an.evidence(tweets[r], nets[r], p) for r in releases}
+evidence = {r: an.evidence(r, nets[r], p, work_dir=work_dir) for r in releases}
 for r in releases:
     plots.coordination_over_time(evidence[r], freq="W", title=r)
 
@@ -184,8 +189,8 @@ for r in releases:
 sweeps = {}
 for r in releases:
     for trace in ("co_retweet", "co_tweet"):
-        sweeps[r, trace] = sensitivity_sweep(an.events(tweets[r], trace), sweep_windows, sweep_min_weights,
-                                             truth[r], an.TARGETS[trace])
+        sweeps[r, trace] = sensitivity_sweep(an.trace_events(r, trace, work_dir), sweep_windows,
+                                             sweep_min_weights, truth[r], an.TARGETS[trace])
         plots.sweep_figure(sweeps[r, trace], title=f"{r}: {trace}")
 
 # %% [markdown] tags=[]
@@ -195,8 +200,7 @@ for r in releases:
 # attributes, plus a Parquet table of the tweets behind each edge.
 
 # %% tags=[]
-written = [f for r in releases for f in an.export_release(r, tweets[r], nets[r], comms[r], p, truth[r],
-                                                          work_dir=work_dir)]
+written = [f for r in releases for f in an.export_release(r, nets[r], comms[r], p, truth[r], work_dir=work_dir)]
 sorted({paths.display(f.parent) for f in written}), len(written)
 
 # %% [markdown] tags=[]
@@ -215,4 +219,5 @@ findings.trace_recovery(scored)
 findings.null_model(an.significance_summary(sig), alpha)
 
 # %% tags=[]
-findings.missed_by_trace("co_retweet", nets, tweets, truth)
+amps = {r: stage.read(r, "amplifiers", work_dir, p) for r in releases}
+findings.missed_by_trace("co_retweet", nets, amps, truth)

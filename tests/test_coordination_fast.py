@@ -12,7 +12,7 @@ import pytest
 
 from ioa_utils import coordination as co
 from ioa_utils.coordination.cooccurrence import _as_int64, _codes, _one_event_per_message
-from ioa_utils.coordination.networks import (
+from ioa_utils.coordination.toolkit import (
     _MENTION,
     _REGEX_SPACE,
     _lower_differs,

@@ -1,11 +1,15 @@
 """Coordination networks: who amplified whom, which accounts acted in concert, and how sure we are.
 
-Modules: :mod:`.networks` (interaction and co-activity networks), :mod:`.cooccurrence` (the sorted
-window-join engine), :mod:`.minhash` (near-duplicate text), :mod:`.tfidf` (Pacheco et al.'s TF-IDF
+:mod:`.traces` is the registry of traces and the one home of every coordination threshold; :mod:`.stage`
+computes every trace's edges, communities, rings and amplifiers once per release (a cached stage like load
+and clean) for the notebooks, case studies and report to read.
+
+Modules: :mod:`.networks` (interaction and co-activity networks), :mod:`.cooccurrence` (the sorted window-join
+engine), :mod:`.minhash` (near-duplicate text), :mod:`.tfidf` (Pacheco et al.'s TF-IDF
 cosine projection), :mod:`.window` (CooRnet's data-driven window), :mod:`.null_model` (edge
 significance), :mod:`.groups` (communities, retweet rings, amplifiers), :mod:`.evaluate` (scores vs
 planted ground truth), :mod:`.sweep`, :mod:`.export` (Gephi files), :mod:`.plots`, :mod:`.toolkit`
-(bridge to the reference ``coordination_network_toolkit``).
+(bridge to the reference ``coordination_network_toolkit`` and the emulation of its inputs, for tests).
 """
 
 from .cooccurrence import Events, directed_weights, make_events, undirected

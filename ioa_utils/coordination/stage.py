@@ -1,0 +1,173 @@
+"""Coordination as a cached stage: every trace's edges and the groups built on them, computed once per
+release and parameter set, read by the networks notebook, the case studies, the comparison and the report.
+
+``ensure`` follows the discipline of load and clean (``stages``, ``stageio``): under the release lock it
+checks the stamp (SHA-256 of the processed stage's stamp, the parameters with the ``AMPLIFIER`` and ``RING``
+thresholds, and the code of ``ioa_utils/coordination``), and if stale builds every table in a temp folder,
+verifies the row counts against its report, stamps and swaps it in. Default parameters write
+``processed/<release>/coordination/``; any other ``Params`` get their own folder
+``coordination-<hash>``, so exploring parameters never replaces the tables the other notebooks read.
+
+Traces are computed group by group: the traces that read the same columns and rows (``Trace.columns``,
+``Trace.kinds``) share one read of just those columns, partition by partition, which is freed before the
+next group is read. Tables (Parquet): ``edges/<trace>``, ``communities``, ``amplifiers``, ``core``, ``rings``,
+``summary``.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import stageio
+from ..paths import DATA_DIR, processed_dir
+from ..store import partitions, write_table
+from .evaluate import nodes_of
+from .groups import amplified_core, amplifiers, communities, retweet_rings
+from .traces import AMPLIFIER, DEFAULTS, RETWEETERS, RING, TRACES, Params, compute, ring_params
+
+TABLES = ("communities", "amplifiers", "core", "rings", "summary")
+REPORT = "coordination_report.json"
+
+
+def folder(release: str, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> Path:
+    """Where the stage's tables for ``params`` live (not necessarily built yet)."""
+    name = "coordination" if params == DEFAULTS else f"coordination-{_params_hash(params)}"
+    return processed_dir(release, work_dir) / name
+
+
+def _params_hash(params: Params) -> str:
+    return hashlib.sha256(json.dumps(params.as_dict(), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _stamp(release: str, work_dir: str | Path, params: Params) -> dict:
+    from ..stages import code_version
+
+    src = processed_dir(release, work_dir) / stageio.STAMP
+    if not src.exists():
+        raise FileNotFoundError(f"{release} has no processed tables in {processed_dir(release, work_dir)}; "
+                                "run stages.prepare(...) first")
+    return {"stage": "coordination", "code": code_version("coordination"),
+            "inputs": {"processed": hashlib.sha256(src.read_bytes()).hexdigest()},
+            "params": {**params.as_dict(), "amplifier": AMPLIFIER, "ring": RING}}
+
+
+def read_columns(release: str, columns: tuple[str, ...], kinds: tuple[str, ...] | None = None,
+                 work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """Only ``columns`` of the processed tweets (only rows of ``kinds`` if given), read partition by
+    partition; rows keep their order."""
+    filters = [("tweet_kind", "in", list(kinds))] if kinds is not None else None
+    parts = [pq.read_table(p, columns=list(columns), filters=filters)
+             for p in partitions(processed_dir(release, work_dir) / "tweets")]
+    return pa.concat_tables(parts).to_pandas()
+
+
+def _edges_schema(trace: str) -> pa.Schema:
+    weight = pa.float64() if trace == "tfidf_retweet" else pa.int64()
+    return pa.schema([("source", pa.string()), ("target", pa.string()), ("weight", weight)])
+
+
+def _write(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None) -> int:
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    write_table(table, path)
+    return len(df)
+
+
+def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> dict:
+    """Compute every table into ``out``; returns the row counts (the stage's report)."""
+    groups: dict[tuple, list[str]] = {}
+    for name, t in TRACES.items():
+        groups.setdefault((t.columns, t.kinds), []).append(name)
+    counts: dict[str, int] = {}
+    summary: list[dict] = []
+    comms: dict[str, pd.DataFrame] = {}
+    (out / "edges").mkdir()
+    for (columns, kinds), names in groups.items():
+        tweets = read_columns(release, columns, kinds, work_dir)
+        rings = None
+        if "retweet_ring" in names:
+            rings = retweet_rings(tweets, **ring_params(params))
+            counts["rings"] = _write(rings, out / "rings.parquet")
+        if columns == RETWEETERS and kinds is None:
+            counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
+        for name in names:
+            e = compute(name, tweets, params, rings)
+            counts[f"edges/{name}"] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
+            summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
+                            "total_weight": round(float(e["weight"].sum()), 3)})
+            c = communities(e, seed=params.seed)
+            comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
+                                        "community": c.to_numpy(np.int64)})
+            del e
+        del tweets, rings
+        gc.collect()
+    order = {n: i for i, n in enumerate(TRACES)}
+    summary.sort(key=lambda r: order[r["trace"]])
+    counts["summary"] = _write(pd.DataFrame(summary), out / "summary.parquet")
+    cschema = pa.schema([("trace", pa.string()), ("userid", pa.string()), ("community", pa.int64())])
+    comm = pd.concat([comms[t] for t in TRACES], ignore_index=True)
+    counts["communities"] = _write(comm, out / "communities.parquet", cschema)
+    (out / REPORT).write_text(json.dumps(counts, indent=2, sort_keys=True))
+    return counts
+
+
+def _amplifiers(tweets: pd.DataFrame, out: Path) -> tuple[int, int]:
+    a = {k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"}
+    amp = amplifiers(tweets, **a)
+    core = amplified_core(amp, AMPLIFIER["min_amplifiers"]).reset_index()
+    amp["top_targets"] = amp["top_targets"].map(lambda x: [str(v) for v in x])
+    return _write(amp, out / "amplifiers.parquet"), _write(core, out / "core.parquet")
+
+
+def _verify(tmp: Path) -> None:
+    from ..stages import StageCheckError
+
+    counts = json.loads((tmp / REPORT).read_text())
+    for table in (*TABLES, *(f"edges/{t}" for t in TRACES)):
+        if table not in counts:
+            raise StageCheckError(f"coordination: no {table} table written")
+        path = tmp / f"{table}.parquet"
+        found = pq.ParquetFile(path).metadata.num_rows if path.exists() else -1
+        if found != counts[table]:
+            raise StageCheckError(f"coordination: {table} holds {found} rows where the stage reported "
+                                  f"{counts[table]}")
+
+
+def _ensure_locked(release: str, work_dir: str | Path, params: Params) -> Path:
+    out = folder(release, work_dir, params)
+    stamp = _stamp(release, work_dir, params)
+    stageio.clean_debris(out.parent, work_dir, [out.name])
+    if not stageio.is_fresh(out, stamp):
+        stageio.produce(out, work_dir, stamp, lambda tmp: build(release, tmp, work_dir, params), _verify)
+    return out
+
+
+def ensure(release: str, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> Path:
+    """The folder of the coordination tables of ``release`` under ``params``, built unless up to date."""
+    with stageio.release_lock(work_dir, release):
+        return _ensure_locked(release, work_dir, params)
+
+
+def read(release: str, table: str, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> pd.DataFrame:
+    """One table of the stage (``edges/<trace>``, ``communities``, ``amplifiers``, ``core``, ``rings``,
+    ``summary``), building the stage first if needed."""
+    if table not in TABLES and table.removeprefix("edges/") not in TRACES:
+        raise KeyError(f"unknown coordination table {table!r}; tables: {', '.join(TABLES)}, "
+                       f"edges/<trace> for {', '.join(TRACES)}")
+    with stageio.release_lock(work_dir, release):
+        df = pd.read_parquet(_ensure_locked(release, work_dir, params) / f"{table}.parquet")
+    if table == "amplifiers":
+        df["top_targets"] = df["top_targets"].map(list)
+    return df
+
+
+def edges(release: str, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> dict[str, pd.DataFrame]:
+    """Every trace's edge table, by trace name."""
+    return {t: read(release, f"edges/{t}", work_dir, params) for t in TRACES}

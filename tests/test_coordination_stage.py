@@ -1,0 +1,159 @@
+"""The coordination stage: computed once per release and parameter set, stamped like load and clean, equal to
+computing each table directly with the library's functions, and safe when several processes ensure it at once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ioa_utils import stageio, stages
+from ioa_utils.coordination import analysis as an
+from ioa_utils.coordination import stage
+from ioa_utils.coordination.groups import amplified_core, amplifiers, communities, retweet_rings
+from ioa_utils.coordination.traces import AMPLIFIER, DEFAULTS, TRACES, compute, ring_params
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> tuple[Path, list[str]]:
+    """Small synthetic releases (all three kinds of campaign), loaded and cleaned."""
+    base = tmp_path_factory.mktemp("coordstage")
+    raw = stages.ensure_synthetic(base / "raw", seed=2020, scale=0.3)
+    releases = stages.prepare(raw, base / "work")
+    return base / "work", releases
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+
+
+def test_tables_equal_computing_directly_with_the_library(work):
+    wd, releases = work
+    for rel in releases:
+        tweets = an.read_tweets(rel, wd)
+        nets = an.all_networks(tweets, DEFAULTS)
+        for trace in TRACES:
+            got = stage.read(rel, f"edges/{trace}", wd)
+            _same(got, nets[trace].astype({"source": object, "target": object}))
+        comm = stage.read(rel, "communities", wd)
+        for trace in TRACES:
+            c = comm[comm["trace"] == trace]
+            direct = communities(nets[trace], seed=DEFAULTS.seed)
+            assert dict(zip(c["userid"], c["community"], strict=True)) == direct.to_dict(), (rel, trace)
+        amp_args = {k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"}
+        amp = amplifiers(tweets, **amp_args)
+        got = stage.read(rel, "amplifiers", wd)
+        assert got["top_targets"].map(type).eq(list).all()
+        _same(got, amp)
+        core = amplified_core(amp, AMPLIFIER["min_amplifiers"]).reset_index()
+        _same(stage.read(rel, "core", wd), core)
+        _same(stage.read(rel, "rings", wd), retweet_rings(tweets, **ring_params()))
+        _same(stage.read(rel, "summary", wd), an.summary(nets))
+        assert stage.read(rel, "summary", wd)["edges"].sum() > 0
+
+
+def test_the_retweet_ring_trace_without_given_rings_is_the_same(work):
+    wd, releases = work
+    tweets = an.read_tweets(releases[0], wd)
+    rings = retweet_rings(tweets, **ring_params())
+    _same(compute("retweet_ring", tweets), compute("retweet_ring", tweets, rings=rings))
+
+
+def test_stamped_reused_and_rebuilt_when_inputs_or_code_change(work, monkeypatch):
+    wd, releases = work
+    rel = releases[0]
+    out = stage.ensure(rel, wd)
+    assert out == wd / "processed" / rel / "coordination"
+    stamp = stageio.read_stamp(out)
+    assert stamp["stage"] == "coordination" and stamp["params"]["amplifier"] == AMPLIFIER
+    assert stamp["code"] == stages.code_version("coordination")
+    built = []
+    orig = stage.build
+    monkeypatch.setattr(stage, "build", lambda *a, **k: built.append(a) or orig(*a, **k))
+    mtime = (out / "summary.parquet").stat().st_mtime_ns
+    stage.ensure(rel, wd)
+    stage.read(rel, "edges/co_retweet", wd)
+    assert built == [] and (out / "summary.parquet").stat().st_mtime_ns == mtime
+    monkeypatch.setattr(stages, "code_version", lambda s: "changed-code")
+    stage.ensure(rel, wd)
+    assert len(built) == 1 and stageio.read_stamp(out)["code"] == "changed-code"
+    assert not [p for p in out.parent.iterdir() if stageio.temp_of(p.name)]
+
+
+def test_other_parameters_get_their_own_stamped_tables(work):
+    wd, releases = work
+    rel = releases[0]
+    default = stage.ensure(rel, wd)
+    before = stageio.read_stamp(default)
+    p = replace(DEFAULTS, window_retweet=60, min_weight=3)
+    other = stage.ensure(rel, wd, p)
+    assert other != default and other.name.startswith("coordination-")
+    assert stageio.read_stamp(other)["params"]["window_retweet"] == 60
+    assert stageio.read_stamp(default) == before  # exploring parameters leaves the shared tables alone
+    tweets = an.read_tweets(rel, wd)
+    _same(stage.read(rel, "edges/co_retweet", wd, p), compute("co_retweet", tweets, p).astype({"source": object,
+                                                                                              "target": object}))
+    _same(stage.read(rel, "rings", wd, p), retweet_rings(tweets, **ring_params(p)))
+
+
+def test_each_trace_group_reads_only_its_columns(work, tmp_path, monkeypatch):
+    wd, releases = work
+    seen = []
+    orig = stage.read_columns
+    monkeypatch.setattr(stage, "read_columns",
+                        lambda r, cols, kinds, w: seen.append(set(cols)) or orig(r, cols, kinds, w))
+    stage.build(releases[0], _empty(tmp_path), wd)
+    assert not any("tweet_text" in c for c in seen)  # no trace reads the published texts
+    assert len(seen) < len(TRACES)  # traces reading the same columns share one read
+    assert {frozenset(c) for c in seen} == {frozenset(t.columns) for t in TRACES.values()}
+
+
+def _empty(tmp: Path) -> Path:
+    out = tmp / "out"
+    out.mkdir()
+    return out
+
+
+def test_unknown_table_and_missing_processed_stage_are_errors(work, tmp_path):
+    wd, releases = work
+    with pytest.raises(KeyError, match="unknown coordination table"):
+        stage.read(releases[0], "edges/nope", wd)
+    with pytest.raises(FileNotFoundError, match="stages.prepare"):
+        stage.ensure(releases[0], tmp_path / "empty")
+
+
+ENSURE_WORKER = """
+import json, sys, time
+from pathlib import Path
+from ioa_utils.coordination import stage
+
+work, release, gate, me, n = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+built = []
+orig = stage.build
+stage.build = lambda *a, **k: built.append(1) or orig(*a, **k)
+gate.mkdir(parents=True, exist_ok=True)
+(gate / me).touch()
+while len(list(gate.iterdir())) < n:
+    time.sleep(0.002)
+out = stage.ensure(release, work)
+print(json.dumps({"built": len(built), "summary": stage.read(release, "summary", work).to_dict("list")}))
+"""
+
+
+def test_concurrent_ensure_builds_once_and_all_read_the_same(work, tmp_path):
+    wd, releases = work
+    rel = min(releases, key=lambda r: stage.read(r, "summary", wd)["edges"].sum())
+    stageio.safe_rmtree(stage.folder(rel, wd), wd)
+    n = 3
+    procs = [subprocess.Popen([sys.executable, "-c", ENSURE_WORKER, str(wd), rel, str(tmp_path / "gate"), str(i),
+                               str(n)], stdout=subprocess.PIPE, text=True) for i in range(n)]
+    results = [json.loads(p.communicate(timeout=600)[0]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert sum(r["built"] for r in results) == 1
+    assert all(r["summary"] == results[0]["summary"] for r in results)
+    assert not [p for p in stage.folder(rel, wd).parent.iterdir() if stageio.temp_of(p.name)]
