@@ -84,3 +84,23 @@ def test_generated_report_pages(tmp_path_factory):
     assert (folder / "plotly.min.js").stat().st_size > 1_000_000
     for p in folder.glob("*.html"):
         assert not EXTERNAL.search(p.read_text()), p.name
+
+
+def test_topic_overview_without_saved_models_uses_the_assignments(tmp_path: Path):
+    from ioa_utils.interactive import topics
+    from ioa_utils.paths import processed_dir
+
+    folder = processed_dir("r", tmp_path)
+    folder.mkdir(parents=True)
+    n = 12
+    pd.DataFrame({"tweetid": [str(i) for i in range(n)], "userid": ["u1", "u2", "u3"] * 4,
+                  "tweet_time": pd.date_range("2020-01-01", periods=n, freq="D", tz="UTC"),
+                  "group": ["cjk", "latin"] * 6, "week": ["2019-12-30"] * 5 + ["2020-01-06"] * 7,
+                  "topic": [0, 0, 1, -1] * 3, "topic_label": ["0_香港", "0_香港", "1_covid", "-1_outliers"] * 3,
+                  }).to_parquet(folder / "topics.parquet")
+    assert topics.model_groups("r", tmp_path) == {}
+    (bars_caption, bars), (_, lines) = topics.figures("r", tmp_path)
+    assert "no saved topic model" in bars_caption
+    assert list(bars.data[0].y) == ["0_香港", "1_covid"] and list(bars.data[0].x) == [6, 3]  # outliers left out
+    assert sorted(t.name for t in lines.data) == ["0_香港", "1_covid"]
+    assert topics.figures("missing", tmp_path) == []

@@ -8,10 +8,11 @@ is fetched from a CDN. These pages are not notebook outputs, so strict nbval nev
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 from pathlib import Path
+
+import pandas as pd
 
 from . import data, events, network, timeline, topics
 
@@ -61,17 +62,16 @@ def links_html(out_dir: Path) -> str:
 def release_page(release: str, work_dir: str | Path) -> str:
     """One release: its timeline with the curated events, and its topic overview."""
     day = data.daily(release, work_dir)
-    start, end = (dt.date.fromisoformat(str(day["day"].min())[:10]), dt.date.fromisoformat(str(day["day"].max())[:10]))
+    start, end = (pd.Timestamp(day["day"].min()).date(), pd.Timestamp(day["day"].max()).date())
     marked = events.for_release(release, start, end)
-    figs = [("Tweets per day; the red markers are real-world events (hover for the event and its source). Click a "
-             "topic in the legend to draw it.",
-             timeline.figure(release, day, data.daily_topics(release, work_dir, timeline.TOP_TOPICS), marked))]
-    topic_figs = topics.figures(release, work_dir)
-    parts = [f"<h1>{html.escape(release)}</h1><p><a href='index.html'>All interactive pages</a></p>",
-             "<h2>Timeline</h2>", _figure(*figs[0]), timeline.events_table(marked), "<h2>Topics</h2>"]
-    parts += [_figure(c, f) for c, f in topic_figs] or ["<p class='muted'>No topics: the topics stage has not run "
-                                                        "for this release.</p>"]
-    return _page(release, "".join(parts))
+    line = timeline.figure(release, day, data.daily_topics(release, work_dir, timeline.TOP_TOPICS), marked)
+    topic_figs = [_figure(c, f) for c, f in topics.figures(release, work_dir)]
+    return _page(release, "".join([
+        f"<h1>{html.escape(release)}</h1><p><a href='index.html'>All interactive pages</a></p><h2>Timeline</h2>",
+        _figure("Tweets per day; the red markers are real-world events (hover for the event and its source). "
+                "Click a topic in the legend to draw it.", line),
+        timeline.events_table(marked), "<h2>Topics</h2>",
+        *(topic_figs or ["<p class='muted'>No topics: the topics stage has not run for this release.</p>"])]))
 
 
 def _figure(caption: str, fig) -> str:

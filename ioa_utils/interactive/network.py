@@ -18,16 +18,15 @@ _EXTERNAL = re.compile(r"\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECA
 
 
 def co_retweet(release: str, work_dir: str | Path) -> tuple[pd.DataFrame, pd.Series]:
-    """Co-retweet edges (source, target, weight; undirected) with the coordination defaults (window and minimum
-    weight of ``coordination.analysis.Params``) and their Louvain communities (userid -> community)."""
-    from ..coordination import analysis
-    from ..coordination.groups import communities
+    """Co-retweet edges (source, target, weight; undirected) and their Louvain communities (userid -> community),
+    from the cached coordination stage (its default thresholds: the same network notebook 04 and the case
+    studies report)."""
+    from ..coordination import stage
 
-    p = analysis.Params()
-    tweets = analysis.read_tweets(release, work_dir)
-    edges = analysis.co_network(analysis.events(tweets, "co_retweet"), analysis.window_of("co_retweet", p),
-                                p.min_weight)
-    return edges, communities(edges, seed=p.seed)
+    edges = stage.read(release, "edges/co_retweet", work_dir)
+    comms = stage.read(release, "communities", work_dir)
+    comms = comms[comms["trace"] == "co_retweet"].set_index("userid")["community"]
+    return edges, comms
 
 
 def strongest(edges: pd.DataFrame, max_nodes: int = MAX_NODES) -> tuple[pd.DataFrame, pd.Series]:
