@@ -109,11 +109,15 @@ def write_interactive(params: dict, out_dir: Path) -> Path:
     return index
 
 
+TEMPLATES = Path(__file__).parent / "templates"  # "offline": nbconvert's lab template without its CDN scripts
+
+
 def to_html(nb_path: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(nb_path, as_version=4))
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
     html = nb_path.with_suffix(".html")
     html.write_text(body, encoding="utf-8")
     return html

@@ -79,6 +79,7 @@ def test_index_and_every_interactive_page_load_cleanly(chromium, report: Path):
     # every page the index links, and every interactive page (the index links them once report.py calls
     # interactive.links_html), each opened once
     linked = {t for u in index.dom["links"] if (t := _local_target(u)) is not None and t.suffix == ".html"}
+    assert report / "01_tiny.html" in linked  # a notebook page, as nbconvert writes it for the report
     for page in sorted(linked | set(pages)):
         r = _check(chromium, page, page.stem)
         if page.stem.endswith("_network"):

@@ -91,3 +91,10 @@ def test_only_and_cli_parameters(books: Path, tmp_path: Path, monkeypatch):
 def test_progress_wall_times():
     assert pipeline._seconds(8.24) == "8.2 s"
     assert pipeline._seconds(185.9) == "3 min 05 s"
+
+
+def test_notebook_pages_load_nothing_from_a_cdn(books: Path, tmp_path: Path):
+    """nbconvert's lab template loads require.js and MathJax from cdnjs; the report's template leaves them out."""
+    html = pipeline.to_html(books / "01_first.ipynb").read_text()
+    assert re.findall(r"<script[^>]*\bsrc=", html) == [] and re.findall(r"<link[^>]*href=\"https?:", html) == []
+    assert html.count("jp-CodeCell") >= 2  # the notebook's cells are there
