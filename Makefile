@@ -10,7 +10,7 @@ DATA ?= data/raw/synthetic
 PARAMS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install install-test install-lint report test lint sync notebooks benchmarks clean-data
+.PHONY: install install-test install-lint install-browser report test lint sync notebooks benchmarks clean-data
 
 install: build/.installed
 build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml ioa_utils/cpu.py
@@ -25,6 +25,22 @@ install-test: build/.installed-test
 build/.installed-test: build/.installed requirements/compare.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/compare.txt
 	@touch $@
+
+# Headless Chromium for tests/test_interactive_browser.py: Debian's chromium, and fonts-noto-cjk so its
+# screenshots draw Chinese. Never fails: without apt-get (or root / passwordless sudo) it says so and the browser
+# test skips, naming what is missing.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+install-browser:
+	@if { command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null \
+		&& { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Sans CJK"; }; then \
+		echo "browser present: $$(command -v chromium chromium-browser google-chrome | head -n 1)"; \
+	elif ! command -v apt-get >/dev/null; then echo "SKIPPED browser install: no apt-get (install chromium by hand)"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else echo "SKIPPED browser install: not root and no passwordless sudo"; exit 0; fi; \
+		{ $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES); } \
+			|| echo "SKIPPED browser install: apt-get failed (the browser test will skip)"; \
+	fi
 
 report: install
 	$(PY) -m ioa_utils.pipeline -p raw_dir "$(DATA)" $(PARAMS)

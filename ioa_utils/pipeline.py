@@ -6,8 +6,9 @@ Parameters come from ``--config`` (YAML mapping) and ``-p NAME VALUE`` pairs (va
 each notebook receives the ones its ``parameters`` cell declares (and ``figures_dir``, unless given, is
 ``<out>/figures`` when the output folder is not ``reports/``). Executed notebooks and their HTML go to
 ``reports/`` (or ``--out``), with ``index.html`` linking them and ``manifest.json`` recording parameters, input
-checksums, package versions, the CPU pins in force, git commit and per-notebook wall time. On failure the
-run stops, names the notebook and cell, and keeps the partial executed notebook.
+checksums, package versions, the CPU pins in force, git commit and per-notebook wall time; then the interactive
+pages (``interactive/``, see ``ioa_utils.interactive``). A line is printed as each notebook starts and ends.
+On failure the run stops, names the notebook and cell, and keeps the partial executed notebook.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cpu
+from . import cpu, fonts
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
 
@@ -91,14 +92,46 @@ def input_checksums(params: dict) -> dict[str, dict[str, str]]:
     return out
 
 
+def write_interactive(params: dict, out_dir: Path) -> Path:
+    """The interactive companion report (``<out>/interactive/``) of the run's releases, from the stage outputs
+    the notebooks left (outside the notebooks, so strict nbval never compares it)."""
+    from . import interactive
+    from .discover import discover
+    from .paths import DATA_DIR
+
+    found = discover(params.get("raw_dir", "data/raw/synthetic"), params.get("releases")).releases
+    releases = [r.release for r in found]
+    step = "interactive report"
+    progress(step, f"started ({len(releases)} releases)")
+    start = time.perf_counter()
+    index = interactive.write(releases, params.get("work_dir", DATA_DIR), out_dir)
+    progress(step, f"done in {_seconds(time.perf_counter() - start)} -> {display(index)}")
+    return index
+
+
+TEMPLATES = Path(__file__).parent / "templates"  # "offline": nbconvert's lab template without its CDN scripts
+
+
 def to_html(nb_path: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(nb_path, as_version=4))
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
     html = nb_path.with_suffix(".html")
     html.write_text(body, encoding="utf-8")
     return html
+
+
+def _seconds(s: float) -> str:
+    """A wall time for the progress lines: ``8.2 s``, ``3 min 05 s``."""
+    return f"{s:.1f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60):02d} s"
+
+
+def progress(step: str, message: str) -> None:
+    """One progress line on stdout, flushed at once (``make report`` shows it as the run goes):
+    wall-clock time, the step (``[3/8] 03_topics``) and what happened."""
+    print(f"{time.strftime('%H:%M:%S')} {step} {message}", flush=True)
 
 
 def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3",
@@ -114,16 +147,19 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "cpu": cpu.state(), "notebooks": []}
+    run_start = time.perf_counter()
     for i, nb in enumerate(books, 1):
         declared = declared_parameters(nb)
         given = notebook_parameters(params, declared, out_dir)
         target = out_dir / nb.name
-        print(f"[{i}/{len(books)}] {nb.stem} {given or ''}", flush=True)
+        step = f"[{i}/{len(books)}] {nb.stem}"
+        progress(step, "started" + (f" with {given}" if given else ""))
         start = time.perf_counter()
         try:
             papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
                                        kernel_name=kernel, progress_bar=False)
         except PapermillExecutionError as exc:
+            progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
             print(f"FAILED in {nb.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
                   f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}",
                   file=sys.stderr)
@@ -133,9 +169,12 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         seconds = round(time.perf_counter() - start, 1)
         to_html(target)
         manifest["notebooks"].append({"notebook": nb.name, "parameters": given, "wall_time_s": seconds})
-        print(f"      done in {seconds} s -> {display(target.with_suffix('.html'))}", flush=True)
+        progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
+                       f" -> {display(target.with_suffix('.html'))}")
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
+    write_interactive(params, out_dir)
+    fonts.register()  # the index's figures are drawn in this process
     index = write_index(out_dir, manifest)
     print(f"report: {display(index)}")
     return 0

@@ -7,7 +7,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from . import fonts
+
 sns.set_theme(style="whitegrid", context="notebook")
+fonts.register()  # after set_theme, which resets the font family: CJK glyphs in every figure
 
 
 def volume_over_time(df: pd.DataFrame, x: str, hue: str, title: str, y: str = "tweets", log: bool = True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat as nbf
@@ -30,8 +31,11 @@ def books(tmp_path: Path) -> Path:
     return folder
 
 
-def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, tmp_path: Path, monkeypatch):
+def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, tmp_path: Path, monkeypatch,
+                                                                  capsys):
     monkeypatch.setattr(pipeline, "input_checksums", lambda params: {"r": {"f.csv": "abc"}})
+    interactive = []
+    monkeypatch.setattr(pipeline, "write_interactive", lambda params, out: interactive.append((params, out)))
     monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
     out = tmp_path / "reports"
     assert pipeline.run({"x": 5, "raw_dir": "elsewhere"}, out_dir=out, folder=books) == 0
@@ -49,12 +53,22 @@ def test_runs_numbered_notebooks_in_order_with_declared_parameters(books: Path, 
     assert manifest["git_commit"]
     index = (out / "index.html").read_text()
     assert "01_first.html" in index and "abc" in index
+    assert interactive == [({"x": 5, "raw_dir": "elsewhere"}, out)]  # after the notebooks, before the index
+    # progress: one line as each notebook starts and one as it ends, with its wall time
+    lines = [line for line in capsys.readouterr().out.splitlines() if "] 0" in line]
+    assert [line.split(" ", 1)[1].split(" ")[0:3] for line in lines] == [
+        ["[1/2]", "01_first", "started"], ["[1/2]", "01_first", "done"],
+        ["[2/2]", "02_second", "started"], ["[2/2]", "02_second", "done"]]
+    assert "with {'x': 5}" in lines[0] and "with" not in lines[2]
+    assert re.search(r"done in \d+\.\d s \(run so far \d+\.\d s\) -> .*01_first\.html$", lines[1])
 
 
 def test_failure_names_notebook_and_cell_and_keeps_partial(books: Path, tmp_path: Path, capsys):
     out = tmp_path / "reports"
     assert pipeline.run({"y": 3}, out_dir=out, folder=books) == 1
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
+    assert re.search(r"\[2/2\] 02_second FAILED after \d+\.\d s", captured.out)
     assert "FAILED in 02_second.ipynb, cell" in err and "AssertionError: y must be 2" in err
     partial = nbf.read(out / "02_second.ipynb", as_version=4)
     printed = next(c for c in partial.cells if c.source == "print('y is', y)")
@@ -72,3 +86,15 @@ def test_only_and_cli_parameters(books: Path, tmp_path: Path, monkeypatch):
     cfg.write_text("seed: 7\nreleases: [a, b]\n")
     pipeline.main(["--config", str(cfg), "-p", "scale", "0.5", "--only", "01"])
     assert seen == {"params": {"seed": 7, "releases": ["a", "b"], "scale": 0.5}, "only": ["01"]}
+
+
+def test_progress_wall_times():
+    assert pipeline._seconds(8.24) == "8.2 s"
+    assert pipeline._seconds(185.9) == "3 min 05 s"
+
+
+def test_notebook_pages_load_nothing_from_a_cdn(books: Path, tmp_path: Path):
+    """nbconvert's lab template loads require.js and MathJax from cdnjs; the report's template leaves them out."""
+    html = pipeline.to_html(books / "01_first.ipynb").read_text()
+    assert re.findall(r"<script[^>]*\bsrc=", html) == [] and re.findall(r"<link[^>]*href=\"https?:", html) == []
+    assert html.count("jp-CodeCell") >= 2  # the notebook's cells are there

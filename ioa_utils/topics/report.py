@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .tokenize import _CJK
+from .. import fonts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -108,33 +107,9 @@ def with_column(assignments: pd.DataFrame, mapping: pd.Series, name: str, missin
 
 # --- figures ---------------------------------------------------------------------------------------
 
-_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei")
-
-
-def _cjk_font() -> str | None:
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in _CJK_FONTS if f in names), None)
-
-
-def _use_cjk_font() -> None:
-    import matplotlib as mpl
-
-    font = _cjk_font()
-    if font and font not in mpl.rcParams["font.sans-serif"]:
-        mpl.rcParams["font.sans-serif"] = ["DejaVu Sans", font, *mpl.rcParams["font.sans-serif"]]
-
-
 def _short(labels, width: int = 32) -> list[str]:
-    """Figure labels: truncated; CJK words replaced by a pointer to the topic table when no installed
-    font can draw them (matplotlib would otherwise warn about every missing glyph)."""
-    out = []
-    for s in map(str, labels):
-        if _cjk_font() is None and re.search(f"[{_CJK}]", s):
-            s = s.split("_", 1)[0] + "_(zh words: see table)"
-        out.append(s if len(s) <= width else s[: width - 1] + "…")
-    return out
+    """Figure labels, truncated (CJK words included: ``fonts.register`` gives matplotlib a font for them)."""
+    return [s if len(s) <= width else s[: width - 1] + "…" for s in map(str, labels)]
 
 
 def plot_over_time(over_time: pd.DataFrame, title: str, top: int = 12) -> Figure:
@@ -142,7 +117,7 @@ def plot_over_time(over_time: pd.DataFrame, title: str, top: int = 12) -> Figure
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    _use_cjk_font()
+    fonts.register()
     biggest = over_time.groupby("topic_label")["n_tweets"].sum().sort_values(ascending=False, kind="stable")
     wide = over_time[over_time["topic_label"].isin(biggest.index[:top])].pivot_table(
         index="topic_label", columns="week", values="n_tweets", aggfunc="sum", fill_value=0)
@@ -160,7 +135,7 @@ def plot_share(share: pd.DataFrame, title: str, top: int = 12) -> Figure:
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    _use_cjk_font()
+    fonts.register()
     cols = share.sum().sort_values(ascending=False, kind="stable").index[:top]
     data = share[cols]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(data) + 2.6))
