@@ -4,7 +4,8 @@ For each size: generate a release in the real Turkey release's shape (``python -
 --releases synth_turkey_052020 --tweets N``) and load + clean it (``stages.prepare``) once under ``--root``
 (reused by later runs, not timed), then run the topics stage (``topics.run``, saved; embedding cache emptied
 first) in its own subprocess, which reports its wall time, peak RSS (``ru_maxrss``: DuckDB runs in the same
-process) and the per-step seconds of ``scale.fit_partitions``. Usage::
+process), its CPU time (user + system, the better measure when other jobs share the cores) and the per-step
+seconds of ``scale.fit_partitions``. Usage::
 
     .venv/bin/python benchmarks/bench_topics.py --tweets 4000000 37000000 --root /tmp/bench_topics
 
@@ -48,14 +49,17 @@ def child(work: Path, scratch: Path) -> dict:
     start = time.perf_counter()
     res = topics.run([RELEASE], work_dir=work, scratch_dir=scratch)[RELEASE]
     seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     groups = res.stats.get("groups", {})
-    transformed = sum(g["transformed_texts"] for g in groups.values())
+    transformed = sum(g["transformed_keys"] for g in groups.values())
     transform_s = sum(g["transform_s"] for g in groups.values())
     return {"tweets": res.n_rows, "seconds": round(seconds, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # the whole process: imports included
+            "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
-            "topics": int((res.topics.topic >= 0).sum()), "transformed_texts": transformed,
-            "transform_texts_per_s": round(transformed / transform_s) if transform_s else None,
+            "topics": int((res.topics.topic >= 0).sum()), "transformed_keys": transformed,
+            "transform_keys_per_s": round(transformed / transform_s) if transform_s else None,
+            "tweets_per_s": round(res.n_rows / seconds),
             "stats": res.stats}
 
 
@@ -79,15 +83,16 @@ def main() -> None:
                              cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
-    print("\n| tweets | topics stage (s) | peak RSS (MB) | load avg before/after | transformed texts | "
-          "transform texts/s | prepare / fit+transform / assign / link / write (s) |")
-    print("|---:|---:|---:|---|---:|---:|---|")
+    print("\n| tweets | topics stage (s) | tweets/s | CPU (s) | peak RSS (MB) | load avg before/after | "
+          "token keys assigned | keys/s | prepare / fit+assign keys / assign tweets / link / write (s) |")
+    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
         s = r["stats"]
         steps = " / ".join(str(s.get(k)) for k in ("prepare_s", "sample_fit_transform_s", "assign_s",
                                                    "link_table_s", "write_s"))
-        print(f"| {r['tweets']:,} | {r['seconds']} | {r['peak_rss_mb']:,} | {r['load_before']} / {r['load_after']} | "
-              f"{r['transformed_texts']:,} | {r['transform_texts_per_s']} | {steps} |")
+        print(f"| {r['tweets']:,} | {r['seconds']} | {r['tweets_per_s']:,} | {r['cpu_s']} | {r['peak_rss_mb']:,} | "
+              f"{r['load_before']} / {r['load_after']} | {r['transformed_keys']:,} | {r['transform_keys_per_s']} | "
+              f"{steps} |")
     out = ROOT / "benchmarks" / "results" / "topics_scale.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2))

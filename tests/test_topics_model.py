@@ -14,7 +14,8 @@ import topics_toy as toy
 
 from ioa_utils import topics
 from ioa_utils.paths import PROJECT_ROOT
-from ioa_utils.topics import embed
+from ioa_utils.topics import embed, nearest
+from ioa_utils.topics.tokenize import token_key
 
 PARAMS = topics.TopicParams(seed=7)
 
@@ -173,3 +174,37 @@ def test_svd_embedder_round_trips_through_safetensors(tmp_path):
     again = embed.load_embedder(tmp_path / "e")
     assert np.array_equal(again.embed(docs), emb.embed(docs))
     assert Path(tmp_path / "e" / "embedder.json").exists()
+
+
+def test_unfitted_texts_follow_bertopics_rule_for_a_loaded_model_with_the_fitted_floor(data, fitted, tmp_path):
+    base = topics.save_release(fitted, tmp_path)
+    gm = fitted.groups["latin"]
+    a = fitted.assignments.merge(data[0][["tweetid", "text_norm"]], on="tweetid")
+    a = a[(a["fitted_on"] == "transform") & (a["group"] == "latin")]
+    assert len(a) > 20
+    texts = a["text_norm"].tolist()
+    emb = gm.embedder.embed([token_key(t) for t in texts])
+    ours, sims = nearest.nearest(gm.model, emb, np.full(len(gm.floor), -np.inf))
+    theirs, probs = topics.load_model(base / "topic_model" / "latin").transform(texts)
+    assert ours.tolist() == list(theirs) and np.allclose(sims, probs)
+    # the floor: the lowest similarity of a fitted member, per topic; below it a text is an outlier
+    row = ours + gm.model._outliers
+    local = np.where(sims < gm.floor[row], -1, ours)
+    assert a["topic"].tolist() == [gm.topic_map.get(int(k), -1) for k in local]
+    assert np.allclose(a["probability"], sims)
+
+
+def test_floors_are_the_lowest_member_similarity_and_make_outliers():
+    class Fitted:  # the two attributes of a fitted BERTopic the rule reads
+        topic_embeddings_ = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])  # -1, 0, 1
+        _outliers = 1
+
+    emb = np.array([[1.0, 0.1, 0.0], [1.0, 0.3, 0.0], [0.0, 1.0, 0.1], [0.3, 0.3, 1.0]])
+    floor = nearest.floors(Fitted, emb, np.array([0, 0, 1, -1]))
+    assert floor[0] == -np.inf
+    assert np.isclose(floor[1], 1 / np.hypot(1, 0.3)) and np.isclose(floor[2], 1 / np.hypot(1, 0.1))
+    new = np.array([[1.0, 0.0, 0.0], [1.0, 0.4, 0.0], [0.1, 1.0, 0.5], [1.0, 1.0, 0.1]])
+    topic, sim = nearest.nearest(Fitted, new, floor)
+    # 1st: topic 0; 2nd and 3rd: nearest to topics 0 and 1 but below their floors; 4th: nearest the outliers' mean
+    assert topic.tolist() == [0, -1, -1, -1]
+    assert np.isclose(sim[0], 1.0) and np.isclose(sim[1], 1 / np.hypot(1, 0.4))

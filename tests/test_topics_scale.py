@@ -93,7 +93,7 @@ def test_rerun_is_identical_with_bounded_batches_and_row_groups(data, partitione
     assert sum(len(b) == PARAMS.batch_size for b in seen) >= len(seen) - len(again.groups)
     flat = [t for b in seen for t in b]
     assert len(flat) == len(set(flat))
-    assert sum(g["transformed_texts"] for g in again.stats["groups"].values()) == len(flat)
+    assert sum(g["transformed_keys"] for g in again.stats["groups"].values()) == len(flat)
     # the assignments file is written in row groups of ROW_GROUP rows
     meta = pq.ParquetFile(again.assignments_file).metadata
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]

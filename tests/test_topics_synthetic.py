@@ -7,12 +7,16 @@ import pytest
 from ioa_utils import ground_truth, stages, topics
 
 # Measured with the default TopicParams (tfidf-svd, seed 2020, hashtag linking at 0.15) under the CPU pin
-# (ioa_utils/cpu.py): China 0.823 (0.738 without cross-script linking), Russia 0.909, Turkey 0.925. Before
-# the pin, host-CPU code paths gave 0.801 / 0.910 / 0.927 on one machine, 0.777 / 0.801 / 0.907 on another,
-# and Turkey 0.854 with the pin but two OpenBLAS threads: the floors are regression guards for one code
-# path, not estimates of accuracy (issue 11 adds seed variance). China posts each narrative in Chinese and
-# English; one model per script splits it, and the hashtag linking (topics/link.py) merges the halves back.
-NMI_FLOOR = {"synth_china_052020": 0.79, "synth_russia_052020": 0.9, "synth_turkey_052020": 0.92}
+# (ioa_utils/cpu.py), unfitted texts given their nearest topic embedding (topics/nearest.py): China 0.823,
+# Russia 0.982, Turkey 0.927. With BERTopic's full transform (UMAP + HDBSCAN approximate_predict) instead, until
+# 2026-11-29: 0.823 (0.738 without cross-script linking), 0.909, 0.925; Russia rose because its spam
+# narrative (commercial_ads, no original tweet among the fitted texts) now falls below every topic's floor
+# and becomes outliers instead of being spread over the topics. Before the pin, host-CPU code paths gave
+# 0.801 / 0.910 / 0.927 on one machine, 0.777 / 0.801 / 0.907 on another, and Turkey 0.854 with the pin but two
+# OpenBLAS threads: the floors are regression guards for one code path, not estimates of accuracy (issue 11
+# adds seed variance). China posts each narrative in Chinese and English; one model per script splits it, and
+# the hashtag linking (topics/link.py) merges the halves back.
+NMI_FLOOR = {"synth_china_052020": 0.79, "synth_russia_052020": 0.95, "synth_turkey_052020": 0.92}
 
 
 @pytest.mark.slow
@@ -23,9 +27,12 @@ def test_default_topics_match_planted_narratives(tmp_path):
         truth = ground_truth.load("data/raw/synthetic", r).tweets
         score = topics.agreement(results[r].assignments, truth)
         assert score["nmi"] >= NMI_FLOOR[r], (r, score)
-        assert score["outlier_share"] < 0.1, (r, score)
-        # linking never merges organic control tweets into a campaign topic (or the reverse)
+        # few outliers among the narratives the models were fitted on (a narrative without fitted texts, such
+        # as Russia's spam, may be all outliers: 12.7% of Russia's tweets, measured)
         both = results[r].assignments.merge(truth[["tweetid", "narrative"]], on="tweetid")
+        seen = both[both["narrative"].isin(set(both.loc[both["fitted_on"] == "fit", "narrative"]))]
+        assert (seen["topic"] < 0).mean() < 0.1, (r, score, (seen["topic"] < 0).mean())
+        # linking never merges organic control tweets into a campaign topic (or the reverse)
         both = both[both["topic"] >= 0]
         organic = both["narrative"].astype(str).str.startswith("organic_").groupby(both["topic"]).mean()
         assert ((organic < 0.05) | (organic > 0.95)).all(), (r, organic.to_dict())

@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 
 from ioa_utils.paths import PROJECT_ROOT
 from ioa_utils.topics import Tokenizer, script_of, stop_words
+from ioa_utils.topics.tokenize import token_key
 
 
 def test_chinese_is_segmented_into_words_not_one_token():
@@ -46,3 +48,16 @@ def test_jieba_prints_nothing_on_stderr_in_a_fresh_process():
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     assert "香港" in out.stdout
     assert out.stderr == ""
+
+
+def test_token_key_keeps_the_tokens_of_every_text():
+    # letters of several scripts, digits (also non-ASCII), emoji, punctuation, apostrophes, CJK punctuation
+    # inside the CJK ranges (・ ゠), combining marks, symbols inside the Latin range (× ÷), underscores
+    pool = list("ab çğıİşü ыжЁ مرح 香港警察暴徒 ・゠ 0129٣ 😊🔥❤️ .,!?#_-'’ \u0301\u0307 ×÷ ²½ \t\n")
+    rng = np.random.default_rng(3)
+    texts = ["".join(rng.choice(pool, size=rng.integers(0, 40))) for _ in range(3000)]
+    texts += ["akp iktidarı 12 😊", "akp iktidarı!!", "don't 2day", "香港・警察 2019", "İstanbul", "x1y"]
+    tok = Tokenizer()
+    for text in texts:
+        assert tok(token_key(text)) == tok(text), text
+    assert token_key("akp iktidarı 12 😊") == token_key("akp iktidarı!!") == "akp iktidarı"

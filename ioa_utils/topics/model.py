@@ -7,7 +7,10 @@ by language and week when there are more than ``sample_size``); then
 
 - originals / replies / quotes whose text was fitted take the fitted topic (``fitted_on="fit"``),
 - retweets whose ``retweet_tweetid`` is in the data take the topic of that tweet (``"retweet"``),
-- everything else is assigned with ``model.transform`` in batches (``"transform"``),
+- everything else gets the topic whose embedding is most similar to its own (BERTopic's rule for a model
+  loaded without UMAP/HDBSCAN) with a floor measured on the fit (``nearest.py``; ``"transform"``), in sorted
+  batches of distinct token keys (``tokenize.token_key``: texts that differ only in digits, emoji or
+  punctuation have one embedding and are embedded once); ``probability`` is then that cosine similarity,
 - tweets without letters / tokens, or in a script group too small to model, get -1 (``"none"``).
 
 Finally topics of different script groups whose hashtag profiles are similar (mutual nearest neighbours
@@ -28,8 +31,9 @@ import pandas as pd
 
 from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, embed_cached, fit_embed, make_embedder
 from .link import DEFAULT_EVIDENCE, link_topics
+from .nearest import floors, nearest
 from .reduce import SMALL_DATA, ExactUMAP
-from .tokenize import Tokenizer, has_letters, script_of
+from .tokenize import Tokenizer, describe
 
 TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "text_norm",
                  "client", "retweet_tweetid", "hashtags")
@@ -43,7 +47,7 @@ class TopicParams:
     backend: str = DEFAULT_BACKEND  # "tfidf-svd" or "st:<local model path>"
     seed: int = 2020
     sample_size: int | None = 4_000  # max unique original texts fitted per group (None: all)
-    batch_size: int = 20_000  # texts per transform batch
+    batch_size: int = 20_000  # distinct token keys per transform batch
     min_cluster_size: int | None = None  # HDBSCAN; None: max(10, 2 % of the fitted texts)
     min_samples: int | None = 5
     n_neighbors: int = 30  # UMAP
@@ -67,6 +71,8 @@ class GroupModel:
     offset: int  # global topic id before cross-script linking = local id + offset
     n_fit: int
     topic_map: dict[int, int] = field(default_factory=dict)  # local topic id -> final global topic id
+    # per row of ``model.topic_embeddings_``: the lowest similarity of a fitted member (``nearest.floors``)
+    floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -151,17 +157,25 @@ def tweet_order(tweetid: pd.Series) -> pd.Series:
 
 
 def derive_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Add ``text``, ``group`` (script of the text, ``none`` without letters) and ``week`` (Monday) in place;
-    the script is computed once per distinct text (archives repeat texts a lot)."""
+    """Add ``text``, ``key`` (``tokenize.token_key``), ``group`` (script of the text, ``none`` without letters)
+    and ``week`` (Monday) in place; key and script are computed once per distinct text (archives repeat
+    texts a lot)."""
     df["text"] = df["text_norm"].fillna("").astype(str)
     codes, uniq = pd.factorize(df["text"])
-    texts = pd.Series(uniq, dtype=str)
-    group = script_of(texts).to_numpy(dtype=object)
-    group[~has_letters(texts)] = "none"
+    group, letters, keys = describe([str(t) for t in uniq])
+    group[~letters] = "none"
+    df["key"] = pd.Series(keys[codes] if len(codes) else [], index=df.index, dtype=str)
     df["group"] = pd.Series(group[codes] if len(codes) else [], index=df.index, dtype=str)
-    t = pd.to_datetime(df["tweet_time"], utc=True)
-    df["week"] = (t.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time).dt.date.astype(str)
+    df["week"] = week_of(df["tweet_time"])
     return df
+
+
+def week_of(times: pd.Series) -> pd.Series:
+    """The Monday (UTC, ``YYYY-MM-DD``) of each time's week (pandas' ``W-SUN`` periods; missing when the time is)."""
+    days = pd.to_datetime(times, utc=True).dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    n = days.astype(np.int64)
+    monday = np.datetime_as_string((n - (n + 3) % 7).astype("datetime64[D]"), unit="D")  # 1970-01-01: a Thursday
+    return pd.Series(np.where(np.isnat(days), None, monday.astype(object)), index=times.index, dtype=str)
 
 
 def stratum_sample(sizes: list[int], n: int | None, seed: int) -> list[np.ndarray] | None:
@@ -197,7 +211,7 @@ def fit_texts(texts: list[str], group: str, params: TopicParams, cache: Path | N
         return None, {}
     model = _bertopic(params, len(texts), embedder, tokenizer)
     topics, probs = model.fit_transform(texts, embeddings=emb)
-    gm = GroupModel(group, model, embedder, offset, len(texts))
+    gm = GroupModel(group, model, embedder, offset, len(texts), floor=floors(model, emb, np.asarray(topics)))
     gm.cache_key = _key  # type: ignore[attr-defined]
     return gm, {t: (int(k), float(p)) for t, k, p in zip(texts, topics, probs, strict=True)}
 
@@ -207,18 +221,19 @@ def next_offset(gm: GroupModel) -> int:
     return gm.offset + (int(max(gm.model.topic_sizes_)) + 1 if gm.model.topic_sizes_ else 0)
 
 
-def _transform(gm: GroupModel, texts: list[str], params: TopicParams, cache: Path | None):
-    """``text -> (local topic, probability)`` for texts the model did not see, in batches."""
+def _transform(gm: GroupModel, keys: list[str], params: TopicParams, cache: Path | None):
+    """``token key -> (local topic, cosine similarity)`` for keys of texts the model did not see, in batches
+    (``nearest.nearest``; keys without an embedding, e.g. only stop words, are left out)."""
     out: dict[str, tuple[int, float]] = {}
     key = gm.cache_key  # type: ignore[attr-defined]
-    for start in range(0, len(texts), params.batch_size):
-        batch = texts[start:start + params.batch_size]
+    for start in range(0, len(keys), params.batch_size):
+        batch = keys[start:start + params.batch_size]
         emb = embed_cached(gm.embedder, batch, key, cache)
         ok = np.linalg.norm(emb, axis=1) > 0
         sub = [t for t, k in zip(batch, ok, strict=True) if k]
         if sub:
-            topics, probs = gm.model.transform(sub, embeddings=emb[ok])
-            out.update({t: (int(k), float(p)) for t, k, p in zip(sub, topics, probs, strict=True)})
+            topics, sims = nearest(gm.model, emb[ok], gm.floor)
+            out.update({t: (int(k), float(p)) for t, k, p in zip(sub, topics, sims, strict=True)})
     return out
 
 
@@ -238,13 +253,13 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
             continue
         groups[group] = gm
         rows = np.flatnonzero((df["group"] == group).to_numpy() & ~in_data_rt.to_numpy())
-        texts = df["text"].to_numpy()[rows]
+        texts, keys = df["text"].to_numpy()[rows], df["key"].to_numpy()[rows]
         hit = np.array([t in fitted for t in texts], dtype=bool)
-        todo = sorted(set(texts[~hit]))
-        assigned = {**fitted, **_transform(gm, todo, params, cache)}
-        for r, t, h in zip(rows, texts, hit, strict=True):
-            if t in assigned:
-                k, p = assigned[t]
+        done = _transform(gm, sorted(set(keys[~hit])), params, cache)
+        for r, t, k, h in zip(rows, texts, keys, hit, strict=True):
+            got = fitted[t] if h else done.get(k)
+            if got is not None:
+                k, p = got
                 topic[r], prob[r], fitted_on[r] = (k + offset if k >= 0 else -1), p, ("fit" if h else "transform")
         offset = next_offset(gm)
     # retweets take the topic of the tweet they copy

@@ -9,7 +9,9 @@ Outputs per release (under ``data/processed/<release>/``):
 - ``topic_table.parquet``: one row per topic (see ``report.topic_table``).
 - ``topic_model/<group>/``: the BERTopic model (safetensors + JSON, with c-TF-IDF) and its embedder
   (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
-  group model -> topic id in ``topics.parquet``, after cross-script linking), the links and parameters;
+  group model -> topic id in ``topics.parquet``, after cross-script linking), its ``floor`` (per row of the
+  model's ``topic_embeddings_``, null for none: the minimum similarity of ``nearest.py``), the links and
+  parameters;
   ``topic_model/_stage.json`` is the stage stamp (code, parameters, the processed tables it was fitted on,
   rows and SHA-256 of the two tables).
 
@@ -28,6 +30,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -114,7 +117,8 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_
             folder.mkdir(exist_ok=True)
             manifest = {"release": result.release, "params": params_dict(result.params),
                         "groups": {n: {"offset": g.offset, "n_fit": g.n_fit,
-                                       "topic_map": {str(k): v for k, v in g.topic_map.items()}}
+                                       "topic_map": {str(k): v for k, v in g.topic_map.items()},
+                                       "floor": [float(f) if np.isfinite(f) else None for f in g.floor]}
                                    for n, g in result.groups.items()},
                         "links": [list(x) for x in result.links]}
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
@@ -166,7 +170,8 @@ def save_model(gm: GroupModel, folder: Path) -> None:
 
 def load_model(folder: str | Path):
     """Reload a saved group model with its embedder (offline). Its ``transform`` assigns new texts by
-    cosine similarity to the topic embeddings (UMAP/HDBSCAN are not serialized by design)."""
+    cosine similarity to the topic embeddings (UMAP/HDBSCAN are not serialized by design): the stage's rule
+    for unfitted texts, without the floor (``nearest.py``; the floors are in ``manifest.json``)."""
     from bertopic import BERTopic
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -4,14 +4,17 @@ partitions with bounded memory (a 37M-tweet release never sits in pandas).
 Steps, for one release (``fit_partitions``):
 
 1. *prepare* (partition-wise, pandas): each processed partition, only the needed columns, sorted by tweet id,
-   plus ``text``, ``group`` (script) and ``week`` (``model.derive_columns``) -> ``prep/part-i.parquet``;
+   plus ``text``, ``key`` (token key), ``group`` (script) and ``week`` (``model.derive_columns``) ->
+   ``prep/part-i.parquet``;
 2. *sample* (DuckDB): distinct original texts per group with the language and week of their first tweet;
    stratum sizes go to Python, which draws the same positions as ``model.stratified_sample`` (numpy, seeded);
 3. *fit* each group on its sample (``model.fit_texts``);
-4. *transform* (DuckDB + Python): the distinct unfitted texts of non-retweets, sorted, written to Parquet by
-   DuckDB and read back in batches of exactly ``batch_size`` texts (the batches of ``fit_release``);
-5. *assign* (DuckDB): every tweet's topic by a join on its text; in-data retweets copy the topic and script
-   group of the tweet they retweet (a join on ``retweet_tweetid``), ordered by partition and tweet;
+4. *transform* (DuckDB + Python): the distinct token keys of unfitted non-retweets, sorted, written to
+   Parquet by DuckDB and read back in batches of exactly ``batch_size`` keys (the batches of ``fit_release``),
+   each embedded and given its nearest topic (``nearest.py``: a matrix product per batch);
+5. *assign* (DuckDB): every tweet's topic by a join on its text (fitted) or its token key (transformed);
+   in-data retweets copy the topic and script group of the tweet they retweet (a join on
+   ``retweet_tweetid``), ordered by partition and tweet;
 6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``report.topic_table``);
 7. *write* (partition-wise): the assignments, partition after partition in tweet-id order, as row groups of
    ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table).
@@ -86,7 +89,8 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
         con.execute(f"CREATE VIEW prep AS SELECT * FROM read_parquet('{scratch / 'prep'}/part-*.parquet')")
         con.execute("CREATE TABLE rt AS SELECT tweetid, retweet_tweetid FROM prep WHERE tweet_kind = 'retweet' "
                     "AND retweet_tweetid IN (SELECT tweetid FROM prep)")
-        con.execute("CREATE TABLE assigned (text VARCHAR, topic BIGINT, probability DOUBLE, how VARCHAR)")
+        con.execute("CREATE TABLE fitted (text VARCHAR, topic BIGINT, probability DOUBLE)")
+        con.execute("CREATE TABLE transformed (g VARCHAR, key VARCHAR, topic BIGINT, probability DOUBLE)")
         groups = fit_groups(con, params, cache, scratch, stats)
         clock("sample_fit_transform_s")
         assign(con, scratch, evidence)
@@ -142,7 +146,8 @@ def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...
 
 def fit_groups(con, params: TopicParams, cache: Path | None, scratch: Path,
                stats: dict | None = None) -> dict[str, GroupModel]:
-    """Fit every script group on its sample and fill table ``assigned`` (text -> topic before linking)."""
+    """Fit every script group on its sample; fill tables ``fitted`` (text -> topic before linking) and
+    ``transformed`` (token key -> topic)."""
     # distinct original texts with the language and week of their first tweet (``drop_duplicates("text")``)
     con.execute("""CREATE TABLE uniq AS SELECT u.g, u.text, u.first, p.tweet_language AS lang, p.week
                    FROM (SELECT "group" AS g, text, min(tkey) AS first FROM prep
@@ -157,11 +162,11 @@ def fit_groups(con, params: TopicParams, cache: Path | None, scratch: Path,
         if gm is None:
             continue
         groups[group] = gm
-        insert_assigned(con, scratch, [(t, k + offset if k >= 0 else -1, p, "fit") for t, (k, p) in fitted.items()])
+        insert(con, "fitted", [(t, k + offset if k >= 0 else -1, p) for t, (k, p) in fitted.items()])
         start = time.perf_counter()
         n = transform_group(con, gm, params, cache, scratch)
         if stats is not None:
-            stats.setdefault("groups", {})[group] = {"fit_texts": gm.n_fit, "transformed_texts": n,
+            stats.setdefault("groups", {})[group] = {"fit_texts": gm.n_fit, "transformed_keys": n,
                                                      "transform_s": round(time.perf_counter() - start, 2)}
         offset = next_offset(gm)
     return groups
@@ -191,16 +196,16 @@ def sample_texts(con, group: str, params: TopicParams) -> list[str]:
 
 
 def transform_group(con, gm: GroupModel, params: TopicParams, cache: Path | None, scratch: Path) -> int:
-    """Assign the group's distinct unfitted texts of non-retweets, in sorted batches of ``batch_size``."""
+    """Assign the group's distinct token keys of unfitted non-retweets, in sorted batches of ``batch_size``."""
     todo = scratch / f"todo-{gm.group}.parquet"
-    con.execute(f"""COPY (SELECT DISTINCT p.text FROM prep p ANTI JOIN rt ON rt.tweetid = p.tweetid
-                    ANTI JOIN assigned a ON a.text = p.text WHERE p."group" = $g ORDER BY p.text)
+    con.execute(f"""COPY (SELECT DISTINCT p.key FROM prep p ANTI JOIN rt ON rt.tweetid = p.tweetid
+                    ANTI JOIN fitted f ON f.text = p.text WHERE p."group" = $g ORDER BY p.key)
                     TO '{todo}' (FORMAT parquet)""", {"g": gm.group})
     n = 0
     for batch in text_batches(todo, params.batch_size):
         out = _transform(gm, batch, params, cache)
-        insert_assigned(con, scratch, [(t, k + gm.offset if k >= 0 else -1, p, "transform")
-                                       for t, (k, p) in out.items()])
+        insert(con, "transformed", [(t, k + gm.offset if k >= 0 else -1, p) for t, (k, p) in out.items()],
+               gm.group)
         n += len(batch)
     todo.unlink()
     return n
@@ -218,15 +223,17 @@ def text_batches(path: Path, size: int) -> Iterator[list[str]]:
         yield buf
 
 
-def insert_assigned(con, scratch: Path, rows: list[tuple[str, int, float, str]]) -> None:
+def insert(con, table: str, rows: list[tuple[str, int, float]], group: str | None = None) -> None:
+    """Append (text, topic, probability) rows to table ``fitted``, or (token key, ...) rows of ``group`` to
+    ``transformed`` (a key is not unique across groups: scripts are counted on separators too)."""
     if not rows:
         return
-    t, k, p, h = zip(*rows, strict=True)
-    batch = pa.table({"text": pa.array(t, pa.string()), "topic": pa.array(k, pa.int64()),
-                      "probability": pa.array(p, pa.float64()), "how": pa.array(h, pa.string())})
+    t, k, p = zip(*rows, strict=True)
+    cols = {"t": pa.array(t, pa.string()), "topic": pa.array(k, pa.int64()), "probability": pa.array(p, pa.float64())}
+    batch = pa.table(cols if group is None else {"g": pa.array([group] * len(t), pa.string()), **cols})
     con.register("batch", batch)
     try:
-        con.execute("INSERT INTO assigned SELECT * FROM batch")
+        con.execute(f"INSERT INTO {table} SELECT * FROM batch")
     finally:
         con.unregister("batch")
 
@@ -236,24 +243,29 @@ def insert_assigned(con, scratch: Path, rows: list[tuple[str, int, float, str]])
 def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
     """Table ``pre``: every tweet's topic before linking, in partition and tweet order.
 
-    Non-retweets take the topic of their text (-1 / ``none`` when not modelled); in-data retweets the topic,
+    Non-retweets take the topic of their text if it was fitted, else that of its token key (-1 / ``none`` when
+    not modelled); in-data retweets the topic,
     probability and group of the tweet they retweet (``none`` when that one has none or is a retweet itself).
     """
+    con.execute("""CREATE VIEW own AS SELECT p.*, coalesce(f.topic, t.topic) AS own_topic,
+                   coalesce(f.probability, t.probability) AS own_probability,
+                   CASE WHEN f.text IS NOT NULL THEN 'fit' WHEN t.key IS NOT NULL THEN 'transform' END AS own_how
+                   FROM prep p LEFT JOIN fitted f ON f.text = p.text
+                   LEFT JOIN transformed t ON f.text IS NULL AND t.g = p."group" AND t.key = p.key""")
     con.execute("""CREATE TABLE src AS SELECT s.tweetid, s."group" AS g,
-                   CASE WHEN r.tweetid IS NULL THEN a.topic END AS topic,
-                   CASE WHEN r.tweetid IS NULL THEN a.probability END AS probability,
-                   CASE WHEN r.tweetid IS NULL AND a.how IS NOT NULL THEN 'retweet' ELSE 'none' END AS how
-                   FROM prep s LEFT JOIN assigned a ON a.text = s.text LEFT JOIN rt r ON r.tweetid = s.tweetid
+                   CASE WHEN r.tweetid IS NULL THEN s.own_topic END AS topic,
+                   CASE WHEN r.tweetid IS NULL THEN s.own_probability END AS probability,
+                   CASE WHEN r.tweetid IS NULL AND s.own_how IS NOT NULL THEN 'retweet' ELSE 'none' END AS how
+                   FROM own s LEFT JOIN rt r ON r.tweetid = s.tweetid
                    WHERE s.tweetid IN (SELECT retweet_tweetid FROM rt)""")
     ev = "".join(f', p."{c}"' for c in evidence)
     con.execute(f"""CREATE TABLE pre AS SELECT p.part, p.tkey, p.userid,
                     CASE WHEN r.tweetid IS NULL THEN p."group" ELSE s.g END AS "group",
-                    coalesce(CASE WHEN r.tweetid IS NULL THEN a.topic ELSE s.topic END, -1) AS topic,
-                    CASE WHEN r.tweetid IS NULL THEN a.probability ELSE s.probability END AS probability,
-                    CASE WHEN r.tweetid IS NULL THEN coalesce(a.how, 'none') ELSE s.how END AS fitted_on{ev}
-                    FROM prep p LEFT JOIN rt r ON r.tweetid = p.tweetid
+                    coalesce(CASE WHEN r.tweetid IS NULL THEN p.own_topic ELSE s.topic END, -1) AS topic,
+                    CASE WHEN r.tweetid IS NULL THEN p.own_probability ELSE s.probability END AS probability,
+                    CASE WHEN r.tweetid IS NULL THEN coalesce(p.own_how, 'none') ELSE s.how END AS fitted_on{ev}
+                    FROM own p LEFT JOIN rt r ON r.tweetid = p.tweetid
                     LEFT JOIN src s ON r.tweetid IS NOT NULL AND s.tweetid = p.retweet_tweetid
-                    LEFT JOIN assigned a ON r.tweetid IS NULL AND a.text = p.text
                     ORDER BY p.part, p.tkey""")
 
 
