@@ -18,8 +18,6 @@ from .evaluate import nodes_of, score_accounts, score_communities
 from .groups import communities, retweet_rings
 from .traces import DEFAULTS, TRACES, Params, compute, events, ring_params, window_of
 
-__all__ = ["DEFAULTS", "TARGETS", "Params", "all_networks", "networks", "window_of"]
-
 COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_text", "text_norm", "rt_userid",
            "rt_screen_name", "retweet_tweetid", "in_reply_to_userid", "has_lossy_ref", "hashtags", "urls",
            "domains", "user_mentions"]
@@ -36,7 +34,7 @@ def read_tweets(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
 def trace_events(release: str, trace: str, work_dir: str | Path = DATA_DIR) -> Events:
     """The events behind a windowed trace, reading only the columns and rows it needs."""
     t = TRACES[trace]
-    return events(stage.read_columns(release, t.columns, t.kinds, work_dir), trace)
+    return events(stage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
 
 
 def all_networks(tweets: pd.DataFrame, p: Params = DEFAULTS) -> dict[str, pd.DataFrame]:
