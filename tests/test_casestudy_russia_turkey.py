@@ -249,8 +249,11 @@ def test_issue_focus_falls_back_to_topics_without_keywords():
     assert focus.to_dict("index") == {
         "a": {"labelled": 6, "main_issue": "topic 3", "focus": 0.833, "issue_source": "topic"},
         "b": {"labelled": 3, "main_issue": "topic 2", "focus": 1.0, "issue_source": "topic"}}
+    assert turkey.issue_focus(d, min_labelled=3, users=["b"])["userid"].tolist() == ["b"]
+    assert turkey.issue_focus(d, users=[]).empty
     keyworded = CaseData.from_frames("tiny", tw.assign(text_norm="ak parti"), _accounts(["a", "b"]), topics=topics)
     assert set(turkey.issue_focus(keyworded)["main_issue"]) == {"turkey:akp_promo"}
+    assert turkey.issue_focus(keyworded, users=["a"]).set_index("userid")["labelled"].to_dict() == {"a": 6}
 
 
 def test_bursts_count_members_within_the_window():

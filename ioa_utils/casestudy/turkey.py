@@ -154,21 +154,26 @@ def creation_batches(accounts: pd.DataFrame, gap_days: int = 2, min_batch: int =
     return a[["userid", "batch", "batch_start", "batch_size"]].reset_index(drop=True)
 
 
-def issue_counts(data: CaseData) -> tuple[pd.DataFrame, str]:
-    """Tweets per account and issue (``userid, issue, n``), and where the issues come from: the keyword
-    narratives of all campaigns; when fewer than 1% of tweets carry one and topics exist, topics."""
-    c = data.query(f"SELECT userid, {label_sql(ALL_NARRATIVES)} AS issue, count(*) AS n FROM tweets GROUP BY ALL")
+def issue_counts(data: CaseData, users: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """Tweets per account and issue (``userid, issue, n``) of ``users`` (``None``: every account), and where
+    the issues come from: the keyword narratives of all campaigns; when fewer than 1% of those accounts'
+    tweets carry one and topics exist, topics. Only the tweets of ``users`` are labelled."""
+    where, params = ("", []) if users is None else ("WHERE userid IN (SELECT unnest(?::VARCHAR[]))", [users])
+    c = data.query(f"SELECT userid, {label_sql(ALL_NARRATIVES)} AS issue, count(*) AS n FROM tweets {where} "
+                   "GROUP BY ALL", params)
     share = c.loc[c["issue"].notna(), "n"].sum() / max(int(c["n"].sum()), 1)
     if share >= 0.01 or not data.has_topics:
         return c.dropna(subset=["issue"]), "narrative"
     t = data.query("SELECT t.userid, 'topic ' || p.topic AS issue, count(*) AS n FROM tweets t "
-                   "JOIN topics p USING (tweetid) WHERE p.topic >= 0 GROUP BY ALL")
+                   f"JOIN topics p USING (tweetid) {where.replace('userid', 't.userid', 1)} "
+                   f"{'AND' if where else 'WHERE'} p.topic >= 0 GROUP BY ALL", params)
     return t, "topic"
 
 
-def issue_focus(data: CaseData, min_labelled: int = 5) -> pd.DataFrame:
-    """Per account: its main issue and that issue's share of its labelled tweets (:func:`issue_counts`)."""
-    c, source = issue_counts(data)
+def issue_focus(data: CaseData, min_labelled: int = 5, users: list[str] | None = None) -> pd.DataFrame:
+    """Per account (of ``users``; ``None``: all): its main issue and that issue's share of its labelled
+    tweets (:func:`issue_counts`)."""
+    c, source = issue_counts(data, users)
     c = c.assign(n=c["n"].astype(np.int64)).sort_values(["userid", "n", "issue"], ascending=[True, False, True])
     top = c.drop_duplicates("userid").set_index("userid")
     out = pd.DataFrame({"labelled": c.groupby("userid")["n"].sum(), "main_issue": top["issue"]})
@@ -184,7 +189,8 @@ def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, 
     if data.accounts["account_creation_date"].isna().all():
         return not_applicable("single-issue batches", "no account creation dates", ("single_issue",))
     batches = creation_batches(data.accounts, gap_days, min_batch)
-    focus = issue_focus(data, min_labelled)
+    # only accounts created in a batch can be flagged: only their tweets are labelled
+    focus = issue_focus(data, min_labelled, batches["userid"].tolist())
     m = batches.merge(focus, on="userid", how="inner")
     flag = m[m["focus"] >= min_focus].reset_index(drop=True)
     per_batch = flag.groupby(["batch", "batch_start"]).agg(accounts=("userid", "size"),
