@@ -206,6 +206,21 @@ def test_near_duplicate_finds_paraphrases_and_is_seeded():
     assert edge_set(co.near_duplicate(t, window=None, threshold=0.99, min_weight=2, num_perm=128)) == {("a", "d"): 2}
 
 
+def test_minhash_signatures_do_not_depend_on_chunking():
+    from ioa_utils.coordination.minhash import doc_signatures, token_table
+
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    rng = np.random.default_rng(3)
+    rows = [{"userid": f"u{i % 7}", "text": " ".join(rng.choice(words, 8)), "t": 60 * i} for i in range(60)]
+    t = frame(rows).sample(frac=1, random_state=2)
+    docs, sig = doc_signatures(t, num_perm=32)
+    for chunk in (1, 7, 59):
+        d, s = doc_signatures(t, num_perm=32, chunk_docs=chunk)
+        pd.testing.assert_frame_equal(d, docs)
+        assert np.array_equal(s, sig)
+    assert list(docs["tweetid"]) == sorted(docs["tweetid"]) and len(docs) == token_table(t)["tweetid"].nunique()
+
+
 def test_tfidf_cosine_projection():
     rows = [{"userid": u, "kind": "retweet", "rt": k} for u in ("a", "b") for k in ("1", "2", "3")]
     rows += [{"userid": "c", "kind": "retweet", "rt": k} for k in ("1", "7", "8")]

@@ -106,11 +106,32 @@ def test_each_trace_group_reads_only_its_columns(work, tmp_path, monkeypatch):
     seen = []
     orig = stage.read_columns
     monkeypatch.setattr(stage, "read_columns",
-                        lambda r, cols, kinds, w: seen.append(set(cols)) or orig(r, cols, kinds, w))
+                        lambda r, cols, *a: seen.append(set(cols)) or orig(r, cols, *a))
     stage.build(releases[0], _empty(tmp_path), wd)
     assert not any("tweet_text" in c for c in seen)  # no trace reads the published texts
     assert len(seen) < len(TRACES)  # traces reading the same columns share one read
     assert {frozenset(c) for c in seen} == {frozenset(t.columns) for t in TRACES.values()}
+
+
+def test_fallback_columns_are_read_only_where_the_retweet_id_is_missing_or_lossy(tmp_path):
+    from test_coordination import frame
+
+    rows = [{"userid": u, "kind": "retweet", "rt": rt, "rt_userid": "z", "rt_screen_name": "zed", "text": "hi there",
+             "t": t, "lossy": lossy}
+            for u, rt, t, lossy in (("a", "5", 0, False), ("b", None, 60, False), ("c", "5", 60, True),
+                                    ("d", "5", 30, False), ("e", None, 90, False))]
+    t = frame(rows + [{"userid": "f", "text": "an original", "t": 5}])
+    t.loc[4, "rt_userid"] = None  # e: known only by screen name
+    (tmp_path / "processed" / "r" / "tweets").mkdir(parents=True)
+    t.to_parquet(tmp_path / "processed" / "r" / "tweets" / "part-00000.parquet")
+    tr = TRACES["co_retweet"]
+    got = stage.read_columns("r", tr.columns, tr.kinds, tmp_path, tr.fallback_only)
+    assert list(got["userid"]) == ["a", "b", "c", "d", "e"]
+    assert got["text_norm"].isna().tolist() == [True, False, False, True, False]
+    assert got["rt_screen_name"].isna().tolist() == [True, False, False, True, False]
+    for trace in ("co_retweet", "tfidf_retweet"):
+        _same(compute(trace, got, replace(DEFAULTS, min_weight=1)), compute(trace, t, replace(DEFAULTS, min_weight=1)))
+    assert len(compute("co_retweet", got, replace(DEFAULTS, min_weight=1))) == 2
 
 
 def _empty(tmp: Path) -> Path:

@@ -36,7 +36,7 @@ def read_tweets(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
 def trace_events(release: str, trace: str, work_dir: str | Path = DATA_DIR) -> Events:
     """The events behind a windowed trace, reading only the columns and rows it needs."""
     t = TRACES[trace]
-    return events(stage.read_columns(release, t.columns, t.kinds, work_dir), trace)
+    return events(stage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
 
 
 def all_networks(tweets: pd.DataFrame, p: Params = DEFAULTS) -> dict[str, pd.DataFrame]:

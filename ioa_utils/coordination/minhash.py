@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .cooccurrence import iter_event_pairs, make_events, undirected
+from .cooccurrence import iter_event_pairs, make_events, to_seconds, undirected
 from .networks import check_seconds
 
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -67,6 +67,31 @@ def signatures(doc: np.ndarray, token_hash: np.ndarray, n_docs: int, num_perm: i
     return sig
 
 
+def doc_signatures(tweets: pd.DataFrame, num_perm: int = 64, min_tokens: int = 5, seed: int = 2020,
+                   chunk_docs: int = 100_000) -> tuple[pd.DataFrame, np.ndarray]:
+    """The documents of :func:`token_table` (``tweetid, userid, tweet_time``, sorted by tweetid) and their
+    MinHash signatures, computed ``chunk_docs`` tweets at a time (a tweet's rows stay in one chunk), so the
+    token table of the whole release is never held at once. The hash functions depend only on ``seed``, so
+    chunking does not change any signature."""
+    t = tweets.loc[tweets["tweet_kind"].isin(("original", "reply", "quote")).to_numpy(),
+                   ["tweetid", "userid", "tweet_time", "tweet_kind", "text_norm"]]
+    codes, _ = pd.factorize(t["tweetid"], sort=True)
+    docs, sigs = [], []
+    for lo in range(0, int(codes.max()) + 1 if len(codes) else 0, chunk_docs):
+        tok = token_table(t[(codes >= lo) & (codes < lo + chunk_docs)], min_tokens=min_tokens)
+        if tok.empty:
+            continue
+        doc_code, doc_ids = pd.factorize(tok["tweetid"], sort=True)
+        hashes = pd.util.hash_array(tok["token"].to_numpy(dtype=object))
+        sigs.append(signatures(doc_code.astype(np.int64), hashes, len(doc_ids), num_perm, seed))
+        docs.append(tok.drop_duplicates("tweetid").set_index("tweetid").loc[doc_ids, ["userid", "tweet_time"]]
+                    .reset_index())
+        del tok, hashes
+    if not docs:
+        return pd.DataFrame(columns=["tweetid", "userid", "tweet_time"]), np.zeros((0, num_perm), np.uint32)
+    return pd.concat(docs, ignore_index=True), np.concatenate(sigs)
+
+
 def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold: float = 0.8,
                    min_weight: int = 2, num_perm: int = 64, min_tokens: int = 5, seed: int = 2020,
                    chunk_pairs: int = 4_000_000) -> pd.DataFrame:
@@ -74,27 +99,28 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
     (word sets) ``>= threshold`` within ``window`` seconds, ``weight`` times (weight as in
     :func:`.co_network`: min over both directions of distinct own messages matched). Detects
     paraphrased copy-paste (templates with a changed word, added hashtag or emoji) that exact
-    co-tweet misses. ``seed`` fixes the hash functions, so results are reproducible."""
+    co-tweet misses. ``seed`` fixes the hash functions, so results are reproducible. Texts whose every
+    LSH band bucket is their own can pair with nothing and are dropped before the window join."""
     check_seconds("window", window)
-    tok = token_table(tweets, min_tokens=min_tokens)
     empty = pd.DataFrame({"source": pd.Series([], dtype=object), "target": pd.Series([], dtype=object),
                           "weight": pd.Series([], dtype=np.int64)})
-    if tok.empty:
+    docs, sig = doc_signatures(tweets, num_perm, min_tokens, seed)
+    if docs.empty:
         return empty
-    docs = tok.drop_duplicates("tweetid")
-    doc_code, doc_ids = pd.factorize(tok["tweetid"], sort=True)
-    hashes = pd.util.hash_array(tok["token"].to_numpy(dtype=object))
-    sig = signatures(doc_code.astype(np.int64), hashes, len(doc_ids), num_perm, seed)
     bands, rows = lsh_params(threshold, num_perm)
     mult = np.random.default_rng(seed + 1).integers(1, 2**63, rows, dtype=np.uint64) | np.uint64(1)
-    docs = docs.set_index("tweetid").loc[doc_ids]
     with np.errstate(over="ignore"):
         bucket = np.stack([(sig[:, i * rows:(i + 1) * rows].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
                            + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15) for i in range(bands)], axis=1)
+    shared, n_docs = np.unique(bucket, return_counts=True)
+    keep = np.isin(bucket, shared[n_docs > 1]).any(axis=1)
+    if not keep.any():
+        return empty
+    docs, sig, bucket = docs[keep].reset_index(drop=True), sig[keep], bucket[keep]
+    doc_ids = docs["tweetid"].to_numpy(dtype=object)
     n = len(doc_ids)
-    ev = make_events(np.tile(docs["userid"].to_numpy(object), bands),
-                     np.tile(np.asarray(doc_ids, dtype=object), bands),
-                     pd.Series(bucket.T.ravel()), np.tile(docs["tweet_time"].to_numpy(), bands))
+    ev = make_events(np.tile(docs["userid"].to_numpy(object), bands), np.tile(doc_ids, bands),
+                     pd.Series(bucket.T.ravel()), np.tile(to_seconds(docs["tweet_time"]), bands))
     row = pd.Index(doc_ids).get_indexer(ev.msgs)  # message code -> signature row
     nu = np.int64(ev.n_users)
     doc_user = np.empty(n, dtype=np.int64)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import stageio
@@ -60,12 +61,20 @@ def _stamp(release: str, work_dir: str | Path, params: Params) -> dict:
 
 
 def read_columns(release: str, columns: tuple[str, ...], kinds: tuple[str, ...] | None = None,
-                 work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+                 work_dir: str | Path = DATA_DIR, fallback_only: tuple[str, ...] = ()) -> pd.DataFrame:
     """Only ``columns`` of the processed tweets (only rows of ``kinds`` if given), read partition by
-    partition; rows keep their order."""
+    partition; rows keep their order. ``fallback_only`` columns are kept only on rows whose
+    ``retweet_tweetid`` is missing or lossy (``Trace.fallback_only``), null elsewhere."""
     filters = [("tweet_kind", "in", list(kinds))] if kinds is not None else None
-    parts = [pq.read_table(p, columns=list(columns), filters=filters)
-             for p in partitions(processed_dir(release, work_dir) / "tweets")]
+    parts = []
+    for path in partitions(processed_dir(release, work_dir) / "tweets"):
+        t = pq.read_table(path, columns=list(columns), filters=filters)
+        if fallback_only:
+            bad = pc.or_(pc.is_null(t["retweet_tweetid"]), pc.fill_null(t["has_lossy_ref"], False))
+            for c in fallback_only:
+                t = t.set_column(t.schema.get_field_index(c), c,
+                                 pc.if_else(bad, t[c], pa.nulls(len(t), t.schema.field(c).type)))
+        parts.append(t)
     return pa.concat_tables(parts).to_pandas()
 
 
@@ -84,13 +93,13 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     """Compute every table into ``out``; returns the row counts (the stage's report)."""
     groups: dict[tuple, list[str]] = {}
     for name, t in TRACES.items():
-        groups.setdefault((t.columns, t.kinds), []).append(name)
+        groups.setdefault((t.columns, t.kinds, t.fallback_only), []).append(name)
     counts: dict[str, int] = {}
     summary: list[dict] = []
     comms: dict[str, pd.DataFrame] = {}
     (out / "edges").mkdir()
-    for (columns, kinds), names in groups.items():
-        tweets = read_columns(release, columns, kinds, work_dir)
+    for (columns, kinds, fallback_only), names in groups.items():
+        tweets = read_columns(release, columns, kinds, work_dir, fallback_only)
         rings = None
         if "retweet_ring" in names:
             rings = retweet_rings(tweets, **ring_params(params))

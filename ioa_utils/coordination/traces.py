@@ -68,8 +68,9 @@ def _entity(column: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Trace:
     """One coordination trace: the processed tweet columns it reads, its default window (seconds; None: any
-    time) and minimum weight, the planted group kinds it is meant to find (None: any), and which tweet kinds
-    it reads (None: all rows)."""
+    time) and minimum weight, the planted group kinds it is meant to find (None: any), which tweet kinds
+    it reads (None: all rows), and which of its columns it needs only where a retweet's id is missing or
+    lossy (the fallback key of ``networks.retweet_key``; read as null on every other row)."""
 
     name: str
     columns: tuple[str, ...]
@@ -78,13 +79,15 @@ class Trace:
     targets: tuple[str, ...] | None
     description: str
     kinds: tuple[str, ...] | None = None
+    fallback_only: tuple[str, ...] = ()
 
 
 _RT_GROUPS = ("amplification", "commercial_retweet", "retweet_ring")
+_FALLBACK = ("rt_screen_name", "text_norm")
 D = DEFAULTS
 TRACES: dict[str, Trace] = {t.name: t for t in (
     Trace("co_retweet", _RETWEET_KEY, D.window_retweet, D.min_weight, _RT_GROUPS,
-          "retweeted the same tweet within the window", ("retweet",)),
+          "retweeted the same tweet within the window", ("retweet",), _FALLBACK),
     Trace("co_tweet", _TEXT, D.window_tweet, D.min_weight, ("co_tweet",),
           "posted the same normalised text within the window", NOT_RETWEETS),
     Trace("co_url", _entity("urls"), D.window_entity, D.min_weight_entity, None,
@@ -104,7 +107,7 @@ TRACES: dict[str, Trace] = {t.name: t for t in (
     Trace("amplification", RETWEETERS, None, 1, ("amplification",),
           "retweeted an account of the same release (folded undirected)"),
     Trace("tfidf_retweet", _RETWEET_KEY, None, 0, _RT_GROUPS,
-          "cosine similarity of TF-IDF retweet vectors (Pacheco et al.)", ("retweet",)),
+          "cosine similarity of TF-IDF retweet vectors (Pacheco et al.)", ("retweet",), _FALLBACK),
 )}
 del D
 
