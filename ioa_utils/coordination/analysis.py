@@ -18,8 +18,6 @@ from .evaluate import nodes_of, score_accounts, score_communities
 from .groups import communities, retweet_rings
 from .traces import DEFAULTS, TRACES, Params, compute, events, ring_params, window_of
 
-__all__ = ["DEFAULTS", "TARGETS", "Params", "all_networks", "networks", "window_of"]
-
 COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_text", "text_norm", "rt_userid",
            "rt_screen_name", "retweet_tweetid", "in_reply_to_userid", "has_lossy_ref", "hashtags", "urls",
            "domains", "user_mentions"]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .cooccurrence import iter_event_pairs, make_events, to_seconds, undirected
+from .cooccurrence import Events, iter_event_pairs, to_seconds, undirected
 from .networks import check_seconds
 
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -100,7 +100,8 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
     :func:`.co_network`: min over both directions of distinct own messages matched). Detects
     paraphrased copy-paste (templates with a changed word, added hashtag or emoji) that exact
     co-tweet misses. ``seed`` fixes the hash functions, so results are reproducible. Texts whose every
-    LSH band bucket is their own can pair with nothing and are dropped before the window join."""
+    LSH band bucket is their own can pair with nothing and are dropped before the window join, which runs
+    one band at a time (memory of one band's events, not all bands')."""
     check_seconds("window", window)
     empty = pd.DataFrame({"source": pd.Series([], dtype=object), "target": pd.Series([], dtype=object),
                           "weight": pd.Series([], dtype=np.int64)})
@@ -117,33 +118,26 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
     if not keep.any():
         return empty
     docs, sig, bucket = docs[keep].reset_index(drop=True), sig[keep], bucket[keep]
-    doc_ids = docs["tweetid"].to_numpy(dtype=object)
-    n = len(doc_ids)
-    ev = make_events(np.tile(docs["userid"].to_numpy(object), bands), np.tile(doc_ids, bands),
-                     pd.Series(bucket.T.ravel()), np.tile(to_seconds(docs["tweet_time"]), bands))
-    row = pd.Index(doc_ids).get_indexer(ev.msgs)  # message code -> signature row
-    nu = np.int64(ev.n_users)
-    doc_user = np.empty(n, dtype=np.int64)
-    doc_user[row] = ev.msg_user
-    parts, counts = [], []
-    for i, j in iter_event_pairs(ev, window, chunk_pairs):
-        mi, mj = row[ev.msg[i]], row[ev.msg[j]]
-        keep = mi != mj
-        mi, mj = mi[keep], mj[keep]
-        cand = np.unique(mi * np.int64(n) + mj)
-        mi, mj = cand // n, cand % n
-        sim = np.empty(len(mi))
-        for s in range(0, len(mi), 200_000):
-            sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
-        ok = sim >= threshold
-        mu = np.unique(mi[ok] * nu + doc_user[mj[ok]])
-        pairs, cnt = np.unique(doc_user[mu // nu] * nu + mu % nu, return_counts=True)
-        parts.append(pairs)
-        counts.append(cnt)
-    if not parts:
-        return empty
-    pairs, inv = np.unique(np.concatenate(parts), return_inverse=True)
-    weight = np.bincount(inv, weights=np.concatenate(counts)).astype(np.int64)
-    d = pd.DataFrame({"user_1": ev.users[pairs // nu], "user_2": ev.users[pairs % nu], "weight": weight})
+    users, doc_user = np.unique(docs["userid"].to_numpy(object), return_inverse=True)
+    doc_user = doc_user.astype(np.int64)
+    n, nu = len(docs), np.int64(max(len(users), 1))
+    times, msgs = to_seconds(docs["tweet_time"]), docs["tweetid"].to_numpy(object)
+    found = []  # distinct (document, partner account) matches, one band at a time: a document's matches in
+    for b in range(bands):  # every band are united below, so the result is that of all bands joined at once
+        key, keys = pd.factorize(bucket[:, b])
+        ev = Events(doc_user, np.arange(n, dtype=np.int64), key.astype(np.int64), times, users, msgs, doc_user,
+                    np.asarray(keys))
+        for i, j in iter_event_pairs(ev, window, chunk_pairs):
+            keep = i != j
+            cand = np.unique(i[keep] * np.int64(n) + j[keep])
+            mi, mj = cand // n, cand % n
+            sim = np.empty(len(mi))
+            for s in range(0, len(mi), 200_000):
+                sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
+            ok = sim >= threshold
+            found.append(np.unique(mi[ok] * nu + doc_user[mj[ok]]))
+        del ev, key, keys
+    mu = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    pairs, cnt = np.unique(doc_user[mu // nu] * nu + mu % nu, return_counts=True)
+    d = pd.DataFrame({"user_1": users[pairs // nu], "user_2": users[pairs % nu], "weight": cnt.astype(np.int64)})
     return undirected(d, min_weight)
-
