@@ -49,9 +49,9 @@ from ioa_utils.casestudy import china, compare, figures
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "china")
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
+n_assigned = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
-n_assigned = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
 print("topics:", f"{n_assigned:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
 # %% [markdown] tags=[]

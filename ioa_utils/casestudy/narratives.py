@@ -1,20 +1,23 @@
 """Keyword narratives of any campaign, matched on whole tokens inside DuckDB (no tweet reaches pandas).
 
-Text (``text_norm`` plus the tweet's hashtags) is lower-cased and split into tokens at every character that
-is not a letter, digit or combining mark, so "virus" does not match "antivirus" and "дума" does not match
-"думаю". Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer, Burmese)
-have no word boundaries to find, so each of their characters is a token and a keyword in them matches as a
+Text (``text_norm`` plus ``#`` and each of the tweet's hashtags) is lower-cased and split into tokens: runs
+of letters, digits and combining marks, and runs of punctuation or symbols (so a phrase never spans a
+full stop, and "#ер" matches the hashtag only). "virus" does not match "antivirus", nor "дума" "думаю".
+Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer, Burmese) have no
+word boundaries to find, so each of their characters is a token and a keyword in them matches as a
 phrase of characters. Keywords are tokenised by the same SQL, so a multi-word keyword ("hong kong",
 "cross-strait") matches its tokens in a row. A keyword ending in ``*`` is a stem: its last token matches any
 token it begins ("covid*" matches "covid19", "путин*" matches "путина") — how :mod:`.lexicon` covers
 inflected forms explicitly.
 
 In SQL the tokens are one string, each token between two spaces (``" hong  kong "``), so a keyword is a
-literal pattern bounded by spaces and counting its non-overlapping matches counts its occurrences.
+literal pattern bounded by spaces and counting its non-overlapping matches counts its occurrences. Tweets
+without the first token of any keyword as a substring are not tokenised at all (a cheap prefilter).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -24,42 +27,61 @@ from .lexicon import NARRATIVES
 
 # Scripts without spaces between words: every character is a token.
 UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+# A token: one character of those scripts, a run of letters/digits/marks, or a run of punctuation and
+# symbols (its own token, which no keyword's word matches, so a phrase never spans punctuation).
+TOKEN = rf"[{UNSPACED}]|[\p{{L}}\p{{N}}\p{{M}}]+|[^\p{{L}}\p{{N}}\p{{M}}\s]+"
 STEM = "*"
-BREAK = "|"  # the token punctuation becomes
+_RE2_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}])")
+
+
+def text_sql(*texts: str) -> str:
+    """SQL expression: the text expressions ``texts`` joined by spaces (NULL as empty), lower-cased."""
+    return "lower(" + " || ' ' || ".join(f"coalesce({t}, '')" for t in texts) + ")"
 
 
 def tokens_sql(*texts: str) -> str:
-    """SQL expression: the tokens of the concatenated text expressions ``texts`` (NULL counts as empty),
-    lower-cased, each between two spaces; every run of punctuation or symbols becomes the token ``|``, which
-    no keyword matches, so a phrase never spans a sentence or hashtag boundary."""
-    text = " || ' ' || ".join(f"coalesce({t}, '')" for t in texts)
-    spaced = f"regexp_replace(lower({text}), '([{UNSPACED}])', ' \\1 ', 'g')"
-    broken = f"regexp_replace({spaced}, '[^\\p{{L}}\\p{{N}}\\p{{M}}\\s]+', ' {BREAK} ', 'g')"
-    return f"(' ' || regexp_replace({broken}, '[^\\p{{L}}\\p{{N}}\\p{{M}}{BREAK}]+', '  ', 'g') || ' ')"
+    """SQL expression: the tokens of the text expressions ``texts`` as one string, each between two spaces."""
+    return f"(' ' || array_to_string(regexp_extract_all({text_sql(*texts)}, '{TOKEN}'), '  ') || ' ')"
+
+
+def _tweet_texts(text: str, hashtags: str) -> tuple[str, str]:
+    return text, f"array_to_string(list_transform({hashtags}, lambda h: '#' || h), ' ')"
 
 
 def tweet_tokens_sql(text: str = "text_norm", hashtags: str = "hashtags") -> str:
     """SQL expression: the tokens of a tweet's ``text`` and of ``#`` + each of its ``hashtags`` (a list)."""
-    return tokens_sql(text, f"array_to_string(list_transform({hashtags}, lambda h: '#' || h), ' ')")
+    return tokens_sql(*_tweet_texts(text, hashtags))
 
 
-@lru_cache(maxsize=256)
-def keyword_regex(words: tuple[str, ...]) -> str | None:
-    """RE2 alternation matching any of ``words`` on the token string (longest first, so a phrase wins over
-    its first word); ``None`` when no word has a token."""
+@lru_cache(maxsize=1024)
+def keyword_tokens(word: str) -> tuple[str, ...]:
+    """The tokens of a keyword (without its stem mark), by the same SQL as the text's."""
     import duckdb
 
-    con = duckdb.connect()
+    with duckdb.connect() as con:
+        return tuple(con.execute(f"SELECT regexp_extract_all(lower(?), '{TOKEN}')", [word.rstrip(STEM)]).fetchone()[0])
+
+
+def _literal(tok: str) -> str:
+    return _RE2_SPECIAL.sub(r"\\\1", tok).replace("'", "''")
+
+
+def keyword_regex(words: tuple[str, ...]) -> str | None:
+    """RE2 alternation (as SQL string content) matching any of ``words`` on the token string, longest first
+    so a phrase wins over its first word; ``None`` when no word has a letter or digit."""
     pats = set()
     for w in words:
-        stem = w.endswith(STEM)
-        toks = con.execute(f"SELECT {tokens_sql('?')}", [w.rstrip(STEM)]).fetchone()[0].split()
-        if set(toks) - {BREAK}:
-            pats.add((" " + "  ".join(toks) + ("" if stem else " ")).replace(BREAK, "\\" + BREAK))
-    con.close()
-    if not pats:
-        return None
-    return "(?:" + "|".join(sorted(pats, key=lambda p: (-len(p), p))) + ")"
+        toks = keyword_tokens(w)
+        if any(t[0].isalnum() for t in toks):
+            pats.add(" " + "  ".join(_literal(t) for t in toks) + ("" if w.endswith(STEM) else " "))
+    return "(?:" + "|".join(sorted(pats, key=lambda p: (-len(p), p))) + ")" if pats else None
+
+
+def prefilter_regex(words) -> str | None:
+    """RE2 alternation of the first token of every keyword: a tweet without any of them as a substring
+    cannot match, so the tokenising is skipped for it."""
+    first = sorted({_literal(keyword_tokens(w)[0]) for w in words if keyword_tokens(w)})
+    return "|".join(first) or None
 
 
 def hits_sql(tokens: str, words: tuple[str, ...]) -> str:
@@ -71,11 +93,15 @@ def hits_sql(tokens: str, words: tuple[str, ...]) -> str:
 def label_sql(lexicon: dict[str, tuple[str, ...]], text: str = "text_norm", hashtags: str = "hashtags") -> str:
     """SQL expression giving one narrative label per tweet: the lexicon entry with the most keyword hits
     (ties: the first in the lexicon's order), NULL when no keyword matches."""
+    pre = prefilter_regex([w for ws in lexicon.values() for w in ws])
+    if pre is None:
+        return "NULL::VARCHAR"
     names = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in lexicon) + "]"
     hits = "[" + ", ".join(hits_sql("t", v) for v in lexicon.values()) + "]"
     best = f"CASE WHEN list_max(h) > 0 THEN {names}[list_position(h, list_max(h))] END"
-    return (f"list_transform([{tweet_tokens_sql(text, hashtags)}], "
-            f"lambda t: list_transform([{hits}], lambda h: {best})[1])[1]")
+    texts = _tweet_texts(text, hashtags)
+    return (f"CASE WHEN regexp_matches({text_sql(*texts)}, '{pre}') THEN list_transform([{tokens_sql(*texts)}], "
+            f"lambda t: list_transform([{hits}], lambda h: {best})[1])[1] END")
 
 
 def label_frame(tweets: pd.DataFrame, lexicon: dict[str, tuple[str, ...]]) -> pd.Series:
@@ -97,9 +123,15 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     frequent, ties to the one it used first); ``table``: tweets per month and narrative plus ``all tweets``.
     The labels stay in DuckDB (``tweets`` is ``None``): :func:`labelled_sql` gives them to other queries."""
     lex = NARRATIVES[campaign]
-    monthly = data.query(
-        "SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, narrative, count(*) AS n "
-        f"FROM ({labelled_sql(lex, keep_unlabelled=True)}) GROUP BY ALL")
+    # one pass over the tweets: counts per (month, narrative) and per (account, narrative)
+    counts = data.query(
+        "SELECT per, month, userid, narrative, n, first_use.t AS t0, first_use.i AS i0 FROM (SELECT "
+        "grouping(month, userid) AS per, month, userid, narrative, count(*) AS n, "
+        "min(struct_pack(t := tweet_time, i := tweetid)) AS first_use FROM (SELECT "
+        "date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, tweetid, tweet_time, narrative "
+        f"FROM ({labelled_sql(lex, keep_unlabelled=True)})) GROUP BY GROUPING SETS ((month, narrative), "
+        "(userid, narrative)))")
+    monthly = counts.loc[counts["per"] == 1, ["month", "narrative", "n"]]
     total, matched = int(monthly["n"].sum()), int(monthly.loc[monthly["narrative"].notna(), "n"].sum())
     share = matched / max(total, 1)
     if share < min_share:
@@ -117,10 +149,10 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
         m = table[peak].idxmax()
         parts.append(f"{peak} peaks in {m:%Y-%m} ({int(table.at[m, peak])} tweets, "
                      f"{100 * table.at[m, peak] / table.at[m, 'all tweets']:.0f}% of that month)")
-    by_acc = data.query(
-        "SELECT userid, sum(n)::BIGINT AS n_tweets, first(narrative ORDER BY n DESC, first_use) AS main_narrative "
-        "FROM (SELECT userid, narrative, count(*) AS n, min(struct_pack(t := tweet_time, i := tweetid)) AS first_use "
-        f"FROM ({labelled_sql(lex)}) GROUP BY ALL) GROUP BY userid ORDER BY userid")
+    acc = counts[(counts["per"] == 2) & counts["narrative"].notna()]
+    acc = acc.sort_values(["userid", "n", "t0", "i0"], ascending=[True, False, True, True], kind="stable")
+    by_acc = (acc.groupby("userid", sort=True).agg(n_tweets=("n", "sum"), main_narrative=("narrative", "first"))
+              .reset_index())
     return Finding(name, True, "; ".join(parts), by_acc, None, table, roles=CAMPAIGN_ROLES)
 
 
