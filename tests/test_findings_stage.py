@@ -28,9 +28,12 @@ N_PROCS = 3
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> Path:
-    """Processed tables of the default synthetic releases in a fresh work folder (no topics)."""
+    """Processed tables and coordination stage of the default synthetic releases in a fresh work folder (no
+    topics)."""
     work = tmp_path_factory.mktemp("work")
     stages.prepare(DEFAULT_RAW_DIR, work)
+    for release in RELEASES:
+        fstage.cstage.ensure(release, work)
     return work
 
 

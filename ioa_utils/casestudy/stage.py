@@ -39,7 +39,7 @@ MANIFEST = "manifest.json"
 OBJECT = "object.json"
 TOPICS_STAMP = ("topic_model", stageio.STAMP)  # the topics stage's stamp, below processed/<release>/
 # Source the result depends on, relative to ioa_utils/ (hashed like ``stages.code_version``).
-CODE = ("casestudy", "coordination", "profile.py", "timebins.py")
+CODE = ("casestudy", "coordination", "schema.py", "store.py", "timebins.py")
 _PKG = Path(__file__).resolve().parent.parent
 
 
