@@ -108,3 +108,10 @@ def test_stratum_sample_draws_as_pandas_sample():
     got = pd.concat([g.iloc[d] for g, d in zip(strata, drawn, strict=True)])
     pd.testing.assert_frame_equal(got, expected)
     assert model.stratum_sample([5, 5], 20, seed=1) is None
+
+
+def test_week_of_is_the_monday_of_pandas_weekly_periods():
+    times = pd.Series(pd.to_datetime(np.random.default_rng(1).integers(-2**31, 2**31, 20_000), unit="s", utc=True))
+    times = pd.concat([times, pd.Series([pd.NaT], dtype=times.dtype)], ignore_index=True).astype("datetime64[ms, UTC]")
+    expected = times.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time.dt.date.astype(str)
+    pd.testing.assert_series_equal(model.week_of(times), expected)

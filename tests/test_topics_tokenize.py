@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ioa_utils.paths import PROJECT_ROOT
-from ioa_utils.topics import Tokenizer, script_of, stop_words
+from ioa_utils.topics import Tokenizer, script_of, stop_words, tokenize
 from ioa_utils.topics.tokenize import token_key
 
 
@@ -50,14 +51,29 @@ def test_jieba_prints_nothing_on_stderr_in_a_fresh_process():
     assert out.stderr == ""
 
 
-def test_token_key_keeps_the_tokens_of_every_text():
+def _mixed_texts(n: int) -> list[str]:
     # letters of several scripts, digits (also non-ASCII), emoji, punctuation, apostrophes, CJK punctuation
     # inside the CJK ranges (・ ゠), combining marks, symbols inside the Latin range (× ÷), underscores
     pool = list("ab çğıİşü ыжЁ مرح 香港警察暴徒 ・゠ 0129٣ 😊🔥❤️ .,!?#_-'’ \u0301\u0307 ×÷ ²½ \t\n")
     rng = np.random.default_rng(3)
-    texts = ["".join(rng.choice(pool, size=rng.integers(0, 40))) for _ in range(3000)]
+    return ["".join(rng.choice(pool, size=rng.integers(0, 40))) for _ in range(n)] + ["", " ", "  x  1 "]
+
+
+def test_token_key_keeps_the_tokens_of_every_text():
+    texts = _mixed_texts(3000)
     texts += ["akp iktidarı 12 😊", "akp iktidarı!!", "don't 2day", "香港・警察 2019", "İstanbul", "x1y"]
     tok = Tokenizer()
     for text in texts:
         assert tok(token_key(text)) == tok(text), text
     assert token_key("akp iktidarı 12 😊") == token_key("akp iktidarı!!") == "akp iktidarı"
+
+
+def test_describe_gives_the_per_text_regex_results(monkeypatch):
+    monkeypatch.setattr(tokenize, "CHUNK", 500)  # several chunks
+    texts = _mixed_texts(2000)
+    group, letters, keys = tokenize.describe(texts)
+    assert keys.tolist() == [token_key(t) for t in texts]
+    assert letters.tolist() == [re.search(r"[^\W\d_]", t) is not None for t in texts]
+    counts = [[len(re.findall(f"[{c}]", t)) for c in tokenize.SCRIPTS.values()] for t in texts]
+    names = list(tokenize.SCRIPTS)
+    assert group.tolist() == ["cjk" if c[0] else names[int(np.argmax(c))] if max(c) else "none" for c in counts]

@@ -16,7 +16,8 @@ too. The floor is measured on the fit, not chosen: no parameter, nothing tuned o
 
 Compared with BERTopic's full ``transform`` (UMAP ``transform`` + HDBSCAN ``approximate_predict``, ~0.5 ms
 per text here), this is one matrix product per batch, and each text's topic depends only on its own
-embedding (not on the other texts of its batch).
+embedding, not on the rest of its batch (up to the rounding of the matrix product; the batches are fixed
+anyway: sorted keys, ``batch_size`` of them).
 """
 
 from __future__ import annotations
