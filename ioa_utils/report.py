@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .interactive import links_html
+
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
 code{background:#f3f3f3;padding:0 .2rem}h1{margin-bottom:.2rem}.muted{color:#666}"""
@@ -87,6 +89,7 @@ def write_index(out_dir: Path, manifest: dict) -> Path:
 <h2>Releases</h2>{headline_table(manifest)}
 {findings_section(manifest, out_dir)}
 <h2>Notebooks</h2><ol>{links}</ol>
+{links_html(out_dir)}
 <h2>Provenance</h2>
 <p>Commit <code>{html.escape(manifest['git_commit'])}</code>. Parameters:
 <code>{html.escape(json.dumps(manifest['parameters'], sort_keys=True))}</code>.</p>

@@ -33,6 +33,7 @@ _CODE = {
     "synthetic": ("schema.py", "synthetic"),
     "topics": ("topics",),
     "coordination": ("coordination",),
+    "casestudy": ("casestudy", "coordination", "schema.py", "store.py", "timebins.py"),
 }
 SYNTHETIC_MARKER = "_synthetic.json"
 

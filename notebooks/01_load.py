@@ -91,3 +91,28 @@ plots.show(plots.volume_over_time(profile.monthly_volume(releases, work_dir), "m
 # %% [markdown] tags=[]
 # **Next:** `02_clean.ipynb` turns these typed tables into analysis tables (tweet kinds, normalized text,
 # hashtags, URLs, mentions, accounts).
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Twitter's attribution of each release is taken as given: the archive says which accounts Twitter
+#   removed, not how it found them, so anything learned here is about the accounts Twitter chose to
+#   disclose.
+# - User ids, screen names and some retweeted ids are hashed for accounts with few followers: accounts
+#   cannot be looked up or linked to live Twitter data, and a hashed id means the same account only within
+#   one release.
+# - Timestamps have minute precision, so any timing finding finer than a minute is beyond the data.
+# - The China release holds only the core accounts: Twitter withheld its roughly 150,000 amplifiers, so
+#   amplification by accounts outside the release cannot be studied from the archive.
+# - On the default data every figure describes the synthetic archive, whose shapes imitate the real releases
+#   but whose content is generated.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "twitter_archive", "twitter_june_2020", "sio_june_2020"
+], heading="")

@@ -99,3 +99,24 @@ profile.top_items_table(releases, "urls", "domain", 8, work_dir)
 # %% [markdown] tags=[]
 # **Next:** `03_topics.ipynb` models what each campaign talked about; `04_networks.ipynb` looks for accounts
 # acting in concert.
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Links are the archive's (often shortened) URLs: domains of `t.co` or other shorteners were not expanded,
+#   which would need network access and would not be reproducible.
+# - Tweet language is Twitter's own label; it is missing or wrong for very short or mixed-language tweets.
+# - Retweet text is cut by the archive at the original length limit, so a retweet's text is not always the
+#   full original.
+# - Cleaning removes no tweet: duplicates are dropped at load time and counted there; everything else is
+#   annotated, not filtered.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "twitter_archive", "sio_june_2020"
+], heading="")

@@ -203,3 +203,30 @@ for r in release_ids:
         "|",
         show_path(processed_dir(r, work_dir) / "topic_model"),
     )
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - The default embedding is TF-IDF + SVD, not a sentence transformer (kept optional to stay lean and
+#   offline): topics follow shared words more than shared meaning, and paraphrases in different words fall
+#   into different topics.
+# - Topics depend on the model seed and parameters; a single seed is shown here, so small topics and the
+#   exact outlier share should not be over-read.
+# - On the synthetic archive the agreement with the planted narratives (NMI) is optimistic: the narratives
+#   were generated from word templates, which is the structure a bag-of-words model finds most easily; and
+#   cross-script topic linking was adopted after looking at that agreement, so its gain is not an
+#   independent test.
+# - Runs of Chinese characters and Japanese kana are segmented by jieba, a Chinese dictionary, so Japanese
+#   is segmented poorly; Thai, Burmese, Khmer and Lao, written without spaces between words, are not
+#   segmented, so their tweets form one token per run and mostly end up as outliers.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "grootendorst_2022", "mcinnes_2018", "campello_2013", "sio_china_2020", "sio_russia_2020",
+    "sio_turkey_2020"
+], heading="")

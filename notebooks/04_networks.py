@@ -221,3 +221,28 @@ findings.null_model(an.significance_summary(sig), alpha)
 # %% tags=[]
 amps = {r: stage.read(r, "amplifiers", work_dir, p) for r in releases}
 findings.missed_by_trace("co_retweet", nets, amps, truth)
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Every trace measures co-activity, not intent: fan or news communities reacting to the same event within
+#   minutes can look coordinated; the null model only says an edge is unlikely under its own assumptions.
+# - Timestamps have minute precision, so windows below 60 s mean "the same minute" on real data, and fast-
+#   retweet delays are accurate to a minute at best.
+# - On the synthetic archive the scores are measured against groups planted by a generator written by the
+#   same project, and the organic controls are few: precision against planted controls does not carry over
+#   to real releases, which contain no control accounts at all.
+# - Louvain communities depend on the seed; a single seed is shown.
+# - Thresholds (windows, minimum weights, similarity cut-offs) are library defaults, not tuned per release;
+#   the sensitivity sweep shows how results move with them.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "pacheco_2021", "giglietto_2020", "coordination_toolkit", "coortweet", "luceri_2024", "broder_1997",
+    "blondel_2008", "benjamini_1995", "wilson_1927"
+], heading="")

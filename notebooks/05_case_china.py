@@ -213,3 +213,26 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 # the signals behind the picture SIO drew: a large, low-follower, low-engagement network on a work
 # schedule, shifting from Hong Kong to Covid-19 as events moved. On a real release, read the flagged
 # accounts as leads for manual review.
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Keyword lexicons match whole words, but they do not model stance: a tweet that mentions an opposition
+#   party counts for that narrative whether it attacks or defends it.
+# - Detectors flag accounts whose behaviour fits a tactic described by SIO; a flag is a lead to verify by
+#   reading the account's tweets, not a finding on its own.
+# - Posting hours are read in the attributed country's time zone (from the release registry); operators
+#   working from elsewhere, or schedulers, shift them.
+# - On the synthetic archive the scores are measured against roles planted by the project's own generator,
+#   with few organic controls: they show whether a detector works as designed, not how it would score on a
+#   real release, which has no control accounts.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "sio_june_2020", "sio_china_2020", "twitter_june_2020", "blondel_2008", "wilson_1927"
+], heading="")

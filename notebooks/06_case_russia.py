@@ -39,7 +39,7 @@ seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
 min_cheer_share = 0.25  # cheerleading: share of an account's tweets praising Putin / United Russia
 max_engagement = 1.0  # low engagement: likes + retweets per own tweet below this
-window = 600  # s: co-retweet window of the coordination stage (default: coordination.traces); 60 or more on minute-precision data
+window = 600  # s: co-retweet window of the coordination stage (default: coordination.traces); >= 60 on real data
 
 # %% tags=[]
 from dataclasses import replace
@@ -55,7 +55,8 @@ data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
 params = replace(traces.DEFAULTS, window_retweet=window, seed=seed)  # the coordination stage's parameters
-print("coordination stage:", "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)")
+own = "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)"
+print("coordination stage:", own)
 n_topics = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
 print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
@@ -205,3 +206,26 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 # should treat a flagged "office" as a lead to check against the real institution, and the cheerleading
 # share as a description, not as proof of coordination. On a real release the same cells run, nothing
 # is scored, and the tables are where the checking starts.
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Keyword lexicons match whole words, but they do not model stance: a tweet that mentions an opposition
+#   party counts for that narrative whether it attacks or defends it.
+# - Detectors flag accounts whose behaviour fits a tactic described by SIO; a flag is a lead to verify by
+#   reading the account's tweets, not a finding on its own.
+# - Posting hours are read in the attributed country's time zone (from the release registry); operators
+#   working from elsewhere, or schedulers, shift them.
+# - On the synthetic archive the scores are measured against roles planted by the project's own generator,
+#   with few organic controls: they show whether a detector works as designed, not how it would score on a
+#   real release, which has no control accounts.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "sio_june_2020", "sio_russia_2020", "twitter_june_2020", "blondel_2008", "wilson_1927"
+], heading="")

@@ -56,8 +56,9 @@ stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
-params = replace(traces.DEFAULTS, max_retweet_delay=max_retweet_delay, seed=seed)  # the coordination stage's parameters
-print("coordination stage:", "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)")
+params = replace(traces.DEFAULTS, max_retweet_delay=max_retweet_delay, seed=seed)  # coordination stage parameters
+own = "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)"
+print("coordination stage:", own)
 n_topics = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
 print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
@@ -208,3 +209,26 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 # campaign, a school class). The balance of promotion and attack is a description of content, not
 # evidence of coordination on its own. On a real release the same cells run; read flagged accounts as
 # leads.
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - Keyword lexicons match whole words, but they do not model stance: a tweet that mentions an opposition
+#   party counts for that narrative whether it attacks or defends it.
+# - Detectors flag accounts whose behaviour fits a tactic described by SIO; a flag is a lead to verify by
+#   reading the account's tweets, not a finding on its own.
+# - Posting hours are read in the attributed country's time zone (from the release registry); operators
+#   working from elsewhere, or schedulers, shift them.
+# - On the synthetic archive the scores are measured against roles planted by the project's own generator,
+#   with few organic controls: they show whether a detector works as designed, not how it would score on a
+#   real release, which has no control accounts.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "sio_june_2020", "sio_turkey_2020", "twitter_june_2020", "blondel_2008", "wilson_1927"
+], heading="")

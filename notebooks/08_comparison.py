@@ -145,3 +145,24 @@ findings.campaign_contrasts(profs)
 
 # %% tags=[]
 findings.detector_spread(found, data)
+
+# %% [markdown] tags=[]
+# ## Limitations
+#
+# - The releases differ in size by two orders of magnitude and in what Twitter disclosed (China without its
+#   amplifiers), so shares and rates are compared, not counts, and absences may be disclosure choices rather
+#   than tactics.
+# - Every number here is read from the stages the earlier notebooks computed, with their default parameters;
+#   a notebook run with other parameters is not reflected here.
+# - On the synthetic archive the side-by-side view describes the generator's campaigns, not the real
+#   operations.
+
+# %% [markdown] tags=[]
+# ## References
+
+# %% tags=[]
+from ioa_utils import references
+
+references.section([
+    "sio_june_2020", "sio_china_2020", "sio_russia_2020", "sio_turkey_2020", "twitter_archive"
+], heading="")

@@ -101,7 +101,5 @@ def test_the_browser_check_can_fail(chromium, tmp_path: Path):
     assert any(not _local_target(u).exists() for u in r.dom["links"])
 
 
-@pytest.mark.xfail(strict=True, reason="until report.write_index includes interactive.links_html(out_dir) "
-                                       "(ioa_utils/report.py, owned by the findings helper)")
 def test_index_links_the_interactive_report(report: Path):
     assert "interactive/index.html" in (report / "index.html").read_text()

@@ -39,8 +39,6 @@ MANIFEST = "manifest.json"
 OBJECT = "object.json"
 TOPICS_STAMP = ("topic_model", stageio.STAMP)  # the topics stage's stamp, below processed/<release>/
 # Source the result depends on, relative to ioa_utils/ (hashed like ``stages.code_version``).
-CODE = ("casestudy", "coordination", "schema.py", "store.py", "timebins.py")
-_PKG = Path(__file__).resolve().parent.parent
 
 
 class UpstreamChangedError(RuntimeError):
@@ -48,14 +46,11 @@ class UpstreamChangedError(RuntimeError):
 
 
 def code_version() -> str:
-    """Hash of the source files this stage runs, so changed code invalidates cached results."""
-    h = hashlib.sha256()
-    for name in CODE:
-        p = _PKG / name
-        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
-            h.update(f.relative_to(_PKG).as_posix().encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+    """Hash of the source files this stage runs (``stages._CODE["casestudy"]``), so changed code invalidates
+    cached results."""
+    from ..stages import code_version as stage_code
+
+    return stage_code(NAME)
 
 
 def folder(release: str, work_dir: str | Path = DATA_DIR) -> Path:
