@@ -76,15 +76,16 @@ def test_index_and_every_interactive_page_load_cleanly(chromium, report: Path):
     listed = _check(chromium, folder / "index.html", "interactive_index")
     pages = [folder / p["href"] for p in json.loads((folder / "pages.json").read_text())]
     assert {_local_target(u) for u in listed.dom["links"]} >= set(pages)
-    # every page the index links, and every interactive page (the index links them once report.py calls
-    # interactive.links_html), each opened once
+    # every page the index links (notebook pages and the interactive index, via interactive.links_html) and
+    # every interactive release page, each opened once
     linked = {t for u in index.dom["links"] if (t := _local_target(u)) is not None and t.suffix == ".html"}
     assert report / "01_tiny.html" in linked  # a notebook page, as nbconvert writes it for the report
+    assert folder / "index.html" in linked  # the report's index links the interactive pages
     for page in sorted(linked | set(pages)):
         r = _check(chromium, page, page.stem)
         if page.stem.endswith("_network"):
             assert r.dom["canvases"] == 1, f"{page.name}: the network did not draw"
-        elif page.parent == folder:
+        elif page in pages:
             assert r.dom["plots"] >= 4 and r.dom["drawn"] >= r.dom["plots"], f"{page.name}: figures missing"
 
 
