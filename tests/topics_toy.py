@@ -26,6 +26,7 @@ FILLER = {"zh": ["今天", "大家", "看看", "真的"], "ru": ["сегодня
           "tr": ["bugün", "haber", "önemli"], "en": ["today", "news", "great"],
           "th": ["วันนี้", "ข่าว", "สำคัญ", "จริงๆ"], "ja": ["今日は", "みなさん", "本当に", "ですね"]}
 UNSPACED = ("zh", "ja", "th")  # languages written without spaces between words
+CLAUSE = {"ja": 3, "th": 3}  # a space after that many words (Thai separates clauses by a space, Japanese tweets often)
 # Thai and Japanese narratives (themes of the Thai army's 2020 takedown and of Japanese-language campaigns),
 # written without spaces: the word segmenter must find the words (tests/test_topics_segment.py)
 NARRATIVES_UNSPACED: dict[str, tuple[str, list[str]]] = {
@@ -60,7 +61,8 @@ def toy_tweets(n_per_narrative: int = 120, seed: int = 0, retweet_share: float =
             tid += 1
             toks = list(rng.choice(words, size=5, replace=False)) + list(rng.choice(FILLER[lang], size=1))
             sep = "" if lang in UNSPACED else " "
-            text = sep.join(toks)
+            text = sep.join(toks) if lang not in CLAUSE else "".join(toks[:CLAUSE[lang]]) + " " + "".join(
+                toks[CLAUSE[lang]:])
             tags: list[str] = []
             if bilingual:
                 tags = [str(h) for h in rng.choice(HASHTAGS[narrative, lang], size=1)]
