@@ -9,9 +9,7 @@ import topics_toy as toy
 from ioa_utils import topics
 from ioa_utils.topics import tokenize
 
-# nr_topics=None: without segmentation HDBSCAN finds no Thai topic at all, and BERTopic's automatic topic
-# reduction fails on a model without topics (a known limit of the stage, not of the segmenter)
-PARAMS = topics.TopicParams(seed=7, nr_topics=None)
+PARAMS = topics.TopicParams(seed=7)
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +55,7 @@ def test_segmentation_lowers_the_thai_outlier_share(segmented, unsegmented):
     before = unsegmented.stats["outliers"]["thai"]["outlier_share"]
     after = segmented.stats["outliers"]["thai"]["outlier_share"]
     assert before > 0.5 and after < before - 0.4, (before, after)
+    # here HDBSCAN finds no Thai cluster at all: the group is not modelled, every Thai tweet an outlier
+    assert "thai" not in unsegmented.groups and before == 1.0
     # Japanese was segmented in both runs: its topics do not depend on Thai
     assert unsegmented.stats["outliers"]["japanese"] == segmented.stats["outliers"]["japanese"]

@@ -11,7 +11,8 @@ by language and week when there are more than ``sample_size``); then
   loaded without UMAP/HDBSCAN) with a floor measured on the fit (``nearest.py``; ``"transform"``), in sorted
   batches of distinct token keys (``tokenize.token_key``: texts that differ only in digits, emoji or
   punctuation have one embedding and are embedded once); ``probability`` is then that cosine similarity,
-- tweets without letters / tokens, or in a script group too small to model, get -1 (``"none"``).
+- tweets without letters / tokens, or in a script group too small to model or where HDBSCAN finds no cluster,
+  get -1 (``"none"``).
 
 Finally topics of different script groups whose hashtag profiles are similar (mutual nearest neighbours
 with cosine >= ``link_threshold``, see ``link.py``) are merged into one topic, so that a narrative posted
@@ -211,7 +212,12 @@ def fit_texts(texts: list[str], group: str, params: TopicParams, cache: Path | N
     if len(texts) < params.min_group_docs:
         return None, {}
     model = _bertopic(params, len(texts), embedder, tokenizer)
-    topics, probs = model.fit_transform(texts, embeddings=emb)
+    try:
+        topics, probs = model.fit_transform(texts, embeddings=emb)
+    except ValueError:  # BERTopic's topic reduction fails when HDBSCAN found no cluster at all
+        if getattr(model.hdbscan_model, "labels_", None) is None or (model.hdbscan_model.labels_ >= 0).any():
+            raise
+        return None, {}  # no topic in this group (e.g. a script without word segmentation): all outliers
     gm = GroupModel(group, model, embedder, offset, len(texts), floor=floors(model, emb, np.asarray(topics)))
     gm.cache_key = _key  # type: ignore[attr-defined]
     return gm, {t: (int(k), float(p)) for t, k, p in zip(texts, topics, probs, strict=True)}
