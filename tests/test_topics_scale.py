@@ -54,6 +54,10 @@ def test_partition_wise_run_equals_the_in_memory_fit(reference, partitioned):
     pd.testing.assert_frame_equal(partitioned.topics, reference.topics)
     pd.testing.assert_frame_equal(_by_tweet(partitioned.assignments), reference.assignments)
     assert {"fit", "transform", "retweet"} <= set(partitioned.assignments["fitted_on"])
+    # the outlier share per script group, counted by DuckDB on the written file and by pandas
+    assert partitioned.stats["outliers"] == reference.stats["outliers"] == topics.outlier_shares(
+        reference.assignments)
+    assert set(reference.stats["outliers"]) == set(reference.assignments["group"])
 
 
 def test_one_partition_gives_the_in_memory_rows_in_order(data, reference, tmp_path):

@@ -23,28 +23,46 @@ HASHTAGS = {("hong_kong", "zh"): ["hongkong", "香港"], ("hong_kong", "en"): ["
             ("covid", "zh"): ["抗疫"], ("putin", "ru"): ["путин"], ("akp_promo", "tr"): ["akp"],
             ("football", "en"): ["football", "premierleague"]}
 FILLER = {"zh": ["今天", "大家", "看看", "真的"], "ru": ["сегодня", "новости", "важно"],
-          "tr": ["bugün", "haber", "önemli"], "en": ["today", "news", "great"]}
+          "tr": ["bugün", "haber", "önemli"], "en": ["today", "news", "great"],
+          "th": ["วันนี้", "ข่าว", "สำคัญ", "จริงๆ"], "ja": ["今日は", "みなさん", "本当に", "ですね"]}
+UNSPACED = ("zh", "ja", "th")  # languages written without spaces between words
+CLAUSE = {"ja": 3, "th": 3}  # a space after that many words (Thai separates clauses by a space, Japanese tweets often)
+# Thai and Japanese narratives (themes of the Thai army's 2020 takedown and of Japanese-language campaigns),
+# written without spaces: the word segmenter must find the words (tests/test_topics_segment.py)
+NARRATIVES_UNSPACED: dict[str, tuple[str, list[str]]] = {
+    "army": ("th", ["กองทัพ", "ทหาร", "ปกป้อง", "ประเทศชาติ", "ความมั่นคง", "ชายแดน", "ภาคใต้", "สันติภาพ",
+                    "พัฒนา", "ช่วยเหลือ"]),
+    "monarchy": ("th", ["สถาบัน", "พระมหากษัตริย์", "จงรักภักดี", "ในหลวง", "ทรงพระเจริญ", "ราชวงศ์",
+                        "พระราชกรณียกิจ", "ประชาชน", "เคารพ", "ศรัทธา"]),
+    "protest": ("th", ["ม็อบ", "ผู้ชุมนุม", "ความรุนแรง", "กฎหมาย", "ตำรวจ", "ถนน", "ปิด", "ก่อกวน", "วุ่นวาย",
+                       "แกนนำ"]),
+    "covid_ja": ("ja", ["コロナ", "ワクチン", "マスク", "感染", "病院", "医療", "緊急事態", "宣言", "検査", "自粛"]),
+    "olympics": ("ja", ["東京", "五輪", "オリンピック", "延期", "選手", "開催", "競技", "聖火", "大会", "メダル"]),
+}
 
 
 def toy_tweets(n_per_narrative: int = 120, seed: int = 0, retweet_share: float = 0.3,
-               bilingual: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+               bilingual: bool = False, narratives: dict[str, tuple[str, list[str]]] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(processed tweets, ground-truth tweets with ``narrative``) for a small mixed-script release.
 
     ``bilingual``: add English hong_kong tweets and a ``hashtags`` column (see ``HASHTAGS``).
+    ``narratives``: these instead of ``NARRATIVES`` (e.g. ``NARRATIVES_UNSPACED``).
     """
     rng = np.random.default_rng(seed)
     rows, truth = [], []
     start = pd.Timestamp("2020-01-06", tz="UTC")
     tid = 10**17
-    versions = [(n, lang, words) for n, (lang, words) in NARRATIVES.items()]
+    versions = [(n, lang, words) for n, (lang, words) in (narratives or NARRATIVES).items()]
     if bilingual:
         versions.append(("hong_kong", "en", ENGLISH_HONG_KONG))
     for narrative, lang, words in versions:
         for i in range(n_per_narrative):
             tid += 1
             toks = list(rng.choice(words, size=5, replace=False)) + list(rng.choice(FILLER[lang], size=1))
-            sep = "" if lang == "zh" else " "
-            text = sep.join(toks)
+            sep = "" if lang in UNSPACED else " "
+            text = sep.join(toks) if lang not in CLAUSE else "".join(toks[:CLAUSE[lang]]) + " " + "".join(
+                toks[CLAUSE[lang]:])
             tags: list[str] = []
             if bilingual:
                 tags = [str(h) for h in rng.choice(HASHTAGS[narrative, lang], size=1)]

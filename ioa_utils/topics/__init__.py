@@ -13,6 +13,7 @@ from .model import GroupModel, ReleaseTopics, TopicParams, fit_release, stratifi
 from .pipeline import iter_assignments, load_assignments, load_model, load_table, read_tweets, run, save_release
 from .report import (
     account_roles,
+    outlier_shares,
     plot_over_time,
     plot_share,
     share_by,
@@ -27,7 +28,7 @@ __all__ = [
     "DEFAULT_BACKEND", "GroupModel", "ReleaseTopics", "SentenceEmbedder", "SvdEmbedder", "TopicParams",
     "Tokenizer", "account_roles", "agreement", "fit_release", "iter_assignments", "load_assignments", "load_model",
     "load_table",
-    "make_embedder", "narrative_crosstab", "plot_over_time", "plot_share", "read_tweets", "run",
+    "make_embedder", "narrative_crosstab", "outlier_shares", "plot_over_time", "plot_share", "read_tweets", "run",
     "save_release", "script_of", "share_by", "stop_words", "stratified_sample", "top_values", "topic_table",
     "topics_over_time", "warmup", "with_column",
 ]

@@ -1,8 +1,8 @@
 """Fit BERTopic per release (and per script group), assign every tweet a topic.
 
-Per release, tweets are split by the dominant script of their text (``cjk`` vs ``latin`` vs
-``cyrillic`` …): words of different scripts never co-occur, so one model per group is both faster and
-cleaner. In each group a model is fitted on the unique texts of ORIGINAL tweets (a stratified sample
+Per release, tweets are split by the script group of their text (``cjk`` vs ``japanese`` vs ``latin`` vs
+``thai`` …, ``tokenize.script_of``): words of different scripts never co-occur, so one model per group is both
+faster and cleaner. In each group a model is fitted on the unique texts of ORIGINAL tweets (a stratified sample
 by language and week when there are more than ``sample_size``); then
 
 - originals / replies / quotes whose text was fitted take the fitted topic (``fitted_on="fit"``),
@@ -11,7 +11,8 @@ by language and week when there are more than ``sample_size``); then
   loaded without UMAP/HDBSCAN) with a floor measured on the fit (``nearest.py``; ``"transform"``), in sorted
   batches of distinct token keys (``tokenize.token_key``: texts that differ only in digits, emoji or
   punctuation have one embedding and are embedded once); ``probability`` is then that cosine similarity,
-- tweets without letters / tokens, or in a script group too small to model, get -1 (``"none"``).
+- tweets without letters / tokens, or in a script group too small to model or where HDBSCAN finds no cluster,
+  get -1 (``"none"``).
 
 Finally topics of different script groups whose hashtag profiles are similar (mutual nearest neighbours
 with cosine >= ``link_threshold``, see ``link.py``) are merged into one topic, so that a narrative posted
@@ -33,7 +34,7 @@ from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, embed_cached,
 from .link import DEFAULT_EVIDENCE, link_topics
 from .nearest import floors, nearest
 from .reduce import SMALL_DATA, ExactUMAP
-from .tokenize import Tokenizer, describe
+from .tokenize import DEFAULT_STOP_LANGUAGES, Tokenizer, describe
 
 TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "text_norm",
                  "client", "retweet_tweetid", "hashtags")
@@ -56,7 +57,7 @@ class TopicParams:
     min_group_docs: int = 50  # script groups with fewer unique original texts are not modelled
     top_n_words: int = 10
     nr_topics: int | str | None = "auto"  # BERTopic topic reduction (merge similar topics)
-    languages: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "ja", "ru", "tr", "zh")  # stop words
+    languages: tuple[str, ...] = tuple(sorted(DEFAULT_STOP_LANGUAGES))  # stop words (stopwordsiso codes)
     # cross-script linking (link.py): merge topics of different script groups whose evidence profiles
     # (TF-IDF cosine) are mutual nearest neighbours with cosine >= link_threshold; None: never merge
     link_threshold: float | None = 0.15
@@ -85,7 +86,8 @@ class ReleaseTopics:
     links: list[tuple[str, str, float]] = field(default_factory=list)  # ("cjk:0", "latin:2", cosine) merged
     assignments_file: Path | None = None  # the assignments as Parquet (written by the out-of-core stage)
     rows: int | None = None  # number of assignments (tweets)
-    stats: dict = field(default_factory=dict)  # seconds per step, texts transformed (out-of-core stage)
+    # seconds per step, texts transformed (out-of-core stage); ``outliers``: ``report.outlier_shares``
+    stats: dict = field(default_factory=dict)
 
     @property
     def assignments(self) -> pd.DataFrame:
@@ -210,7 +212,12 @@ def fit_texts(texts: list[str], group: str, params: TopicParams, cache: Path | N
     if len(texts) < params.min_group_docs:
         return None, {}
     model = _bertopic(params, len(texts), embedder, tokenizer)
-    topics, probs = model.fit_transform(texts, embeddings=emb)
+    try:
+        topics, probs = model.fit_transform(texts, embeddings=emb)
+    except ValueError:  # BERTopic's topic reduction fails when HDBSCAN found no cluster at all
+        if getattr(model.hdbscan_model, "labels_", None) is None or (model.hdbscan_model.labels_ >= 0).any():
+            raise
+        return None, {}  # no topic in this group (e.g. a script without word segmentation): all outliers
     gm = GroupModel(group, model, embedder, offset, len(texts), floor=floors(model, emb, np.asarray(topics)))
     gm.cache_key = _key  # type: ignore[attr-defined]
     return gm, {t: (int(k), float(p)) for t, k, p in zip(texts, topics, probs, strict=True)}
@@ -278,13 +285,14 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     links = apply_links(groups, mapping, id_links)
     assignments = df[["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week"]]
     assignments = assignments.assign(topic=topic, probability=prob, fitted_on=fitted_on)
-    from .report import topic_table
+    from .report import outlier_shares, topic_table
 
     table = topic_table(groups, assignments, df)
     labels = dict(zip(table["topic"], table["label"], strict=True))
     assignments.insert(assignments.columns.get_loc("topic") + 1, "topic_label",
                        assignments["topic"].map(labels).astype(str))
-    return ReleaseTopics(release, params, assignments, table, groups, links)
+    return ReleaseTopics(release, params, assignments, table, groups, links,
+                         stats={"outliers": outlier_shares(assignments)})
 
 
 def apply_links(groups: dict[str, GroupModel], mapping: dict[int, int],

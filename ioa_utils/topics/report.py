@@ -68,6 +68,20 @@ def topic_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
     return assignments.groupby("topic").agg(n_tweets=("tweetid", "size"), n_accounts=("userid", "nunique"))
 
 
+def outlier_shares(counts: pd.DataFrame) -> dict[str, dict[str, float | int]]:
+    """Per script group: tweets, outliers (topic -1) and their share, from one row per tweet (columns ``group``
+    and ``topic``) or per group (``group``, ``tweets``, ``outliers``: counts made elsewhere, e.g. by DuckDB).
+
+    The share tells where the models fail: a script without word segmentation, or a group too small to model
+    (``none``: tweets without letters), is mostly outliers.
+    """
+    if "tweets" not in counts.columns:
+        counts = (counts.assign(outliers=counts["topic"] < 0).groupby("group", sort=True)
+                  .agg(tweets=("topic", "size"), outliers=("outliers", "sum")).reset_index())
+    return {str(g): {"tweets": int(n), "outliers": int(k), "outlier_share": round(int(k) / int(n), 4)}
+            for g, n, k in sorted(zip(counts["group"], counts["tweets"], counts["outliers"], strict=True)) if n}
+
+
 def topics_over_time(assignments: pd.DataFrame, include_outliers: bool = False) -> pd.DataFrame:
     """Weekly tweet counts per topic (long format: week, topic, topic_label, n_tweets)."""
     a = assignments if include_outliers else assignments[assignments["topic"] >= 0]

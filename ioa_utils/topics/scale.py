@@ -17,7 +17,8 @@ Steps, for one release (``fit_partitions``):
    ``retweet_tweetid``), ordered by partition and tweet;
 6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``report.topic_table``);
 7. *write* (partition-wise): the assignments, partition after partition in tweet-id order, as row groups of
-   ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table).
+   ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table);
+   the outlier share per script group (DuckDB counts on that file) goes to ``stats["outliers"]``.
 
 DuckDB (a disk-backed database in the scratch folder, ``MEMORY_LIMIT``) only sorts, de-duplicates, joins and
 counts strings and integers, and every result is ordered: its thread count cannot change the results. All
@@ -52,7 +53,7 @@ from .model import (
     stratum_sample,
     tweet_order,
 )
-from .report import topic_table
+from .report import outlier_shares, topic_table
 
 OUT_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week",
                "topic", "topic_label", "probability", "fitted_on"]
@@ -103,6 +104,9 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
         clock("link_table_s")
         rows = write_assignments(con, scratch / "prep", n_parts, mapping, labels, out)
         clock("write_s")
+        stats["outliers"] = outlier_shares(con.execute(
+            f"""SELECT "group", count(*) AS tweets, count(*) FILTER (WHERE topic < 0) AS outliers
+                FROM read_parquet('{out}') GROUP BY 1 ORDER BY 1""").df())
     finally:
         con.close()
     for sub in ("prep", "spill"):
