@@ -56,7 +56,7 @@ def test_pipeline_prints_stage_lines_and_notebook_outputs_do_not_change(tmp_path
     nbf.write(nb, folder / "01_prepare.ipynb")
     monkeypatch.setattr(pipeline, "input_checksums", lambda params: {})
     monkeypatch.setattr(pipeline, "write_interactive", lambda params, out: None)
-    monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
+    monkeypatch.setattr(pipeline, "write_index", lambda out, manifest: out / "index.html")
     monkeypatch.delenv(progress.ENV, raising=False)
     out = tmp_path / "reports"
     assert pipeline.run({}, out_dir=out, folder=folder) == 0

@@ -161,7 +161,6 @@ def fig_timelines(p: Profile):
                        order=[k for k in ("original", "retweet", "reply", "quote") if k in set(p.volume["tweet_kind"])])
     a2.set(title="tweets per month", xlabel="", ylabel="tweets")
     a2.set_ylim(bottom=0)
-    a1.set_xlim(min(a1.get_xlim()[0], a2.get_xlim()[0]), max(a1.get_xlim()[1], a2.get_xlim()[1]))
     for ax in (a1, a2):
         plots.concise_dates(ax, maxticks=10)
     fig.tight_layout()
