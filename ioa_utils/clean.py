@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import schema
+from . import progress, schema
 from .store import partitions
 
 RT_PREFIX = r"^RT @(?P<name>[^\s:]+):?\s*"
@@ -214,6 +214,7 @@ def clean_release(interim: Path, out: Path, batch_rows: int = 65_536) -> dict:
                 writers[table].write_table(t)
                 counts[table] += t.num_rows
             activity.append(partial_activity(p))
+        progress.step(f"partition {i + 1}: {counts['tweets']} tweets so far")
         for w in writers.values():
             w.close()
         activity = [merge_activity(activity)] if activity else []

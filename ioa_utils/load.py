@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from . import schema
+from . import progress, schema
 from .discover import ArchiveFile, Release
 from .errors import ArchiveError
 from .reader import iter_batches, read_header
@@ -179,6 +179,7 @@ def load_release(release: Release, out: Path, part_rows: int = PART_ROWS, n_buck
             writer.write(batch)
         writer.close_part()
         file_reports.append({"file": f.name, "kind": "tweets", "rows": rows, "columns": header.variant})
+        progress.step(f"read {f.name} ({rows} tweets)")
     for f in release.users:
         variant = read_header(f).variant
         file_reports.append({"file": f.name, "kind": "users", "rows": user_rows[f.key], "columns": variant})

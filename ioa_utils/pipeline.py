@@ -7,7 +7,9 @@ each notebook receives the ones its ``parameters`` cell declares (and ``figures_
 ``<out>/figures`` when the output folder is not ``reports/``). Executed notebooks and their HTML go to
 ``reports/`` (or ``--out``), with ``index.html`` linking them and ``manifest.json`` recording parameters, input
 checksums, package versions, the CPU pins in force, git commit and per-notebook wall time; then the interactive
-pages (``interactive/``, see ``ioa_utils.interactive``). A line is printed as each notebook starts and ends.
+pages (``interactive/``, see ``ioa_utils.interactive``). A line is printed as each notebook starts and ends, and
+one per step of the long stages the notebooks compute (load, clean, topics, coordination, case studies; see
+``ioa_utils.progress``), relayed from the kernel through a file named in an environment variable.
 On failure the run stops, names the notebook and cell, and keeps the partial executed notebook.
 """
 
@@ -15,16 +17,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
 from . import cpu, fonts
+from . import progress as stage_progress
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
 
@@ -134,12 +142,59 @@ def progress(step: str, message: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {step} {message}", flush=True)
 
 
+class _Relay(threading.Thread):
+    """Prints the stages' progress lines (:mod:`ioa_utils.progress`) as the kernel appends them to ``path``."""
+
+    def __init__(self, path: Path, interval: float = 0.5):
+        super().__init__(name="progress-relay", daemon=True)
+        self.path, self.interval, self.offset = path, interval, 0
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        while not self.finished.wait(self.interval):
+            self.drain()
+        self.drain()
+
+    def drain(self) -> None:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as f:
+            f.seek(self.offset)
+            while (line := f.readline()).endswith("\n"):  # an unfinished last line waits for the next round
+                self.offset = f.tell()
+                if (parsed := stage_progress.parse(line)) is not None:
+                    stage, release, step, seconds = parsed
+                    progress(f"  {stage}", f"{release}: {step} ({_seconds(seconds)})")
+
+    def stop(self) -> None:
+        self.finished.set()
+        self.join()
+
+
+@contextmanager
+def relay_stage_progress() -> Iterator[Path]:
+    """While active, kernels started from this process write stage progress to a temporary file (named in
+    ``ioa_utils.progress.ENV``, which they inherit) and a thread prints it."""
+    with tempfile.TemporaryDirectory(prefix="ioa-progress-") as tmp:
+        path = Path(tmp) / "progress.tsv"
+        path.touch()
+        before = os.environ.get(stage_progress.ENV)
+        os.environ[stage_progress.ENV] = str(path)
+        relay = _Relay(path)
+        relay.start()
+        try:
+            yield path
+        finally:
+            relay.stop()
+            if before is None:
+                os.environ.pop(stage_progress.ENV, None)
+            else:
+                os.environ[stage_progress.ENV] = before
+
+
 def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3",
         folder: Path = NOTEBOOKS_DIR) -> int:
     """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     out_dir.mkdir(parents=True, exist_ok=True)
     books = notebooks(folder, only)
     if not books:
@@ -147,6 +202,14 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
         return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "cpu": cpu.state(), "notebooks": []}
+    with relay_stage_progress():
+        return _run_books(books, params, out_dir, kernel, manifest)
+
+
+def _run_books(books: list[Path], params: dict, out_dir: Path, kernel: str, manifest: dict) -> int:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     run_start = time.perf_counter()
     for i, nb in enumerate(books, 1):
         declared = declared_parameters(nb)

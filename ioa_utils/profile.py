@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from . import store
 from .paths import DATA_DIR
 from .stages import load_report
-from .timebins import period_start
+from .timebins import partial, period_start
 
 
 def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
@@ -76,19 +76,21 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
 
 
 def weekly_volume(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """Tweets per ISO week and tweet kind."""
+    """Tweets per ISO week and tweet kind; ``partial``: the release starts or ends inside the week."""
     tw = store.read(release, "tweets", ["tweet_time", "tweet_kind"], work_dir=work_dir)
     tw["week"] = period_start(tw["tweet_time"], "W")
-    return tw.groupby(["week", "tweet_kind"]).size().rename("tweets").reset_index()
+    out = tw.groupby(["week", "tweet_kind"]).size().rename("tweets").reset_index()
+    return out.assign(partial=partial(out["week"], tw["tweet_time"].min(), tw["tweet_time"].max(), "W").to_numpy())
 
 
 def monthly_volume(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """Tweets per calendar month and release."""
+    """Tweets per calendar month and release; ``partial``: the release starts or ends inside the month."""
     frames = []
     for rel in releases:
         t = store.read(rel, "tweets", ["tweet_time"], work_dir=work_dir)["tweet_time"]
         m = period_start(t, "M").value_counts().sort_index()
-        frames.append(pd.DataFrame({"release": rel, "month": m.index, "tweets": m.to_numpy()}))
+        frames.append(pd.DataFrame({"release": rel, "month": m.index, "tweets": m.to_numpy(),
+                                    "partial": partial(pd.Series(m.index), t.min(), t.max(), "M").to_numpy()}))
     return pd.concat(frames, ignore_index=True)
 
 

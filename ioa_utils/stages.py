@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import clean, load
+from . import clean, load, progress
 from .checksums import sha256_cached, sha256_file
 from .discover import Release, discover
 from .paths import DATA_DIR, DEFAULT_RAW_DIR, interim_dir, processed_dir, resolve
@@ -106,7 +106,8 @@ def ensure_loaded(release: Release, work_dir: str | Path = DATA_DIR) -> dict:
     with release_lock(work_dir, release.release):
         clean_debris(out.parent, work_dir, [out.name])
         if not is_fresh(out, stamp):
-            produce(out, work_dir, stamp, lambda tmp: load.load_release(release, tmp), _verify_load)
+            with progress.stage("load", release.release):
+                produce(out, work_dir, stamp, lambda tmp: load.load_release(release, tmp), _verify_load)
         return json.loads((out / "load_report.json").read_text())
 
 
@@ -142,7 +143,8 @@ def ensure_cleaned(release: str, work_dir: str | Path = DATA_DIR) -> dict:
         stamp = _stamp("clean", {"interim": upstream})
         clean_debris(out.parent, work_dir, [out.name])
         if not is_fresh(out, stamp):
-            produce(out, work_dir, stamp, build, verify)
+            with progress.stage("clean", release):
+                produce(out, work_dir, stamp, build, verify)
         return json.loads((out / "clean_report.json").read_text())
 
 

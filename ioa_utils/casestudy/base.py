@@ -102,6 +102,11 @@ class CaseData:
             warnings.filterwarnings("ignore", message="The inplace keyword")
             return result.df()
 
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last tweet time (UTC); figures mark the months the release covers only partly."""
+        row = self.query("SELECT min(tweet_time) AS first, max(tweet_time) AS last FROM tweets").iloc[0]
+        return pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+
     @property
     def n_tweets(self) -> int:
         """Tweets in the release (from the Parquet footers: nothing is read)."""
@@ -248,6 +253,11 @@ class Finding:
     @property
     def n_accounts(self) -> int:
         return len(self.flagged)
+
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last tweet time (UTC); figures mark the months the release covers only partly."""
+        row = self.query("SELECT min(tweet_time) AS first, max(tweet_time) AS last FROM tweets").iloc[0]
+        return pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
 
     @property
     def n_tweets(self) -> int:

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from .. import ground_truth, store
+from .. import ground_truth, plots, store
 from ..coordination import stage as cstage
 from ..coordination.traces import DEFAULTS, Params
 from ..ground_truth import GroundTruth
@@ -182,13 +182,10 @@ def findings(data: dict[str, Results]) -> dict[str, dict[str, Finding]]:
 
 def fig_volume(profiles: dict[str, Profile]):
     """Tweets per month, one line per release (log scale)."""
-    df = pd.concat([p.volume.groupby("month")["tweets"].sum().reset_index().assign(release=r)
-                    for r, p in profiles.items()], ignore_index=True)
-    fig, ax = plt.subplots(figsize=(10, 3.6))
-    sns.lineplot(data=df, x="month", y="tweets", hue="release", marker="o", markersize=3, ax=ax)
-    ax.set(yscale="log", title="tweets per month", xlabel="", ylabel="tweets (log scale)")
-    fig.tight_layout()
-    return fig
+    df = pd.concat([p.volume.groupby("month").agg(tweets=("tweets", "sum"),
+                                                  **({"partial": ("partial", "any")} if "partial" in p.volume else {}))
+                    .reset_index().assign(release=r) for r, p in profiles.items()], ignore_index=True)
+    return plots.volume_over_time(df, "month", "release", "tweets per month")
 
 
 def fig_hours(profiles: dict[str, Profile]):
@@ -199,7 +196,8 @@ def fig_hours(profiles: dict[str, Profile]):
     sns.lineplot(data=df, x="hour", y="share", hue="release", marker="o", markersize=3, ax=ax)
     ax.axvspan(9, 18, color="grey", alpha=0.15)
     ax.set(title="posting hours in each attributed time zone (shaded: 9-18 h)", xlabel="local hour",
-           ylabel="share of tweets")
+           ylabel="share of tweets", xticks=range(0, 24, 3))
+    ax.set_ylim(bottom=0)
     fig.tight_layout()
     return fig
 
@@ -227,6 +225,6 @@ def fig_tactics(data: dict[str, Results]):
     sns.heatmap(share, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=1, ax=ax,
                 cbar_kws={"label": "share of accounts flagged"})
     ax.set(title="share of accounts each detector flags", xlabel="", ylabel="")
-    ax.tick_params(axis="x", labelrotation=0)
+    plots.heatmap_labels(ax, xrotation=0)
     fig.tight_layout()
     return fig

@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from .. import plots
+from ..timebins import partial
 from .base import CaseData, Finding
 
 _NOT_NARRATIVE = ("all tweets", "promotion share", "attack share", "other")
@@ -16,20 +18,30 @@ def fig_narratives(f: Finding, title: str = ""):
     ``cheerleading``); a share table (``cheerleading``) is drawn as shares."""
     t = f.table.drop(columns=[c for c in _NOT_NARRATIVE if c in f.table.columns])
     share = bool((f.table.drop(columns=[c for c in ("all tweets",) if c in f.table.columns]) <= 1).all().all())
-    df = t.reset_index().melt(id_vars="month", var_name="narrative", value_name="value")
+    df = _with_partial(t.reset_index().melt(id_vars="month", var_name="narrative", value_name="value"), f)
     fig, ax = plt.subplots(figsize=(10, 3.6))
-    sns.lineplot(data=df, x="month", y="value", hue="narrative", marker="o", markersize=3, ax=ax)
+    plots.period_lines(ax, df, "month", "value", "narrative")
     ax.set(title=title or f"{f.name} per month", xlabel="", ylabel="share of tweets" if share else "tweets")
+    ax.set_ylim(bottom=0)  # shares and counts from 0: a truncated axis inflates month-to-month noise
+    plots.concise_dates(ax, maxticks=10)
     fig.tight_layout()
     return fig
 
 
+def _with_partial(df: pd.DataFrame, f: Finding) -> pd.DataFrame:
+    """``df`` (a ``month`` column) plus ``partial`` when the finding's table knows the release's time span
+    (``table.attrs["span"]``, set by the monthly detectors)."""
+    span = f.table.attrs.get("span") if f.table is not None else None
+    return df if span is None else df.assign(partial=partial(df["month"], *span, "M").to_numpy())
+
+
 def fig_shares(f: Finding, columns: list[str], title: str = ""):
     """Selected share columns of a finding's monthly table (e.g. promotion vs attack)."""
-    df = f.table[columns].reset_index().melt(id_vars="month", var_name="series", value_name="share")
+    df = _with_partial(f.table[columns].reset_index().melt(id_vars="month", var_name="series", value_name="share"), f)
     fig, ax = plt.subplots(figsize=(10, 3.4))
-    sns.lineplot(data=df, x="month", y="share", hue="series", marker="o", markersize=3, ax=ax)
+    plots.period_lines(ax, df, "month", "share", "series")
     ax.set(title=title or f.name, xlabel="", ylabel="share of the month's tweets", ylim=(0, 1))
+    plots.concise_dates(ax, maxticks=10)
     fig.tight_layout()
     return fig
 

@@ -143,6 +143,7 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     table = (per.reindex(columns=list(lex)).join(monthly.groupby("month")["n"].sum().rename("all tweets"), how="outer")
              .fillna(0).astype(int).sort_index().rename_axis("month"))
     table.columns.name = None
+    table.attrs["span"] = [str(t) for t in data.span()]  # figures mark partial first/last months (JSON-safe)
     parts = [f"{matched} tweets ({100 * share:.0f}%) match a {campaign} narrative: "
              + ", ".join(f"{k} {int(v)}" for k, v in table[list(lex)].sum().items())]
     if peak in table.columns and table[peak].sum() > 0:

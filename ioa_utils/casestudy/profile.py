@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from .. import plots
 from ..schema import TWEET_KINDS
+from ..timebins import partial
 from .base import CaseData
 
 OFFICE_HOURS = (9, 18)  # local time, weekdays; an hour h counts when start <= h < end
@@ -112,6 +114,8 @@ def profile(data: CaseData, work_dir: str | Path | None = None, n_top: int = 10)
         "SELECT count(DISTINCT userid) AS users, min(tweet_time) AS first, max(tweet_time) AS last, "
         f"avg({office_sql(tz)}::INT) AS office, avg(like_count) FILTER (WHERE tweet_kind <> 'retweet') AS likes, "
         "avg(retweet_count) FILTER (WHERE tweet_kind <> 'retweet') AS retweets FROM tweets").iloc[0]
+    if n:  # months the release starts or ends inside (figures draw them dashed)
+        volume["partial"] = partial(volume["month"], totals["first"], totals["last"], "M").to_numpy()
     created = pd.to_datetime(acc["account_creation_date"]).dt.to_period("M").dt.start_time
     creation = created.value_counts().sort_index().rename("accounts").rename_axis("month").reset_index()
     fbin = pd.cut(acc["follower_count"], FOLLOWER_BINS, labels=FOLLOWER_LABELS)
@@ -153,9 +157,12 @@ def fig_timelines(p: Profile):
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 5.5))
     a1.bar(p.creation["month"], p.creation["accounts"], width=25, color="tab:gray")
     a1.set(title=f"{p.release}: accounts created per month", ylabel="accounts")
-    sns.lineplot(data=p.volume, x="month", y="tweets", hue="tweet_kind", marker="o", markersize=3, ax=a2,
-                 hue_order=[k for k in ("original", "retweet", "reply", "quote") if k in set(p.volume["tweet_kind"])])
+    plots.period_lines(a2, p.volume, "month", "tweets", "tweet_kind",
+                       order=[k for k in ("original", "retweet", "reply", "quote") if k in set(p.volume["tweet_kind"])])
     a2.set(title="tweets per month", xlabel="", ylabel="tweets")
+    a2.set_ylim(bottom=0)
+    for ax in (a1, a2):
+        plots.concise_dates(ax, maxticks=10)
     fig.tight_layout()
     return fig
 
@@ -165,7 +172,7 @@ def fig_accounts(p: Profile):
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
     sns.barplot(x=p.followers.index.astype(str), y=p.followers["accounts"].to_numpy(), color="tab:blue", ax=axes[0])
     axes[0].set(title="followers per account", xlabel="followers", ylabel="accounts")
-    axes[0].tick_params(axis="x", labelrotation=30)
+    plots.rotate_labels(axes[0], "x", 35)
     for ax, s, t in ((axes[1], p.languages, "tweet language"), (axes[2], p.clients, "client")):
         sns.barplot(x=s.to_numpy(), y=[str(i)[:24] for i in s.index], color="tab:orange", ax=ax)
         ax.set(title=t, xlabel="share of tweets", ylabel="")
@@ -177,6 +184,7 @@ def fig_hours(p: Profile):
     """Tweets per local weekday and hour (heat map), with the office-hours box."""
     fig, ax = plt.subplots(figsize=(10, 3.2))
     sns.heatmap(p.hours, cmap="viridis", ax=ax, cbar_kws={"label": "tweets"})
+    plots.heatmap_labels(ax, xrotation=0)
     lo, hi = OFFICE_HOURS
     ax.add_patch(plt.Rectangle((lo, 0), hi - lo, 5, fill=False, edgecolor="white", lw=2))
     ax.set(title=f"{p.release}: posting hours in {p.timezone} (box: weekdays {lo}-{hi} h)", xlabel="local hour",

@@ -67,6 +67,7 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
     table = monthly.pivot_table(index="month", columns="narrative", values="n", aggfunc="sum", fill_value=0)
     table = table.div(table.sum(axis=1), axis=0).round(3)
     table.columns.name = "narrative"
+    table.attrs["span"] = [str(t) for t in data.span()]  # figures mark partial first/last months (JSON-safe)
     ev = (f"{100 * share:.0f}% of tweets cheer ({', '.join(f'{k} {int(counts.get(k, 0))}' for k in lex)}); "
           f"{len(flag)} accounts with >= {min_tweets} tweets devote >= {100 * min_share:.0f}% of them to it")
     return Finding("cheerleading", True, ev, flag, None, table, roles=CAMPAIGN_ROLES)

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import stageio
+from .. import progress, stageio
 from ..coordination import stage as cstage
 from ..paths import DATA_DIR, DEFAULT_RAW_DIR, processed_dir
 from .base import Finding, guess_timezone
@@ -113,8 +113,13 @@ def _compute(release: str, raw_dir: str | Path, work_dir: str | Path, timezone: 
     from .compare import run_all
     from .profile import profile
 
-    data = load(release, raw_dir, work_dir, timezone, topics=topics)
-    return run_all(data), profile(data, work_dir)
+    with progress.stage("casestudy", release) as step:
+        data = load(release, raw_dir, work_dir, timezone, topics=topics)
+        findings = run_all(data)
+        step(f"{len(findings)} detectors run")
+        prof = profile(data, work_dir)
+        step("profile computed")
+    return findings, prof
 
 
 def read(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,

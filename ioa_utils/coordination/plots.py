@@ -43,21 +43,32 @@ def draw_components(edges: pd.DataFrame, node_color: pd.Series | None = None, n:
 
 
 def degree_weight_distributions(networks: dict[str, pd.DataFrame], title: str = "") -> plt.Figure:
-    """Degree and edge-weight distributions (log-log, complementary CDF) for several networks."""
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.5))
+    """Degrees and edge weights of several networks as rank plots (value of the k-th largest node / edge
+    against k, one point each): readable for 6-node networks, where a log-log CCDF is a few steps. An axis
+    is logarithmic only when its values span two orders of magnitude."""
+    from ..plots import log_if_wide
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 4.4))
+    values: dict = {a: [], b: []}
     for name, e in networks.items():
         if e.empty:
             continue
         deg = pd.concat([e["source"], e["target"]]).value_counts().to_numpy()
-        for ax, x in ((a, deg), (b, e["weight"].to_numpy(float))):
-            xs = np.sort(x)
-            ax.step(xs, 1 - np.arange(len(xs)) / len(xs), where="post", label=name)
-    for ax, lab in ((a, "degree"), (b, "edge weight")):
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(lab)
-        ax.set_ylabel("share of nodes / edges >= x")
-    a.legend(fontsize=8)
+        w = e["weight"].to_numpy(float)
+        for ax, x, what in ((a, deg, "accounts"), (b, w, "edges")):
+            xs = np.sort(x)[::-1]
+            ranks = np.arange(1, len(xs) + 1)
+            ax.plot(ranks, xs, marker="o" if len(xs) <= 60 else "", markersize=3, lw=1.2,
+                    label=f"{name} ({len(xs)} {what})")
+            values[ax].append((ranks, xs))
+    for ax, lab, unit in ((a, "degree", "account"), (b, "edge weight", "edge")):
+        if values[ax]:
+            log_if_wide(ax, "x", np.concatenate([r for r, _ in values[ax]]))
+            if not log_if_wide(ax, "y", np.concatenate([v for _, v in values[ax]])):
+                ax.set_ylim(bottom=0)
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+        ax.set_xlabel(f"rank ({unit}s, largest first)")
+        ax.set_ylabel(lab)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -73,6 +84,7 @@ def coordination_over_time(evidence: pd.DataFrame, freq: str = "W", title: str =
             ax.plot(c.index, c[col], label=col, lw=1.2)
         ax.legend(fontsize=8)
     ax.set_ylabel("co-occurring tweet pairs")
+    ax.set_ylim(bottom=0)
     ax.set_title(title)
     fig.autofmt_xdate()
     fig.tight_layout()

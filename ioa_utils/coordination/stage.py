@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .. import stageio
+from .. import progress, stageio
 from ..paths import DATA_DIR, processed_dir
 from ..store import partitions, write_table
 from .evaluate import nodes_of
@@ -115,6 +115,7 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
             comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
                                         "community": c.to_numpy(np.int64)})
             del e
+            progress.step(f"{name}: {summary[-1]['edges']} edges")
         del tweets, rings
         gc.collect()
     order = {n: i for i, n in enumerate(TRACES)}
@@ -154,7 +155,8 @@ def _ensure_locked(release: str, work_dir: str | Path, params: Params) -> Path:
     stamp = _stamp(release, work_dir, params)
     stageio.clean_debris(out.parent, work_dir, [out.name])
     if not stageio.is_fresh(out, stamp):
-        stageio.produce(out, work_dir, stamp, lambda tmp: build(release, tmp, work_dir, params), _verify)
+        with progress.stage("coordination", release):
+            stageio.produce(out, work_dir, stamp, lambda tmp: build(release, tmp, work_dir, params), _verify)
     return out
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import stageio, store
+from .. import progress, stageio, store
 from ..checksums import sha256_file
 from ..paths import DATA_DIR, processed_dir
 from .embed import cache_dir, load_embedder
@@ -68,10 +68,13 @@ def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParam
         fitted_on = processed_version(release, work_dir)
         scratch = tempfile.TemporaryDirectory(prefix=f"topics-{release}-", dir=scratch_dir)
         try:
-            result = fit_partitions(release, work_dir, params, cache=cache_dir(work_dir), scratch=Path(scratch.name))
-            if save:
-                save_release(result, work_dir, fitted_on=fitted_on)
-                result.assignments_file = processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet"
+            with progress.stage("topics", release) as step:
+                result = fit_partitions(release, work_dir, params, cache=cache_dir(work_dir),
+                                        scratch=Path(scratch.name))
+                step("fitted and assigned")
+                if save:
+                    save_release(result, work_dir, fitted_on=fitted_on)
+                    result.assignments_file = processed_dir(release, work_dir) / f"{ASSIGNMENTS}.parquet"
         except BaseException:
             scratch.cleanup()
             raise

@@ -137,9 +137,13 @@ def plot_over_time(over_time: pd.DataFrame, title: str, top: int = 12) -> Figure
         index="topic_label", columns="week", values="n_tweets", aggfunc="sum", fill_value=0)
     wide = wide.loc[[t for t in biggest.index[:top] if t in wide.index]]
     fig, ax = plt.subplots(figsize=(10, 0.4 * len(wide) + 1.8))
-    sns.heatmap(wide, cmap="rocket_r", ax=ax, cbar_kws={"label": "tweets"}, yticklabels=_short(wide.index))
+    from ..plots import heatmap_labels
+
+    sns.heatmap(wide, cmap="rocket_r", ax=ax, cbar_kws={"label": "tweets"}, yticklabels=_short(wide.index),
+                xticklabels=[f"{pd.Timestamp(w):%Y-%m-%d}" for w in wide.columns])
     ax.set(title=title, xlabel="week", ylabel="")
-    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    ax.tick_params(axis="x", labelsize=7)
+    heatmap_labels(ax, max_xlabels=20)
     fig.tight_layout()
     return fig
 
@@ -155,9 +159,10 @@ def plot_share(share: pd.DataFrame, title: str, top: int = 12) -> Figure:
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(data) + 2.6))
     sns.heatmap(data, cmap="mako_r", vmin=0, vmax=1, ax=ax, annot=len(data) * len(cols) <= 150, fmt=".2f",
                 annot_kws={"size": 7}, xticklabels=_short(cols, 24), cbar_kws={"label": "share of tweets"})
+    from ..plots import heatmap_labels
+
     ax.set(title=title, xlabel="", ylabel="")
-    ax.tick_params(axis="x", labelrotation=60, labelsize=7)
-    for lab in ax.get_xticklabels():
-        lab.set_horizontalalignment("right")
+    ax.tick_params(axis="x", labelsize=7)
+    heatmap_labels(ax, xrotation=50)
     fig.tight_layout()
     return fig

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import store
+from .. import progress, store
 from ..paths import DATA_DIR
 from .link import link_profiles, profiles_from_counts
 from .model import (
@@ -143,6 +143,7 @@ def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...
         df = derive_columns(df.sort_values("tkey", kind="stable").reset_index(drop=True))
         df.insert(0, "part", np.full(len(df), i, dtype=np.int64))
         store.write_table(df.drop(columns="text_norm"), folder / f"part-{i:05d}.parquet")
+        progress.step(f"prepared partition {i + 1}/{len(parts)}")
     return len(parts)
 
 
@@ -168,7 +169,9 @@ def fit_groups(con, params: TopicParams, cache: Path | None, scratch: Path,
         groups[group] = gm
         insert(con, "fitted", [(t, k + offset if k >= 0 else -1, p) for t, (k, p) in fitted.items()])
         start = time.perf_counter()
+        progress.step(f"{group} texts: model fitted on {gm.n_fit} texts")
         n = transform_group(con, gm, params, cache, scratch)
+        progress.step(f"{group} texts: {n} more assigned")
         if stats is not None:
             stats.setdefault("groups", {})[group] = {"fit_texts": gm.n_fit, "transformed_keys": n,
                                                      "transform_s": round(time.perf_counter() - start, 2)}
