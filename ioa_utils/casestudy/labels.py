@@ -57,11 +57,11 @@ def select_sql(source: str = "tweets") -> str:
     relation with ``text_norm`` and ``hashtags``), tokenising each tweet at most once."""
     lex = lexicons()
     words = [w for entries in lex.values() for ws in entries.values() for w in ws]
-    labels = ", ".join(f"CASE WHEN _tokens IS NOT NULL THEN {tokens_label_sql(entries, '_tokens')} END "
-                       f"AS {column(name)}" for name, entries in lex.items())
+    # the token string is bound once by a lambda (a subquery column would be recomputed for every label)
+    fields = ", ".join(f"{column(name)} := {tokens_label_sql(entries, 't')}" for name, entries in lex.items())
     keys = ", ".join(KEYS)
-    return (f"SELECT {keys}, {labels} FROM (SELECT {keys}, {prefiltered_tokens_sql(words)} AS _tokens "
-            f"FROM {source})")
+    return (f"SELECT {keys}, unnest(list_transform([{prefiltered_tokens_sql(words)}], lambda t: CASE WHEN t IS NOT "
+            f"NULL THEN struct_pack({fields}) END)[1]) FROM {source}")
 
 
 def folder(release: str, work_dir: str | Path = DATA_DIR) -> Path:
