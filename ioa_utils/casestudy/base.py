@@ -43,12 +43,14 @@ CAMPAIGN_ROLES = ("core", "amplifier", "official_poser", "commercial", "ring", "
 # DuckDB's budget per CaseData: it spills to a temporary folder beyond MEMORY_LIMIT (2 cores on this machine).
 THREADS = 2
 MEMORY_LIMIT = "2GB"
+_NAMES_LABELS = re.compile(r"\blabels\b")  # a query reading the view ``labels``
 
 
 @dataclass
 class CaseData:
-    """One release: its accounts (pandas), its tweets and topic assignments behind :meth:`query` (DuckDB
-    views ``tweets``, ``accounts`` and, when the topics stage has run, ``topics``), its planted ground truth
+    """One release: its accounts (pandas), its tweets, narrative labels and topic assignments behind
+    :meth:`query` (DuckDB views ``tweets``, ``accounts``, ``labels`` and, when the topics stage has run,
+    ``topics``), its planted ground truth
     (``None`` on real data) and the attributed time zone. Build it with :func:`load` (processed Parquet) or
     :meth:`from_frames` (small in-memory tables, e.g. in tests)."""
 
@@ -62,6 +64,7 @@ class CaseData:
     topics_file: Path | None = None  # the topics stage's assignments
     frames: dict[str, pa.Table] = field(default_factory=dict, repr=False)  # in-memory "tweets" / "topics"
     _con: Any = field(default=None, init=False, repr=False, compare=False)
+    _labelled: bool = field(default=False, init=False, repr=False, compare=False)
     _compat: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -95,9 +98,17 @@ class CaseData:
         return self._con
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        """The result of ``sql`` over the views ``tweets``, ``accounts`` and ``topics`` as a DataFrame
-        (timestamps in UTC). Aggregate in SQL: the result is materialised in pandas."""
-        result = self.connection().execute(sql, params or [])
+        """The result of ``sql`` over the views ``tweets``, ``accounts``, ``topics`` and ``labels`` as a
+        DataFrame (timestamps in UTC). Aggregate in SQL: the result is materialised in pandas. ``labels`` (every
+        tweet's narrative label per lexicon, :mod:`.labels`) is attached the first time a query names it:
+        the labels stage's table for a release on disk, computed once in memory for :meth:`from_frames`."""
+        con = self.connection()
+        if not self._labelled and _NAMES_LABELS.search(sql):
+            from . import labels
+
+            labels.attach(con, self.release, self.work_dir, bool(self.tweet_files))
+            self._labelled = True
+        result = con.execute(sql, params or [])
         with warnings.catch_warnings():  # DuckDB's pandas conversion uses drop(inplace=True), deprecated in pandas 3.1
             warnings.filterwarnings("ignore", message="The inplace keyword")
             return result.df()
@@ -142,12 +153,16 @@ def _sql_str(s: str | Path) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
+def spill_dir() -> Path:
+    """Where DuckDB spills beyond ``MEMORY_LIMIT``."""
+    return Path(tempfile.gettempdir()) / "ioa_casestudy_spill"
+
+
 def _connect(data: CaseData):
     import duckdb
 
-    spill = Path(tempfile.gettempdir()) / "ioa_casestudy_spill"
     con = duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
-                                             "temp_directory": str(spill), "preserve_insertion_order": False})
+                                             "temp_directory": str(spill_dir()), "preserve_insertion_order": False})
     con.execute("SET TimeZone = 'UTC'")  # results in UTC, whatever the machine's zone
     con.execute("SET enable_progress_bar = false")  # no progress widget in notebook outputs
     con.register("accounts_frame", pa.Table.from_pandas(data.accounts, preserve_index=False))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
-from .lexicon import NARRATIVES
 from .narratives import campaign_of, labelled_sql
 from .narratives import narratives as campaign_narratives
 from .profile import OFFICE_HOURS, office_sql
@@ -31,7 +30,7 @@ def score_narratives(finding: Finding, data: CaseData) -> pd.DataFrame | None:
     con.register("truth_tweets", data.truth.tweets[["tweetid", "narrative"]])
     try:
         got = data.query("SELECT l.narrative, count(*) AS labelled, count(*) FILTER (WHERE g.narrative = l.narrative) "
-                         f"AS tp FROM ({labelled_sql(NARRATIVES[campaign])}) l "
+                         f"AS tp FROM ({labelled_sql(campaign)}) l "
                          "LEFT JOIN truth_tweets g USING (tweetid) GROUP BY l.narrative").set_index("narrative")
     finally:
         con.unregister("truth_tweets")
@@ -54,7 +53,7 @@ def topic_narratives(finding: Finding, data: CaseData, top: int = 12) -> pd.Data
     out = data.query(
         "SELECT topic_label, sum(n)::BIGINT AS tweets, first(narrative ORDER BY n DESC, narrative) AS narrative, "
         "max(n) AS n_top FROM (SELECT p.topic, p.topic_label, coalesce(l.narrative, '(none)') AS narrative, "
-        f"count(*) AS n FROM topics p LEFT JOIN ({labelled_sql(NARRATIVES[campaign])}) l USING (tweetid) "
+        f"count(*) AS n FROM topics p LEFT JOIN ({labelled_sql(campaign)}) l USING (tweetid) "
         f"WHERE p.topic >= 0 GROUP BY ALL) GROUP BY topic, topic_label "
         f"ORDER BY tweets DESC, topic, topic_label LIMIT {int(top)}")
     out["share"] = (out.pop("n_top") / out["tweets"]).round(2)

@@ -90,18 +90,36 @@ def hits_sql(tokens: str, words: tuple[str, ...]) -> str:
     return "0" if rx is None else f"len(regexp_extract_all({tokens}, '{rx}'))"
 
 
+def tokens_label_sql(lexicon: dict[str, tuple[str, ...]], tokens: str) -> str:
+    """SQL expression: the label of ``lexicon`` for a token string (``tokens``, a :func:`tokens_sql` value or the
+    column holding one): the entry with the most keyword hits, ties to the first in the lexicon's order, NULL
+    when none matches or ``tokens`` is NULL."""
+    names = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in lexicon) + "]"
+    hits = "[" + ", ".join(hits_sql(tokens, v) for v in lexicon.values()) + "]"
+    best = f"CASE WHEN list_max(h) > 0 THEN {names}[list_position(h, list_max(h))] END"
+    return f"list_transform([{hits}], lambda h: {best})[1]"
+
+
+def prefiltered_tokens_sql(words, text: str = "text_norm", hashtags: str = "hashtags") -> str:
+    """SQL expression: a tweet's token string (:func:`tweet_tokens_sql`) when it may contain one of ``words``
+    (:func:`prefilter_regex`), else NULL (not tokenised)."""
+    pre = prefilter_regex(words)
+    if pre is None:
+        return "NULL::VARCHAR"
+    texts = _tweet_texts(text, hashtags)
+    return f"CASE WHEN regexp_matches({text_sql(*texts)}, '{pre}') THEN {tokens_sql(*texts)} END"
+
+
 def label_sql(lexicon: dict[str, tuple[str, ...]], text: str = "text_norm", hashtags: str = "hashtags") -> str:
     """SQL expression giving one narrative label per tweet: the lexicon entry with the most keyword hits
-    (ties: the first in the lexicon's order), NULL when no keyword matches."""
+    (ties: the first in the lexicon's order), NULL when no keyword matches. Detectors read the labels the
+    labels stage computed once per release with it (:mod:`.labels`, view ``labels``), never this per query."""
     pre = prefilter_regex([w for ws in lexicon.values() for w in ws])
     if pre is None:
         return "NULL::VARCHAR"
-    names = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in lexicon) + "]"
-    hits = "[" + ", ".join(hits_sql("t", v) for v in lexicon.values()) + "]"
-    best = f"CASE WHEN list_max(h) > 0 THEN {names}[list_position(h, list_max(h))] END"
     texts = _tweet_texts(text, hashtags)
     return (f"CASE WHEN regexp_matches({text_sql(*texts)}, '{pre}') THEN list_transform([{tokens_sql(*texts)}], "
-            f"lambda t: list_transform([{hits}], lambda h: {best})[1])[1] END")
+            f"lambda t: {tokens_label_sql(lexicon, 't')})[1] END")
 
 
 def label_frame(tweets: pd.DataFrame, lexicon: dict[str, tuple[str, ...]]) -> pd.Series:
@@ -121,7 +139,8 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     month where ``peak`` narrative peaks. Not applicable when fewer than ``min_share`` of tweets match.
     ``accounts``: every account with a labelled tweet (``n_tweets`` labelled, ``main_narrative``: the most
     frequent, ties to the one it used first); ``table``: tweets per month and narrative plus ``all tweets``.
-    The labels stay in DuckDB (``tweets`` is ``None``): :func:`labelled_sql` gives them to other queries."""
+    The labels stay in DuckDB (``tweets`` is ``None``): :func:`labelled_sql` gives them to other queries (view
+    ``labels``, computed once per release by :mod:`.labels`)."""
     lex = NARRATIVES[campaign]
     # one pass over the tweets: counts per (month, narrative) and per (account, narrative)
     counts = data.query(
@@ -129,7 +148,7 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
         "grouping(month, userid) AS per, month, userid, narrative, count(*) AS n, "
         "min(struct_pack(t := tweet_time, i := tweetid)) AS first_use FROM (SELECT "
         "date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, tweetid, tweet_time, narrative "
-        f"FROM ({labelled_sql(lex, keep_unlabelled=True)})) GROUP BY GROUPING SETS ((month, narrative), "
+        f"FROM ({labelled_sql(campaign, keep_unlabelled=True)})) GROUP BY GROUPING SETS ((month, narrative), "
         "(userid, narrative)))")
     monthly = counts.loc[counts["per"] == 1, ["month", "narrative", "n"]]
     total, matched = int(monthly["n"].sum()), int(monthly.loc[monthly["narrative"].notna(), "n"].sum())
@@ -157,10 +176,13 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     return Finding(name, True, "; ".join(parts), by_acc, None, table, roles=CAMPAIGN_ROLES)
 
 
-def labelled_sql(lexicon: dict[str, tuple[str, ...]], keep_unlabelled: bool = False) -> str:
-    """SQL query: ``tweetid, userid, tweet_time, narrative`` of the tweets with a label (every tweet,
-    unlabelled ones with NULL, when ``keep_unlabelled``)."""
-    q = f"SELECT tweetid, userid, tweet_time, {label_sql(lexicon)} AS narrative FROM tweets"
+def labelled_sql(campaign: str, keep_unlabelled: bool = False) -> str:
+    """SQL query: ``tweetid, userid, tweet_time, narrative`` (the ``campaign`` lexicon's label, from the view
+    ``labels``: computed once per release, :mod:`.labels`) of the tweets with a label (every tweet, unlabelled
+    ones with NULL, when ``keep_unlabelled``)."""
+    from .labels import column
+
+    q = f"SELECT tweetid, userid, tweet_time, {column(campaign)} AS narrative FROM labels"
     return q if keep_unlabelled else f"SELECT * FROM ({q}) WHERE narrative IS NOT NULL"
 
 

@@ -45,12 +45,13 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
                  min_release_share: float = 0.05) -> Finding:
     """Share of tweets praising the leader and the ruling party (keyword lexicon of ``campaign``), per
     month and per account; accounts with >= ``min_tweets`` tweets, >= ``min_share`` of them cheerleading,
-    are flagged. The labels stay in DuckDB (``tweets`` is ``None``; :func:`.narratives.labelled_sql`)."""
+    are flagged. The labels stay in DuckDB (``tweets`` is ``None``; :func:`.narratives.labelled_sql`: view
+    ``labels``)."""
     lex = NARRATIVES[campaign]
     # one scan: tweets per (month, label) and per (account, labelled or not)
     counted = data.query(
         "SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, coalesce(narrative, 'other') "
-        f"AS narrative, count(*) AS n FROM ({labelled_sql(lex, keep_unlabelled=True)}) "
+        f"AS narrative, count(*) AS n FROM ({labelled_sql(campaign, keep_unlabelled=True)}) "
         "GROUP BY GROUPING SETS ((month, narrative), (userid, narrative))")
     monthly = counted[counted["userid"].isna()]
     counts = monthly.groupby("narrative")["n"].sum()

@@ -11,13 +11,15 @@ import pandas as pd
 from ..coordination import stage as cstage
 from ..coordination.traces import DEFAULTS, Params, ring_params
 from .base import CaseData, Finding, not_applicable
-from .lexicon import ATTACK, NARRATIVES, PROMOTION
-from .narratives import label_sql, narratives
+from .labels import ALL, all_narratives, column
+from .lexicon import ATTACK, PROMOTION
+from .narratives import narratives
 
-ALL_NARRATIVES = {f"{c}:{k}": v for c, lex in NARRATIVES.items() for k, v in lex.items()}
-# what the change-point test compares before and after the switch: column -> SQL value (NULL replaced)
-FEATURES = {"language": "coalesce(tweet_language, 'und')", "client": "coalesce(client, 'unknown')",
-            "narrative": f"coalesce({label_sql(ALL_NARRATIVES)}, 'other')"}
+ALL_NARRATIVES = all_narratives()
+# what the change-point test compares before and after the switch: column -> (view, SQL value, NULL replaced)
+FEATURES = {"language": ("tweets", "coalesce(tweet_language, 'und')"),
+            "client": ("tweets", "coalesce(client, 'unknown')"),
+            "narrative": ("labels", f"coalesce({column(ALL)}, 'other')")}
 
 
 def has_retweets(data: CaseData) -> bool:
@@ -61,15 +63,15 @@ def _best_split(counts: np.ndarray, months: np.ndarray, min_before: int, min_aft
 
 def monthly_features(data: CaseData, min_tweets: int = 1) -> pd.DataFrame:
     """Tweets per account, month (``year * 12 + month - 1``, UTC) and value of each of :data:`FEATURES`
-    (``userid, month, feature, value, n``; accounts with >= ``min_tweets`` tweets), counted in DuckDB."""
-    values = ", ".join(f"{sql} AS {f}" for f, sql in FEATURES.items())
-    sets = ", ".join(f"(userid, month, {f})" for f in FEATURES)
-    which = " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in FEATURES)
+    (``userid, month, feature, value, n``; accounts with >= ``min_tweets`` tweets), counted in DuckDB (the
+    narrative from the view ``labels``, so no tweet is tokenised here)."""
+    month = "year(tweet_time) * 12 + month(tweet_time) - 1"
+    parts = " UNION ALL ".join(
+        f"SELECT userid, {month} AS month, '{f}' AS feature, {sql} AS value, count(*) AS n FROM {view} "
+        f"WHERE userid IN (SELECT userid FROM users) GROUP BY ALL" for f, (view, sql) in FEATURES.items())
     agg = data.query(
-        f"SELECT userid, month, CASE {which} END AS feature, coalesce({', '.join(FEATURES)}) AS value, "
-        f"count(*) AS n FROM (SELECT userid, year(tweet_time) * 12 + month(tweet_time) - 1 AS month, {values} "
-        "FROM tweets WHERE userid IN (SELECT userid FROM tweets GROUP BY userid HAVING count(*) >= ?)) "
-        f"GROUP BY GROUPING SETS ({sets}) ORDER BY userid, month, feature, value", [min_tweets])
+        "WITH users AS (SELECT userid FROM tweets GROUP BY userid HAVING count(*) >= ?) "
+        f"SELECT * FROM ({parts}) ORDER BY userid, month, feature, value", [min_tweets])
     agg["month"] = agg["month"].astype(np.int64)
     agg["n"] = agg["n"].astype(np.int64)
     return agg
@@ -157,10 +159,10 @@ def creation_batches(accounts: pd.DataFrame, gap_days: int = 2, min_batch: int =
 def issue_counts(data: CaseData, users: list[str] | None = None) -> tuple[pd.DataFrame, str]:
     """Tweets per account and issue (``userid, issue, n``) of ``users`` (``None``: every account), and where
     the issues come from: the keyword narratives of all campaigns; when fewer than 1% of those accounts'
-    tweets carry one and topics exist, topics. Only the tweets of ``users`` are labelled."""
+    tweets carry one and topics exist, topics. Labels come from the view ``labels`` (:mod:`.labels`)."""
     where, params = ("", []) if users is None else ("WHERE userid IN (SELECT unnest(?::VARCHAR[]))", [users])
-    c = data.query(f"SELECT userid, {label_sql(ALL_NARRATIVES)} AS issue, count(*) AS n FROM tweets {where} "
-                   "GROUP BY ALL", params)
+    c = data.query(f"SELECT userid, {column(ALL)} AS issue, count(*) AS n FROM labels {where} GROUP BY ALL",
+                   params)
     share = c.loc[c["issue"].notna(), "n"].sum() / max(int(c["n"].sum()), 1)
     if share >= 0.01 or not data.has_topics:
         return c.dropna(subset=["issue"]), "narrative"
@@ -189,7 +191,7 @@ def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, 
     if data.accounts["account_creation_date"].isna().all():
         return not_applicable("single-issue batches", "no account creation dates", ("single_issue",))
     batches = creation_batches(data.accounts, gap_days, min_batch)
-    # only accounts created in a batch can be flagged: only their tweets are labelled
+    # only accounts created in a batch can be flagged: only their labels are counted
     focus = issue_focus(data, min_labelled, batches["userid"].tolist())
     m = batches.merge(focus, on="userid", how="inner")
     flag = m[m["focus"] >= min_focus].reset_index(drop=True)

@@ -1,0 +1,145 @@
+"""Narrative labels of every tweet, for every lexicon, computed once per release and read by every detector.
+
+Tokenising tweets is what keyword labelling costs, so it happens once: one scan tokenises each tweet that may
+contain a keyword of any lexicon (:func:`.narratives.prefiltered_tokens_sql`) and derives the label of every
+lexicon from those tokens (:func:`.narratives.tokens_label_sql`; the same labels as ``label_sql`` of each
+lexicon alone). Lexicons (:func:`lexicons`): each campaign of ``lexicon.NARRATIVES`` (``china``, ``russia``,
+``turkey``) and ``all``, every campaign's narratives together named ``<campaign>:<narrative>``.
+
+The table holds ``tweetid, userid, tweet_time`` and one nullable label column per lexicon, one row per tweet.
+:class:`.base.CaseData` exposes it as the DuckDB view ``labels`` on first use:
+
+- releases on disk: a stage, ``processed/<release>/labels/`` (one Parquet file per partition of the processed
+  tweets, in order), built by :func:`ensure` with the discipline of the other stages (``ioa_utils.stageio``): under the
+  release lock, stamped with the processed stage's stamp, the lexicons and the code of this module, the
+  narratives and the lexicon (``stages._CODE["labels"]``), built in a temp folder, verified (rows per
+  partition == tweets) and swapped in; a fresh one is reused;
+- in-memory releases (``CaseData.from_frames``, tests): the same SQL into a temporary DuckDB table, once per
+  ``CaseData``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .. import stageio
+from ..paths import DATA_DIR, processed_dir
+from ..store import partitions
+from .lexicon import NARRATIVES
+from .narratives import prefiltered_tokens_sql, tokens_label_sql
+
+NAME = "labels"
+ALL = "all"
+KEYS = ("tweetid", "userid", "tweet_time")
+
+
+def all_narratives() -> dict[str, tuple[str, ...]]:
+    """Every campaign's narratives in one lexicon, ``<campaign>:<narrative>`` -> keywords."""
+    return {f"{c}:{k}": v for c, lex in NARRATIVES.items() for k, v in lex.items()}
+
+
+def lexicons() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The lexicons labelled, by label column: each campaign's, and ``all``."""
+    return {**NARRATIVES, ALL: all_narratives()}
+
+
+def column(lexicon: str) -> str:
+    """The (quoted) label column of ``lexicon`` in the view ``labels``."""
+    if lexicon not in lexicons():
+        raise KeyError(f"no labels for lexicon {lexicon!r}; lexicons: {', '.join(lexicons())}")
+    return '"' + lexicon.replace('"', '""') + '"'
+
+
+def select_sql(source: str = "tweets") -> str:
+    """SQL query: ``tweetid, userid, tweet_time`` and every lexicon's label of each tweet of ``source`` (a
+    relation with ``text_norm`` and ``hashtags``), tokenising each tweet at most once."""
+    lex = lexicons()
+    words = [w for entries in lex.values() for ws in entries.values() for w in ws]
+    # the token string is bound once by a lambda (a subquery column would be recomputed for every label)
+    fields = ", ".join(f"{column(name)} := {tokens_label_sql(entries, 't')}" for name, entries in lex.items())
+    keys = ", ".join(KEYS)
+    return (f"SELECT {keys}, unnest(list_transform([{prefiltered_tokens_sql(words)}], lambda t: CASE WHEN t IS NOT "
+            f"NULL THEN struct_pack({fields}) END)[1]) FROM {source}")
+
+
+def folder(release: str, work_dir: str | Path = DATA_DIR) -> Path:
+    return processed_dir(release, work_dir) / NAME
+
+
+def stamp(release: str, work_dir: str | Path = DATA_DIR) -> dict:
+    """What the labels are computed from: the processed tables' stamp, the lexicons and the code."""
+    from ..stages import code_version
+
+    src = processed_dir(release, work_dir) / stageio.STAMP
+    if not src.exists():
+        raise FileNotFoundError(f"{release} has no processed tables in {processed_dir(release, work_dir)}; "
+                                "run stages.prepare(...) first")
+    lex = hashlib.sha256(json.dumps(lexicons(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return {"stage": NAME, "code": code_version(NAME),
+            "inputs": {"processed": hashlib.sha256(src.read_bytes()).hexdigest()}, "params": {"lexicons": lex}}
+
+
+def _connect():
+    import duckdb
+
+    from .base import MEMORY_LIMIT, THREADS, spill_dir
+
+    con = duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
+                                             "temp_directory": str(spill_dir()),
+                                             "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def build(release: str, out: Path, work_dir: str | Path = DATA_DIR) -> None:
+    """Label every partition of the processed tweets into ``out`` (one Parquet file each, in order)."""
+    with _connect() as con:
+        for i, part in enumerate(partitions(processed_dir(release, work_dir) / "tweets")):
+            src = f"read_parquet({_sql_str(part)})"
+            con.execute(f"COPY ({select_sql(src)}) TO {_sql_str(out / _part(i))} (FORMAT parquet)")
+
+
+def verify(release: str, out: Path, work_dir: str | Path = DATA_DIR) -> None:
+    """Every partition of the processed tweets has its labels file with as many rows."""
+    import pyarrow.parquet as pq
+
+    from ..stages import StageCheckError
+
+    for i, part in enumerate(partitions(processed_dir(release, work_dir) / "tweets")):
+        got = out / _part(i)
+        found = pq.ParquetFile(got).metadata.num_rows if got.exists() else -1
+        expected = pq.ParquetFile(part).metadata.num_rows
+        if found != expected:
+            raise StageCheckError(f"labels: {got.name} holds {found} rows where the tweets hold {expected}")
+
+
+def ensure(release: str, work_dir: str | Path = DATA_DIR) -> Path:
+    """``processed/<release>/labels/``, built unless an up-to-date one is on disk."""
+    dest = folder(release, work_dir)
+    with stageio.release_lock(work_dir, release):
+        want = stamp(release, work_dir)
+        stageio.clean_debris(dest.parent, work_dir, [NAME])
+        if not stageio.is_fresh(dest, want):
+            stageio.produce(dest, work_dir, want, lambda tmp: build(release, tmp, work_dir),
+                            lambda tmp: verify(release, tmp, work_dir))
+    return dest
+
+
+def attach(con, release: str, work_dir: str | Path, on_disk: bool) -> None:
+    """Create the view ``labels`` on ``con`` (a :class:`.base.CaseData` connection with the view ``tweets``):
+    over the labels stage of ``release`` when its tweets are ``on_disk``, else computed now from ``tweets``."""
+    if on_disk:
+        files = ", ".join(_sql_str(p) for p in partitions(ensure(release, work_dir)))
+        con.execute(f"CREATE VIEW {NAME} AS SELECT * FROM read_parquet([{files}])")
+    else:
+        con.execute(f"CREATE TEMP TABLE {NAME} AS {select_sql('tweets')}")
+
+
+def _part(i: int) -> str:
+    return f"part-{i:05d}.parquet"
+
+
+def _sql_str(s: str | Path) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
