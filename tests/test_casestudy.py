@@ -201,7 +201,7 @@ def test_case_data_reads_tweets_out_of_core(data):
     assert list(frame.columns) == ["tweetid", "tweet_time"] and len(frame) == d.n_tweets
     assert frame["tweet_time"].is_monotonic_increasing
     n_acc = d.query("SELECT count(*) AS n FROM accounts")["n"].iloc[0]
-    assert n_acc == len(d.accounts) and not d.has_topics and d.topics is None
+    assert n_acc == len(d.accounts) and not d.has_topics and not hasattr(d, "tweets")
 
 
 def test_topics_view_from_frames():
@@ -212,12 +212,11 @@ def test_topics_view_from_frames():
 
 
 def test_china_chapter_never_materialises_the_tweets(data, monkeypatch):
-    """Profile and every China detector aggregate in SQL: reading ``CaseData.tweets`` fails the test."""
-    def refuse(self):
+    """Profile and every China detector aggregate in SQL: ``CaseData.tweets_frame`` (every tweet) fails the test."""
+    def refuse(self, *args):
         raise AssertionError("materialised every tweet")
 
-    monkeypatch.setattr(CaseData, "tweets", property(refuse))
-    monkeypatch.setattr(CaseData, "topics", property(refuse))
+    monkeypatch.setattr(CaseData, "tweets_frame", refuse)  # the only way to get every tweet into pandas
     d = dataclasses.replace(data[CHINA])
     cs.profile(d)
     nar = china.narratives(d)

@@ -33,10 +33,6 @@ from ..paths import DATA_DIR, processed_dir, resolve
 from ..schema import PROCESSED_TWEETS_SCHEMA
 from .lexicon import NARRATIVES
 
-TWEET_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "tweet_text", "text_norm",
-                 "client", "rt_userid", "rt_screen_name", "retweet_tweetid", "in_reply_to_userid",
-                 "has_lossy_ref", "hashtags", "urls", "domains", "user_mentions", "like_count", "retweet_count",
-                 "quote_count", "reply_count"]
 TOPIC_COLUMNS = ["tweetid", "userid", "topic", "topic_label"]
 # The roles every campaign detector is scored against (controls are the negatives).
 CAMPAIGN_ROLES = ("core", "amplifier", "official_poser", "commercial", "ring", "compromised", "single_issue")
@@ -65,7 +61,6 @@ class CaseData:
     frames: dict[str, pa.Table] = field(default_factory=dict, repr=False)  # in-memory "tweets" / "topics"
     _con: Any = field(default=None, init=False, repr=False, compare=False)
     _labelled: bool = field(default=False, init=False, repr=False, compare=False)
-    _compat: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, release: str, tweets: pd.DataFrame, accounts: pd.DataFrame,
@@ -129,24 +124,6 @@ class CaseData:
         """``columns`` of every tweet in pandas, ordered by time and id: for small releases and tests only."""
         cols = ", ".join(f'"{c}"' for c in columns)
         return self.query(f"SELECT {cols} FROM tweets ORDER BY tweet_time, tweetid")
-
-    # Transitional: the Russia and Turkey chapters still read whole frames; they move to query() (issue 9).
-    @property
-    def tweets(self) -> pd.DataFrame:
-        """Deprecated: every tweet in pandas (materialises the release); use :meth:`query`."""
-        if "tweets" not in self._compat:
-            present = set(self.query("DESCRIBE tweets")["column_name"])
-            self._compat["tweets"] = self.tweets_frame([c for c in TWEET_COLUMNS if c in present])
-        return self._compat["tweets"]
-
-    @property
-    def topics(self) -> pd.DataFrame | None:
-        """Deprecated: every topic assignment in pandas (``None`` without topics); use ``query`` on ``topics``."""
-        if not self.has_topics:
-            return None
-        if "topics" not in self._compat:
-            self._compat["topics"] = self.query(f"SELECT {', '.join(TOPIC_COLUMNS)} FROM topics ORDER BY tweetid")
-        return self._compat["topics"]
 
 
 def _sql_str(s: str | Path) -> str:
