@@ -63,8 +63,9 @@ release_ids
 # %% [markdown] tags=[]
 # ## 1 · Tokenization
 # *Why:* Chinese has no spaces, so a word-regex tokenizer turns each Chinese tweet into a single token and
-# almost every Chinese tweet ends up an outlier. CJK runs go to `jieba`, other scripts are split into words,
-# and stop words of every language come from `stopwordsiso`.
+# almost every Chinese tweet ends up an outlier. Chinese runs go to `jieba`; Japanese, Thai, Lao, Khmer and
+# Burmese, also written without spaces, go to ICU's dictionary-based word breaker (`icu4py`, offline); other
+# scripts are split into words, and stop words of every language come from `stopwordsiso`.
 
 # %% tags=[]
 tok = topics.Tokenizer(params.languages)
@@ -216,9 +217,9 @@ for r in release_ids:
 #   were generated from word templates, which is the structure a bag-of-words model finds most easily; and
 #   cross-script topic linking was adopted after looking at that agreement, so its gain is not an
 #   independent test.
-# - Runs of Chinese characters and Japanese kana are segmented by jieba, a Chinese dictionary, so Japanese
-#   is segmented poorly; Thai, Burmese, Khmer and Lao, written without spaces between words, are not
-#   segmented, so their tweets form one token per run and mostly end up as outliers.
+# - Word segmentation of scripts without spaces is dictionary-based (jieba for Chinese, ICU for Japanese,
+#   Thai, Lao, Khmer and Burmese): new words, slang and hashtags glued to text are split wrongly, and Japanese
+#   words are not reduced to their base forms; Lao, Khmer and Burmese have no stop-word lists.
 
 # %% [markdown] tags=[]
 # ## References
