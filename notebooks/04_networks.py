@@ -176,7 +176,7 @@ for r in releases:
 # %% tags=[]
 evidence = {r: an.evidence(r, nets[r], p, work_dir=work_dir) for r in releases}
 for r in releases:
-    plots.coordination_over_time(evidence[r], freq="W", title=r)
+    plots.coordination_over_time(evidence[r], freq="W", title=r, span=an.release_span(r, work_dir))
 
 # %% [markdown] tags=[]
 # ## 8. How much do the results depend on the parameters?

@@ -45,7 +45,7 @@ def test_environment_yml_names_python_311():
 
 def test_every_pin_is_exact_and_listed_once():
     seen: dict[str, str] = {}
-    for f in ("lock.txt", "compare.txt", "nodeps.txt", "lint.txt", "actionlint.txt"):
+    for f in ("lock.txt", "compare.txt", "nodeps.txt", "lint.txt"):
         for name in _pins(REQ / f):
             assert name not in seen, f"{name} pinned in both {seen[name]} and {f}"
             seen[name] = f

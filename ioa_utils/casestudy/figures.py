@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.lines import Line2D
 
 from .. import plots
 from ..timebins import partial
@@ -70,14 +71,24 @@ def fig_switches(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_la
     from .turkey import switch_series
 
     df = switch_series(data, f, n, column)
-    df["account"] = df["userid"].str[:10]
-    fig, axes = plt.subplots(len(users), 1, figsize=(10, 1.6 * len(users) + 0.6), sharex=True, squeeze=False)
+    df["partial"] = partial(df["month"], *data.span(), "M").to_numpy()  # the release's first and last months
+    values = sorted(df[column].dropna().unique())  # one colour per value in every panel, one legend
+    fig, axes = plt.subplots(len(users), 1, figsize=(10, 1.6 * len(users) + 1.2), sharex=True, squeeze=False,
+                             layout="constrained")
     switch = f.accounts.set_index("userid")["switch_month"]
+    legend: dict[str, object] = {}
     for ax, u in zip(axes[:, 0], users, strict=True):
-        sns.lineplot(data=df[df["userid"] == u], x="month", y="tweets", hue=column, ax=ax, marker="o", markersize=2)
+        plots.period_lines(ax, df[df["userid"] == u], "month", "tweets", column, order=values, markersize=2,
+                           legend=False)
         ax.axvline(pd.Timestamp(switch[u] + "-01"), ls="--", color="grey")
-        ax.set(title=f"account {u[:10]}…", xlabel="", ylabel="tweets")
-        ax.legend(loc="upper left", fontsize=7, title=None)
+        ax.set(title=f"account {u[:10]}…", xlabel="", ylabel="tweets", ylim=(0, None))
+        legend.update(zip(*reversed(ax.get_legend_handles_labels()), strict=True))
+    if df["partial"].any():
+        handle, label = plots.partial_legend_entry("M")
+        legend[label] = handle
+    legend["detected switch"] = Line2D([], [], ls="--", color="grey")
+    fig.legend(list(legend.values()), list(legend), title=column, loc="outside lower center", ncols=len(legend),
+               fontsize=8, title_fontsize=9, frameon=False)
+    plots.concise_dates(axes[-1, 0], maxticks=10)
     fig.suptitle(f"{f.name}: tweets per month by {column}")
-    fig.tight_layout()
     return fig

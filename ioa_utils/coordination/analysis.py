@@ -152,6 +152,11 @@ def combined(nets: dict[str, pd.DataFrame], traces: tuple[str, ...] = ("co_retwe
     return e.groupby(["source", "target"], as_index=False)["weight"].sum()
 
 
+def release_span(release: str, work_dir: str | Path = DATA_DIR) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last tweet of a release (UTC, from the Parquet statistics), for figures over time."""
+    return store.time_span(store.table_path(release, "tweets", work_dir=work_dir))
+
+
 def evidence(release: str, nets: dict[str, pd.DataFrame], p: Params = DEFAULTS,
              traces: tuple[str, ...] = ("co_retweet", "co_tweet"), work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """The co-occurring tweet pairs behind the edges of windowed traces."""

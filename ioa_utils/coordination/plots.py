@@ -7,7 +7,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..timebins import period_start
+from .. import plots
+from ..timebins import partial, period_start
 from .groups import to_graph
 
 
@@ -74,19 +75,25 @@ def degree_weight_distributions(networks: dict[str, pd.DataFrame], title: str = 
     return fig
 
 
-def coordination_over_time(evidence: pd.DataFrame, freq: str = "W", title: str = "") -> plt.Figure:
-    """Number of coordinated tweet pairs per period and trace (from the edge evidence tables)."""
+def coordination_over_time(evidence: pd.DataFrame, freq: str = "W", title: str = "",
+                           span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> plt.Figure:
+    """Number of coordinated tweet pairs per period and trace (from the edge evidence tables), zero in the
+    periods between the first and last pair where none occurred. With the release's ``span`` (first and last
+    tweet, :func:`ioa_utils.store.time_span`), the periods the release covers only partly are dashed and
+    shaded: a short last week must not read as the end of the campaign."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     if not evidence.empty:
         t = evidence.assign(period=period_start(evidence["time_source"], freq))
         c = t.groupby(["period", "trace"]).size().unstack(fill_value=0)
-        for col in c.columns:
-            ax.plot(c.index, c[col], label=col, lw=1.2)
-        ax.legend(fontsize=8)
+        c = c.reindex(pd.period_range(c.index.min(), c.index.max(), freq=freq).start_time, fill_value=0)
+        df = c.rename_axis("period").reset_index().melt(id_vars="period", var_name="trace", value_name="pairs")
+        if span is not None:
+            df["partial"] = partial(df["period"], *span, freq).to_numpy()
+        plots.period_lines(ax, df, "period", "pairs", "trace", freq=freq, markersize=2)
     ax.set_ylabel("co-occurring tweet pairs")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
-    fig.autofmt_xdate()
+    plots.concise_dates(ax)
     fig.tight_layout()
     return fig
 
