@@ -71,3 +71,32 @@ def test_degree_plot_of_small_networks_is_linear_and_of_wide_ones_logarithmic():
     fig = degree_weight_distributions({"star": hub})
     assert fig.axes[0].get_yscale() == "log" and fig.axes[1].get_yscale() == "log"
     plt.close(fig)
+
+
+def test_coordination_over_time_fills_quiet_weeks_and_marks_the_partial_last_week():
+    from ioa_utils.coordination.plots import coordination_over_time
+
+    times = pd.to_datetime(["2020-01-06 10:00", "2020-01-07 10:00", "2020-01-27 10:00", "2020-01-29 10:00"], utc=True)
+    ev = pd.DataFrame({"time_source": times, "trace": ["co_retweet"] * 4})
+    span = (pd.Timestamp("2020-01-06", tz="UTC"), pd.Timestamp("2020-01-29 12:00", tz="UTC"))  # ends on a Wednesday
+    fig = coordination_over_time(ev, "W", "t", span=span)
+    ax = fig.axes[0]
+    xs = [x for ln in ax.get_lines() if ln.get_linestyle() == "-" for x in ln.get_xdata()]
+    assert len(xs) == 4  # weeks of 6, 13, 20, 27 January: the two quiet ones drawn at zero, not skipped
+    assert len(ax.patches) == 1  # the last week, which the release covers only to Wednesday, is shaded
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1].startswith("partial week")
+    plt.close(fig)
+
+
+def test_time_span_reads_parquet_statistics(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ioa_utils import store
+
+    folder = tmp_path / "tweets"
+    folder.mkdir()
+    t = pd.to_datetime(["2020-03-01 10:00", "2019-12-31 23:59", "2020-05-02 00:00"], utc=True)
+    pq.write_table(pa.table({"tweet_time": t[:2]}), folder / "part-00000.parquet")
+    pq.write_table(pa.table({"tweet_time": t[2:]}), folder / "part-00001.parquet", write_statistics=False)
+    assert store.time_span(folder) == (t.min(), t.max())

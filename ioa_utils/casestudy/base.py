@@ -246,11 +246,6 @@ class Finding:
     def n_accounts(self) -> int:
         return len(self.flagged)
 
-    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last tweet time (UTC); figures mark the months the release covers only partly."""
-        row = self.query("SELECT min(tweet_time) AS first, max(tweet_time) AS last FROM tweets").iloc[0]
-        return pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
-
     @property
     def n_tweets(self) -> int:
         return 0 if self.tweets is None or not self.applicable else len(self.tweets)
