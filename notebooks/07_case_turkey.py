@@ -176,7 +176,8 @@ cs.print_score(single, data.truth)
 #
 # *Why:* on the synthetic release we know each account's planted role, so every detector of this chapter
 # is scored: precision and recall of the accounts it flags against the role(s) it targets, every other
-# account of the release counting as a negative. Real releases have no ground truth, and this step says so.
+# account of the release counting as a negative, with Wilson 95% intervals and the F1 of two detectors without
+# skill (flag every account; flag as many at random). Real releases have no ground truth, and this step says so.
 
 # %% tags=[]
 found = {

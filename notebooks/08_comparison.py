@@ -101,8 +101,11 @@ fig.savefig(out / "tactics.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 
 # %% [markdown] tags=[]
-# *Why:* on synthetic releases, how well each detector recovers the planted role it targets, wherever
-# that role was planted (real releases: nothing to score).
+# *Why:* on synthetic releases, how well each detector recovers the planted role it targets, on every
+# release: where that role was not planted, every account it flags is a false positive. Precision and recall
+# carry Wilson 95% intervals (few planted accounts make wide intervals), and two detectors without skill set the
+# bar: flagging every account, and flagging as many accounts at random (`f1 flag-all`, `f1 random`). Real
+# releases: nothing to score.
 
 # %% tags=[]
 scores = compare.scores_table(found, {r: d.truth for r, d in data.items()})

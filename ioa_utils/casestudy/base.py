@@ -283,8 +283,16 @@ def score_roles(flagged: list[str], truth: GroundTruth | None, roles: tuple[str,
     return score_accounts(flagged, GroundTruth(truth.release, proxy, truth.tweets))
 
 
+def _interval(low: float, high: float) -> str:
+    return "n/a" if pd.isna(low) else f"{low:.2f}-{high:.2f}"
+
+
 def score_table(findings: dict[str, Finding], truth: GroundTruth | None) -> pd.DataFrame | None:
-    """One row per detector: the roles it targets, flagged accounts, precision, recall, F1."""
+    """One row per applicable detector: the roles it targets, their planted accounts (positives; every other
+    account of the release is a negative), accounts flagged, false positives, precision and recall with
+    Wilson 95% intervals, F1, and the F1 of two baselines without skill on the same accounts (flag every
+    account; flag as many at random). A detector whose roles were not planted in the release still shows
+    what it flagged: every flag there is a false positive."""
     if truth is None:
         return None
     rows = []
@@ -293,8 +301,12 @@ def score_table(findings: dict[str, Finding], truth: GroundTruth | None) -> pd.D
         if s is None:
             continue
         rows.append({"detector": key, "planted roles": ", ".join(f.roles), "positives": s["n_positive"],
-                     "flagged": f.n_accounts, "precision": round(s["precision"], 3),
-                     "recall": round(s["recall"], 3), "f1": round(s["f1"], 3)})
+                     "negatives": s["n_negative"], "flagged": f.n_accounts, "false positives": s["fp"],
+                     "precision": round(s["precision"], 3),
+                     "precision 95% CI": _interval(s["precision_low"], s["precision_high"]),
+                     "recall": round(s["recall"], 3), "recall 95% CI": _interval(s["recall_low"], s["recall_high"]),
+                     "f1": round(s["f1"], 3), "f1 flag-all": round(s["flag_all_f1"], 3),
+                     "f1 random": round(s["random_f1"], 3)})
     return pd.DataFrame(rows).set_index("detector") if rows else None
 
 

@@ -62,12 +62,9 @@ def tactics_table(findings: dict[str, dict[str, Finding]]) -> pd.DataFrame:
 
 
 def scores_table(findings: dict[str, dict[str, Finding]], truths: dict) -> pd.DataFrame | None:
-    """Precision/recall/F1 of every detector on every release with ground truth and positives."""
-    parts = {}
-    for rel, fs in findings.items():
-        s = score_table(fs, truths.get(rel))
-        if s is not None:
-            parts[rel] = s[s["positives"] > 0]
+    """Every applicable detector on every release with ground truth (``casestudy.score_table``): also where
+    its roles were not planted, so the false positives it raises there are shown."""
+    parts = {rel: s for rel, fs in findings.items() if (s := score_table(fs, truths.get(rel))) is not None}
     return pd.concat(parts, names=["release"]) if parts else None
 
 
