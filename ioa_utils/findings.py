@@ -339,23 +339,28 @@ def trace_recovery(scored: Mapping[str, pd.DataFrame | None], good: float = GOOD
 
 
 def null_model(summary: pd.DataFrame, alpha: float) -> Markdown:
-    """Per trace, the share of edges significant against the null model (``analysis.significance_summary``),
-    with the release where it is lowest."""
+    """Per trace (and null model, when the summary has several), the share of edges significant against the
+    null model (``analysis.significance_summary``), with the release where it is lowest."""
     if summary is None or summary.empty:
         return _md("No edges were tested against the null model.")
+    by = ["trace", "null model"] if "null model" in summary else ["trace"]
     parts = []
-    for tr, g in summary.groupby("trace", sort=False):
+    for key, g in summary.groupby(by, sort=False):
+        name = " under the ".join(key) + " null" if len(by) == 2 else key[0]
         g = g[g["edges"] > 0]
         if g.empty:
-            parts.append(f"{tr}: no edges to test")
+            parts.append(f"{name}: no edges to test")
             continue
         low = g.sort_values(["share significant", "release"]).iloc[0]
         if (g["significant"] == g["edges"]).all():
-            parts.append(f"{tr}: every edge significant in {'every release' if len(g) > 1 else low['release']}")
+            parts.append(f"{name}: every edge significant in {'every release' if len(g) > 1 else low['release']}")
+        elif (g["significant"] == 0).all():
+            parts.append(f"{name}: no edge significant in {'any release' if len(g) > 1 else low['release']}")
         else:
-            parts.append(f"{tr}: lowest share significant {_num(low['share significant'])} in {low['release']} "
+            parts.append(f"{name}: lowest share significant {_num(low['share significant'])} in {low['release']} "
                          f"({low['significant']:,} of {low['edges']:,} edges)")
-    return _md(f"Against the null model (false discovery rate {alpha:g}): " + "; ".join(parts) + ".")
+    return _md(f"Against the null model (false discovery rate {alpha:g} over all candidate pairs): "
+               + "; ".join(parts) + ".")
 
 
 def _retweets_of(table: pd.DataFrame, users: set) -> pd.Series:

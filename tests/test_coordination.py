@@ -12,7 +12,7 @@ import pytest
 
 from ioa_utils import coordination as co
 from ioa_utils.coordination.cooccurrence import iter_event_pairs
-from ioa_utils.coordination.null_model import bh_adjust, permute_times
+from ioa_utils.coordination.null_model import bh_adjust, pair_weights, permute, permute_times
 from ioa_utils.ground_truth import GroundTruth
 
 T0 = pd.Timestamp("2020-03-01 12:00", tz="UTC")
@@ -268,13 +268,57 @@ def _null_fixture() -> tuple[co.Events, pd.DataFrame]:
 def test_null_model_separates_coordination_from_chance_and_is_seeded():
     ev, e = _null_fixture()
     assert {("a", "b"), ("c", "d")} <= set(edge_set(e))
-    for method in ("shuffle", "circular"):
+    for method in ("swap", "shuffle", "circular"):
         s = co.edge_significance(ev, e, 3600, n_permutations=40, method=method, seed=1)
+        assert (s["candidate_pairs"] == len(pair_weights(ev, 3600)[0])).all()
         s = s.set_index(["source", "target"])
         assert s.loc[("a", "b"), "significant"] and s.loc[("a", "b"), "p_value"] == pytest.approx(1 / 41)
         assert not s.loc[("c", "d"), "significant"] and s.loc[("c", "d"), "p_value"] > 0.05
         again = co.edge_significance(ev, e, 3600, n_permutations=40, method=method, seed=1)
         pd.testing.assert_frame_equal(s.reset_index(), again)
+    # a and b are the only ones to share their 30 tweets: permuting the times of each tweet's shares (or each
+    # account's delays) cannot separate them, which the notebook says
+    for method in ("item", "delay"):
+        s = co.edge_significance(ev, e, 3600, n_permutations=40, method=method, seed=1).set_index(["source", "target"])
+        assert not s.loc[("a", "b"), "significant"]
+
+
+def test_fan_community_is_not_significant_under_the_item_null_and_is_under_swap():
+    """Fans retweet the posts of one star within minutes of each post: under `item` (timing given what was
+    shared) their edges are explained by each post's cascade; `swap` (co-selection) calls them significant."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for k in range(40):
+        t = int(rng.integers(0, 86_400 * 90))
+        rows += [{"userid": f"fan{i}", "kind": "retweet", "rt": f"star{k}", "t": t + int(rng.integers(0, 900))}
+                 for i in range(8) if rng.random() < 0.7]
+    for k in range(400):  # other accounts retweeting other tweets at unrelated times
+        t = int(rng.integers(0, 86_400 * 90))
+        rows.append({"userid": f"o{k % 20}", "kind": "retweet", "rt": f"x{k % 60}", "t": t})
+    ev = co.co_retweet_events(frame(rows))
+    e = co.co_network(ev, 600, min_weight=2)
+    fans = e[e["source"].str.startswith("fan") & e["target"].str.startswith("fan")]
+    assert len(fans) > 5
+    item = co.edge_significance(ev, e, 600, n_permutations=40, method="item", seed=1)
+    swap = co.edge_significance(ev, e, 600, n_permutations=40, method="swap", seed=1)
+    is_fan = item["source"].str.startswith("fan") & item["target"].str.startswith("fan")
+    assert not item.loc[is_fan, "significant"].any()
+    assert swap.loc[is_fan, "significant"].mean() > 0.5
+
+
+def test_nulls_keep_shares_and_activity_and_never_put_a_retweet_before_the_first_share():
+    ev, _ = _null_fixture()
+    first = np.full(len(ev.keys), np.iinfo(np.int64).max)
+    np.minimum.at(first, ev.key, ev.time)
+    for method in ("swap", "item", "delay"):
+        new = permute(ev, np.random.default_rng(0), method)
+        assert (new.time >= first[new.key]).all()
+        assert np.array_equal(np.bincount(new.key, minlength=len(ev.keys)), np.bincount(ev.key, minlength=len(ev.keys)))
+        assert np.array_equal(new.user, ev.user)
+        assert not np.array_equal(new.time, ev.time)
+    with pytest.raises(ValueError, match="one event per message"):
+        permute(co.list_events(frame([{"userid": "a", "t": 0, "hashtags": ["x", "y"]}]), "hashtags"),
+                np.random.default_rng(0), "swap")
 
 
 def test_permutations_keep_each_accounts_activity():

@@ -284,6 +284,11 @@ def test_null_model_reports_the_weakest_release() -> None:
     assert "co_retweet: every edge significant in every release" in findings.null_model(s, 0.05).data
     s.loc[1, ["significant", "share significant"]] = [9, 0.9]
     assert "lowest share significant 0.900 in b (9 of 10 edges)" in findings.null_model(s, 0.05).data
+    two = pd.concat([s.assign(**{"null model": "swap"}), s.assign(**{"null model": "item", "significant": 0,
+                                                                     "share significant": 0.0})])
+    text = findings.null_model(two, 0.05).data
+    assert "co_retweet under the swap null: lowest share significant 0.900 in b" in text
+    assert "co_retweet under the item null: no edge significant in any release" in text
 
 
 def test_missed_by_trace_explains_missed_amplifiers() -> None:

@@ -124,21 +124,28 @@ def window_estimates(releases: list[str], q: float = 0.1, p: float = 0.5,
 
 def significance(release: str, nets: dict[str, pd.DataFrame], p: Params = DEFAULTS,
                  traces: tuple[str, ...] = ("co_retweet", "co_tweet"), n_permutations: int = 100,
-                 method: str = "shuffle", alpha: float = 0.05, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """Edge significance of windowed traces (one row per edge, with a ``trace`` column)."""
+                 methods: tuple[str, ...] = ("swap", "item"), alpha: float = 0.05,
+                 work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+    """Edge significance of windowed traces under each null model of ``methods``
+    (:mod:`.null_model`): one row per edge and null, with ``trace`` and ``null_model`` columns."""
     from .null_model import edge_significance
 
-    parts = [edge_significance(trace_events(release, tr, work_dir), nets[tr], window_of(tr, p), n_permutations,
-                               method, p.seed, alpha).assign(trace=tr) for tr in traces]
+    parts = []
+    for tr in traces:
+        ev = trace_events(release, tr, work_dir)
+        parts += [edge_significance(ev, nets[tr], window_of(tr, p), n_permutations, m, p.seed, alpha)
+                  .assign(trace=tr, null_model=m) for m in methods]
     return pd.concat(parts, ignore_index=True)
 
 
 def significance_summary(sig: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per release and trace: edges tested, share significant, median z of the observed weights."""
+    """Per release, trace and null model: candidate pairs (the Benjamini-Hochberg family), edges tested,
+    edges significant, their share and the median z of the observed weights."""
     rows = []
     for rel, s in sig.items():
-        for tr, g in s.groupby("trace", sort=False):
-            rows.append({"release": rel, "trace": tr, "edges": len(g),
+        for (tr, null), g in s.groupby(["trace", "null_model"], sort=False):
+            rows.append({"release": rel, "trace": tr, "null model": null,
+                         "candidate pairs": int(g["candidate_pairs"].iloc[0]) if len(g) else 0, "edges": len(g),
                          "significant": int(g["significant"].sum()),
                          "share significant": round(float(g["significant"].mean()), 3) if len(g) else None,
                          "median z": round(float(g["z"].median()), 2) if len(g) else None})
