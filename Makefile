@@ -73,6 +73,13 @@ notebooks: install
 benchmarks: install-test
 	$(PY) benchmarks/bench_reader.py
 
+# Packages only the benchmarks need (requirements/bench.txt: Polars, for benchmarks/bench_engines.py).
+.PHONY: install-bench
+install-bench: build/.installed-bench
+build/.installed-bench: build/.installed requirements/bench.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/bench.txt
+	@touch $@
+
 # JupyterLab on the notebooks, in this environment (requirements/lab.txt). The kernel is the environment's
 # `python3` kernelspec, which jupyter_client starts with this environment's Python, so it starts CPU-pinned
 # (ioa_cpu_pin.pth) like the papermill and nbval kernels; JUPYTER_PREFER_ENV_PATH puts this environment's

@@ -35,7 +35,7 @@ def _conda_pip_pins() -> dict[str, str]:
 
 def test_environment_yml_pins_what_pip_installs():
     assert _conda_pip_pins() == {**_pins(REQ / "lock.txt"), **_pins(REQ / "compare.txt"), **_pins(REQ / "lint.txt"),
-                                 **_pins(REQ / "lab.txt")}
+                                 **_pins(REQ / "lab.txt"), **_pins(REQ / "bench.txt")}
 
 
 def test_environment_yml_names_python_311():
@@ -45,7 +45,7 @@ def test_environment_yml_names_python_311():
 
 def test_every_pin_is_exact_and_listed_once():
     seen: dict[str, str] = {}
-    for f in ("lock.txt", "compare.txt", "nodeps.txt", "lint.txt"):
+    for f in ("lock.txt", "compare.txt", "nodeps.txt", "lint.txt", "lab.txt", "bench.txt"):
         for name in _pins(REQ / f):
             assert name not in seen, f"{name} pinned in both {seen[name]} and {f}"
             seen[name] = f
