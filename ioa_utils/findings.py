@@ -102,6 +102,20 @@ def split_narratives(assignments: pd.DataFrame, truth_tweets: pd.DataFrame) -> d
     return out
 
 
+def topic_baseline(baseline: Mapping[str, dict | None]) -> Markdown:
+    """The topic model against the TF-IDF + k-means baseline (``topics.kmeans_baseline``), per release: NMI of
+    both on the same tweets, and where the baseline does as well or better."""
+    scored = {r: b for r, b in baseline.items() if b is not None}
+    if not scored:
+        return _md("No release has planted narratives (real data): the baseline is not computed.")
+    parts = [f"{r}: NMI {_num(b['nmi topics'])} against {_num(b['nmi tf-idf k-means'])} for TF-IDF + k-means "
+             f"with k = {b['k']}" for r, b in sorted(scored.items())]
+    worse = sorted(r for r, b in scored.items() if b["nmi topics"] <= b["nmi tf-idf k-means"])
+    tail = (f"The baseline does as well or better in {_and(worse)}." if worse
+            else "The topic model beats the baseline in every release.")
+    return _md("Topic model against the baseline: " + "; ".join(parts) + ". " + tail)
+
+
 def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, truth: Mapping[str, GroundTruth | None]
                     ) -> Markdown:
     """Releases ranked by the NMI of their topics against the planted narratives; the lowest named, with

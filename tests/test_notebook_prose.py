@@ -397,3 +397,12 @@ def test_detector_spread_lists_firing_outside_the_planted_release() -> None:
     assert "amplifiers 1 in synth_russia_x (none of them organic controls)" in text
     assert "Silent where planted: amplifiers." in text
     assert findings.detector_spread(found, {r: SimpleNamespace(truth=None) for r in data}).data.startswith("No ground")
+
+
+def test_topic_baseline_names_releases_where_the_baseline_is_as_good() -> None:
+    good = {"nmi topics": 0.9, "nmi tf-idf k-means": 0.6, "k": 5}
+    text = findings.topic_baseline({"a": good, "b": {**good, "nmi tf-idf k-means": 0.95}, "c": None}).data
+    assert "a: NMI 0.900 against 0.600 for TF-IDF + k-means with k = 5" in text
+    assert "The baseline does as well or better in b." in text
+    assert "beats the baseline in every release" in findings.topic_baseline({"a": good}).data
+    assert findings.topic_baseline({"a": None}).data.startswith("No release has planted narratives")

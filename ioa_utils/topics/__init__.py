@@ -7,6 +7,7 @@ Typical use::
     topics.agreement(results[r].assignments, ground_truth.load(raw_dir, r).tweets)  # synthetic only
 """
 
+from .baseline import kmeans_baseline
 from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, make_embedder
 from .evaluate import agreement, narrative_crosstab
 from .model import GroupModel, ReleaseTopics, TopicParams, fit_release, stratified_sample, warmup
@@ -26,8 +27,8 @@ from .tokenize import Tokenizer, script_of, stop_words
 
 __all__ = [
     "DEFAULT_BACKEND", "GroupModel", "ReleaseTopics", "SentenceEmbedder", "SvdEmbedder", "TopicParams",
-    "Tokenizer", "account_roles", "agreement", "fit_release", "iter_assignments", "load_assignments", "load_model",
-    "load_table",
+    "Tokenizer", "account_roles", "agreement", "fit_release", "iter_assignments", "kmeans_baseline",
+    "load_assignments", "load_model", "load_table",
     "make_embedder", "narrative_crosstab", "outlier_shares", "plot_over_time", "plot_share", "read_tweets", "run",
     "save_release", "script_of", "share_by", "stop_words", "stratified_sample", "top_values", "topic_table",
     "topics_over_time", "warmup", "with_column",
