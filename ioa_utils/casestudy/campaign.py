@@ -261,6 +261,12 @@ def thresholds(campaign: Campaign | None, detector: str) -> dict[str, Any]:
     return dict(DEFAULTS[detector]) if campaign is None else campaign.params(detector)
 
 
+def resolve(campaign: Campaign | None, detector: str, **given: Any) -> dict[str, Any]:
+    """The thresholds of ``detector`` (:func:`thresholds`) with the ``given`` values that are not None instead (a
+    notebook's parameters: None means "the campaign file's")."""
+    return {**thresholds(campaign, detector), **{k: v for k, v in given.items() if v is not None}}
+
+
 def narratives_of() -> dict[str, dict[str, tuple[str, ...]]]:
     """Every bundled campaign's narratives, by campaign name (the lexicons the labels stage labels)."""
     return {c.name: c.narratives for c in bundled()}
