@@ -320,7 +320,13 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
     """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
     out_dir.mkdir(parents=True, exist_ok=True)
     books = notebooks(folder, only)
-    runs = plan(books, params, folder, only)
+    from .casestudy.campaign import CampaignError
+
+    try:
+        runs = plan(books, params, folder, only)
+    except CampaignError as exc:  # a student's campaign file: say what to fix before any notebook runs
+        print(f"FAILED before any notebook: {exc}", file=sys.stderr)
+        return 1
     if not runs:
         print(f"no numbered notebooks in {display(folder)} matching {only}", file=sys.stderr)
         return 1

@@ -231,6 +231,16 @@ def test_the_default_releases_run_only_their_chapters(books: Path, monkeypatch):
     assert _plan(books, [], {}, only=["06"]) == [("06_case_russia.ipynb", {"release": "synth_russia_052020"})]
 
 
+def test_a_bad_campaign_file_stops_the_run_before_any_notebook(books: Path, tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline, "run_releases", lambda params: ["RNA_0621"])
+    bad = _write(tmp_path, _mine(thresholds={"personas": {"max_followers": 2.5}}))
+    out = tmp_path / "reports"
+    assert pipeline.run({"campaign": str(bad)}, out_dir=out, folder=books) == 1
+    err = capsys.readouterr().err
+    assert "FAILED before any notebook" in err and "`thresholds.personas.max_followers`" in err and str(bad) in err
+    assert not list(out.glob("*.ipynb"))
+
+
 def test_two_releases_of_one_chapter_get_a_copy_each(books: Path, monkeypatch):
     monkeypatch.setattr(pipeline, "run_releases", lambda params: ["china_052020", "synth_china_052020"])
     got = [t for t, _ in _plan(books, [], {}, only=["05"])]
