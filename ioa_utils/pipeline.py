@@ -1,6 +1,14 @@
-"""Rebuild the report: run the numbered notebooks in order with papermill.
+"""Rebuild the report: run the numbered notebooks in order with papermill, and one case study per release.
 
     python -m ioa_utils.pipeline [--config params.yml] [-p raw_dir /path/to/releases] [--only 01 02]
+
+One case study per release found (:func:`plan`): a release whose campaign file (``casestudy.campaign``) names a
+flagship chapter (``05_case_china`` ...) runs that chapter, with ``release`` set; every other release runs the
+generic ``case_study.ipynb`` into ``case_<release>.ipynb``, with ``release`` and ``campaign`` set. A release's
+campaign: ``campaigns`` (release -> campaign file or name) when it names the release; else the bundled campaign
+whose ``releases`` pattern matches it; else the ``campaign`` parameter (a file a student wrote, used when its own
+pattern is empty or matches); else none (the generic detectors only). The case studies run where the chapters are
+in number order, before the notebooks that follow them.
 
 Parameters come from ``--config`` (YAML mapping) and ``-p NAME VALUE`` pairs (values parsed as YAML);
 each notebook receives the ones its ``parameters`` cell declares (and ``figures_dir``, unless given, is
@@ -26,6 +34,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +45,7 @@ from . import progress as stage_progress
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
 
+CASE_STUDY = "case_study.ipynb"  # the generic case study (not numbered: run once per release, by plan())
 PACKAGES = ("bertopic", "hdbscan", "jieba", "matplotlib", "networkx", "numpy", "pandas", "papermill", "pyarrow",
             "scikit-learn", "scipy", "seaborn", "umap-learn")
 
@@ -47,6 +57,119 @@ def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> li
     if only:
         found = [p for p in found if p.stem[:2] in only or p.stem in only]
     return found
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook execution of the report: the notebook, its output file name, the parameters forced for it
+    (a case study's ``release`` and ``campaign``) and the release it studies (None: every release)."""
+
+    notebook: Path
+    target: str
+    forced: dict = field(default_factory=dict)
+    release: str | None = None
+
+
+def chapters() -> dict[str, str]:
+    """Flagship chapter stem -> the bundled campaign that names it (``05_case_china`` -> ``china``)."""
+    from .casestudy import campaign
+
+    return {c.chapter: c.name for c in campaign.bundled() if c.chapter}
+
+
+def run_releases(params: dict) -> list[str]:
+    """The releases the run reads (generating the synthetic archive first where it applies, as notebook 01
+    would: the same stage, so 01 then finds it fresh)."""
+    from . import stages
+    from .discover import discover
+
+    raw_dir = params.get("raw_dir", "data/raw/synthetic")
+    if stages.is_synthetic(raw_dir):
+        stages.ensure_synthetic(raw_dir, params.get("seed", 2020), params.get("scale", 1.0))
+    return [r.release for r in discover(raw_dir, params.get("releases")).releases]
+
+
+def campaign_param(release: str, params: dict):
+    """The campaign of ``release`` (a ``casestudy.campaign.Campaign``, or None), as the module docstring says."""
+    from .casestudy import campaign
+
+    mapped = (params.get("campaigns") or {}).get(release)
+    if mapped is not None:
+        return campaign.load(_from_root(mapped))
+    own = campaign.for_release(release)
+    if own is not None:
+        return own
+    given = params.get("campaign")
+    return campaign.for_release(release, _from_root(given)) if given else None
+
+
+def _from_root(value):
+    """A campaign given as a path relative to where the run started, made absolute (the notebooks run in
+    ``notebooks/``); a bundled campaign's name is kept."""
+    from .casestudy import campaign
+
+    if not isinstance(value, str) or value in {n for c in campaign.bundled() for n in (c.name, Path(c.path).stem)}:
+        return value
+    return str(Path(value).expanduser().resolve())
+
+
+def plan(books: list[Path], params: dict, folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> list[Run]:
+    """The report's runs in order: the numbered notebooks, where the flagship chapters are each run for the
+    releases of its campaign (none: not run), followed by the generic case study of every other release (when
+    ``case_study.ipynb`` is in ``folder`` and ``only`` does not leave it out)."""
+    flagship = chapters()
+    generic = folder / CASE_STUDY
+    use_generic = generic.exists() and (not only or Path(CASE_STUDY).stem in only)
+    if not use_generic and not any(nb.stem in flagship for nb in books):
+        return [Run(nb, nb.name) for nb in books]
+    releases = run_releases(params)
+    camps = {r: campaign_param(r, params) for r in releases}
+    zones = params.get("timezones") or {}
+    present = {nb.stem for nb in books}
+    chapter_of = {r: c.chapter for r, c in camps.items()
+                  if c is not None and c.chapter in present and _bundled(c) is not None}
+    out: list[Run] = []
+    done = False
+    for i, nb in enumerate(books):
+        if nb.stem not in flagship:
+            out.append(Run(nb, nb.name))
+            continue
+        mine = [r for r in releases if chapter_of.get(r) == nb.stem]
+        for r in mine:
+            out.append(Run(nb, nb.name if len(mine) == 1 else f"{nb.stem}_{r}.ipynb", _zone({"release": r}, zones), r))
+        last = not any(b.stem in flagship for b in books[i + 1:])
+        if last and use_generic:
+            out += _generic(generic, releases, chapter_of, camps, zones)
+            done = True
+    if use_generic and not done:
+        out += _generic(generic, releases, chapter_of, camps, zones)
+    return out
+
+
+def _zone(forced: dict, zones: dict) -> dict:
+    """A case study's parameters plus ``timezone`` when the run's ``timezones`` names its release."""
+    zone = zones.get(forced["release"])
+    return forced if zone is None else {**forced, "timezone": zone}
+
+
+def _bundled(c):
+    """The bundled campaign ``c`` is (None: a user's file)."""
+    from .casestudy import campaign
+
+    return next((b for b in campaign.bundled() if b.path == c.path), None)
+
+
+def _generic(nb: Path, releases: list[str], chapter_of: dict, camps: dict, zones: dict) -> list[Run]:
+    """The generic case study of every release without a chapter, with its campaign (a bundled one by name, a
+    user's file by absolute path, or None)."""
+    out = []
+    for r in releases:
+        if r in chapter_of:
+            continue
+        c = camps[r]
+        name = None if c is None else (c.name if _bundled(c) is not None else c.path)
+        out.append(Run(nb, f"case_{r}.ipynb", _zone({"release": r, "campaign": name}, zones), r))
+    return out
 
 
 def declared_parameters(nb: Path) -> dict:
@@ -197,25 +320,33 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
     """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
     out_dir.mkdir(parents=True, exist_ok=True)
     books = notebooks(folder, only)
-    if not books:
+    from .casestudy.campaign import CampaignError
+
+    try:
+        runs = plan(books, params, folder, only)
+    except CampaignError as exc:  # a student's campaign file: say what to fix before any notebook runs
+        print(f"FAILED before any notebook: {exc}", file=sys.stderr)
+        return 1
+    if not runs:
         print(f"no numbered notebooks in {display(folder)} matching {only}", file=sys.stderr)
         return 1
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "cpu": cpu.state(), "notebooks": []}
     with relay_stage_progress():
-        return _run_books(books, params, out_dir, kernel, manifest)
+        return _run_books(runs, params, out_dir, kernel, manifest)
 
 
-def _run_books(books: list[Path], params: dict, out_dir: Path, kernel: str, manifest: dict) -> int:
+def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manifest: dict) -> int:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     run_start = time.perf_counter()
-    for i, nb in enumerate(books, 1):
+    for i, job in enumerate(runs, 1):
+        nb = job.notebook
         declared = declared_parameters(nb)
-        given = notebook_parameters(params, declared, out_dir)
-        target = out_dir / nb.name
-        step = f"[{i}/{len(books)}] {nb.stem}"
+        given = {**notebook_parameters(params, declared, out_dir), **job.forced}
+        target = out_dir / job.target
+        step = f"[{i}/{len(runs)}] {target.stem}"
         progress(step, "started" + (f" with {given}" if given else ""))
         start = time.perf_counter()
         try:
@@ -223,15 +354,17 @@ def _run_books(books: list[Path], params: dict, out_dir: Path, kernel: str, mani
                                        kernel_name=kernel, progress_bar=False)
         except PapermillExecutionError as exc:
             progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
-            print(f"FAILED in {nb.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
+            print(f"FAILED in {target.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
                   f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}",
                   file=sys.stderr)
-            manifest["failed"] = {"notebook": nb.name, "cell_index": exc.cell_index, "error": exc.ename}
+            manifest["failed"] = {"notebook": target.name, "cell_index": exc.cell_index, "error": exc.ename}
             _write_manifest(out_dir, manifest)
             return 1
         seconds = round(time.perf_counter() - start, 1)
         to_html(target)
-        manifest["notebooks"].append({"notebook": nb.name, "parameters": given, "wall_time_s": seconds})
+        entry = {"notebook": target.name, "parameters": given, "wall_time_s": seconds}
+        manifest["notebooks"].append(entry if job.release is None else {**entry, "release": job.release,
+                                                                        "source": nb.name})
         progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
                        f" -> {display(target.with_suffix('.html'))}")
     manifest["inputs_sha256"] = input_checksums(params)

@@ -28,6 +28,28 @@ def headline_table(manifest: dict) -> str:
         return f"<p>No release table: {html.escape(str(exc))}</p>"
 
 
+def case_links(manifest: dict) -> dict[str, str]:
+    """Release -> HTML link to its case study (the runs the pipeline made for one release, in run order)."""
+    out: dict[str, list[str]] = {}
+    for n in manifest["notebooks"]:
+        if n.get("release"):
+            page = Path(n["notebook"]).with_suffix(".html").name
+            camp = n["parameters"].get("campaign") if "campaign" in n["parameters"] else None
+            note = f" <span class='muted'>(campaign: {html.escape(Path(str(camp)).stem)})</span>" if camp else ""
+            out.setdefault(n["release"], []).append(f"<a href='{page}'>{html.escape(Path(n['notebook']).stem)}</a>"
+                                                    f"{note}")
+    return {r: "<p>Case study: " + ", ".join(links) + "</p>" for r, links in out.items()}
+
+
+def case_section(manifest: dict) -> str:
+    """A section per release that has a case study, linking it (also when no findings could be read)."""
+    links = case_links(manifest)
+    if not links:
+        return ""
+    return "<h2>Case studies</h2>" + "".join(f"<h3 id='case-{html.escape(r)}'>{html.escape(r)}</h3>{link}"
+                                             for r, link in links.items())
+
+
 def findings_section(manifest: dict, out_dir: Path) -> str:
     """Per release: the case-study profile, a short text (detectors and, on synthetic releases, their scores),
     and key figures saved to ``out_dir/figures/`` and embedded. Assembled from the case-study stage's persisted
@@ -87,6 +109,7 @@ def write_index(out_dir: Path, manifest: dict) -> Path:
 <p class='muted'>State-backed information operations in Twitter's archive: rebuilt end to end by
 <code>make report</code>. Data folder: <code>{html.escape(str(raw_dir))}</code>.</p>
 <h2>Releases</h2>{headline_table(manifest)}
+{case_section(manifest)}
 {findings_section(manifest, out_dir)}
 <h2>Notebooks</h2><ol>{links}</ol>
 {links_html(out_dir)}

@@ -28,7 +28,7 @@
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB without loading every tweet; its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); the amplifiers and core of the coordination stage (`processed/<release>/coordination/`, computed once if missing); planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination stages) |
-# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (personas, office hours; the amplifier thresholds are the coordination stage's) |
+# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (personas, office hours; None: the campaign file's, `ioa_utils/data/campaigns/china_052020.yaml`, which also holds the narratives' keywords; the amplifier thresholds are the coordination stage's) |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
@@ -37,16 +37,19 @@ release = None  # None: the release whose id names China (or the only one); or a
 timezone = None  # posting hours in this zone; None: the release's, from the release registry
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
-max_followers = 5  # personas: at most this many followers (and no bio)
-office_share = 0.7  # office hours: share of an account's tweets on weekdays 9-18 h local time
-min_tweets = 10  # office hours: accounts with fewer tweets are not tested
+max_followers = None  # personas: at most this many followers (and no bio); None: the campaign file's
+office_share = None  # office hours: share of an account's tweets on weekdays 9-18 h local time; None: the file's
+min_tweets = None  # office hours: accounts with fewer tweets are not tested; None: the campaign file's
 
 # %% tags=[]
 from ioa_utils import casestudy as cs
 from ioa_utils import findings, paths, plots, stages
-from ioa_utils.casestudy import china, compare, figures
+from ioa_utils.casestudy import campaign, china, compare, figures
 
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "china")
+camp = campaign.load("china")  # the campaign file: ioa_utils/data/campaigns/china_052020.yaml
+personas_at = campaign.resolve(camp, "personas", max_followers=max_followers)
+office_at = campaign.resolve(camp, "office_hours", min_tweets=min_tweets, min_share=office_share)
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 n_assigned = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
@@ -98,14 +101,14 @@ prof.top
 # ## 2. Themes: narratives over time
 #
 # *Why:* SIO's reports date the shift of Chinese state messaging from Hong Kong to Covid-19 in early 2020.
-# Each tweet gets the narrative whose keywords (Chinese and English, `casestudy.lexicon`) it matches most;
+# Each tweet gets the narrative whose keywords (Chinese and English, from the campaign file `ioa_utils/data/campaigns/china_052020.yaml`) it matches most;
 # counting them per month shows the themes and when Covid-19 peaked. Keywords match whole words (or, in
 # Chinese, characters in a row), so "virus" does not count "antivirus"; a keyword ending in `*` is a stem
 # ("covid*" matches "covid19"). Keyword lists are transparent and work without a model; they miss
 # paraphrases, which is what the topic model is for.
 
 # %% tags=[]
-nar = china.narratives(data, "china")
+nar = china.narratives(data, camp, peak=camp.peak, **campaign.thresholds(camp, "narratives"))
 print(nar.summary())
 nar.table.tail(12) if nar.applicable else None
 
@@ -126,7 +129,7 @@ print("no ground truth: keyword labels not scored" if data.truth is None else "k
 china.score_narratives(nar, data)
 
 # %% tags=[]
-findings.narrative_labels(china.score_narratives(nar, data), nar, peak="covid")
+findings.narrative_labels(china.score_narratives(nar, data), nar, peak=camp.peak)
 
 # %% [markdown] tags=[]
 # ## 3. Tactics
@@ -157,7 +160,7 @@ findings.core_misses(core, amp, data.truth)
 # scored against all planted campaign roles (controls are the negatives).
 
 # %% tags=[]
-per = china.personas(data, max_followers)
+per = china.personas(data, **personas_at)
 print(per.summary())
 cs.print_score(per, data.truth)
 
@@ -170,15 +173,16 @@ cs.print_score(per, data.truth)
 # are flagged. The histogram shows where the threshold cuts.
 
 # %% tags=[]
-off = china.office_hours(data, min_tweets, office_share)
+off = china.office_hours(data, **office_at)
 print(off.summary())
 cs.print_score(off, data.truth)
 plots.show(
-    figures.fig_distribution(off.table, "office_share", office_share, "share of each account's tweets in office hours")
+    figures.fig_distribution(off.table, "office_share", office_at["min_share"],
+                             "share of each account's tweets in office hours")
 ) if off.applicable else None
 
 # %% tags=[]
-findings.office_misses(off, data.truth, min_tweets)
+findings.office_misses(off, data.truth, office_at["min_tweets"])
 
 # %% [markdown] tags=[]
 # ## Scores against the planted ground truth

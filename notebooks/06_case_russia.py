@@ -28,7 +28,7 @@
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's co-retweet edges and communities (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
-# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Russia, here `synth_russia_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (keyword lists, cheerleading share, engagement, co-retweet window) |
+# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Russia, here `synth_russia_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (cheerleading share, engagement; None: the campaign file's, `ioa_utils/data/campaigns/russia_052020.yaml`, which also holds the keyword lists; co-retweet window: the coordination stage's) |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
@@ -37,8 +37,8 @@ release = None  # None: the release whose id names Russia (or the only one); or 
 timezone = None  # posting hours in this zone; None: the release's, from the release registry
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
-min_cheer_share = 0.25  # cheerleading: share of an account's tweets praising Putin / United Russia
-max_engagement = 1.0  # low engagement: likes + retweets per own tweet below this
+min_cheer_share = None  # cheerleading: share of an account's tweets praising Putin / United Russia; None: the file's
+max_engagement = None  # low engagement: likes + retweets per own tweet below this; None: the campaign file's
 window = 600  # s: co-retweet window of the coordination stage (default: coordination.traces); >= 60 on real data
 
 # %% tags=[]
@@ -46,10 +46,11 @@ from dataclasses import replace
 
 from ioa_utils import casestudy as cs
 from ioa_utils import findings, paths, plots, stages
-from ioa_utils.casestudy import china, compare, figures, russia
+from ioa_utils.casestudy import campaign, china, compare, figures, russia
 from ioa_utils.coordination import traces
 
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "russia")
+camp = campaign.load("russia")  # the campaign file: ioa_utils/data/campaigns/russia_052020.yaml
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
@@ -104,12 +105,12 @@ prof.top
 # ## 2. Themes: cheerleading for Putin and United Russia
 #
 # *Why:* the network's content praised the president and the ruling party. The share of tweets matching
-# Putin and United Russia keywords (Russian and English, `casestudy.lexicon`) per month shows how
+# Putin and United Russia keywords (Russian and English, from the campaign file `ioa_utils/data/campaigns/russia_052020.yaml`) per month shows how
 # dominant and how steady that was; accounts devoting at least `min_cheer_share` of their tweets to it
 # are flagged.
 
 # %% tags=[]
-cheer = russia.cheerleading(data, min_share=min_cheer_share)
+cheer = russia.cheerleading(data, camp, **campaign.resolve(camp, "cheerleading", min_share=min_cheer_share))
 print(cheer.summary())
 cs.print_score(cheer, data.truth)
 plots.show(figures.fig_narratives(cheer, f"{release}: share of tweets per month")) if cheer.applicable else None
@@ -146,11 +147,13 @@ posers.accounts.drop(columns="userid").head(10)
 # that came from accounts of the same release (measurable only when retweets name the retweeted account).
 
 # %% tags=[]
-eng = russia.engagement(data, max_per_tweet=max_engagement)
+engagement_at = campaign.resolve(camp, "engagement", max_per_tweet=max_engagement)
+eng = russia.engagement(data, **engagement_at)
 print(eng.summary())
 cs.print_score(eng, data.truth)
 plots.show(
-    figures.fig_distribution(eng.table, "engagement_per_tweet", max_engagement, "likes + retweets per own tweet")
+    figures.fig_distribution(eng.table, "engagement_per_tweet", engagement_at["max_per_tweet"],
+                             "likes + retweets per own tweet")
 )
 
 # %% [markdown] tags=[]
@@ -163,7 +166,7 @@ plots.show(
 # bursts (counted in SQL over the members' retweets), are flagged.
 
 # %% tags=[]
-hire = russia.commercial_cluster(data, params)
+hire = russia.commercial_cluster(data, params, **campaign.thresholds(camp, "retweet_for_hire"))
 print(hire.summary())
 cs.print_score(hire, data.truth)
 hire.table

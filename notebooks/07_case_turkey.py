@@ -28,7 +28,7 @@
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's retweet rings (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
 # | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
-# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Turkey, here `synth_turkey_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (ring delay, change threshold, batch gap, issue focus) |
+# | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Turkey, here `synth_turkey_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (change threshold, batch gap, issue focus; None: the campaign file's, `ioa_utils/data/campaigns/turkey_052020.yaml`, which also holds the keywords and which narratives promote or attack; ring delay: the coordination stage's) |
 
 # %% tags=["parameters"]
 raw_dir = "data/raw/synthetic"  # folder of releases (relative to the project root)
@@ -38,20 +38,21 @@ timezone = None  # posting hours in this zone; None: the release's, from the rel
 seed = 2020  # synthetic archive only: generator seed; also Louvain's seed
 scale = 1.0  # synthetic archive only: multiplies the number of accounts
 max_retweet_delay = 600  # s: rings retweet each other within this delay (default: coordination.traces)
-min_change = 0.6  # compromised: mean total-variation change of language, client and narrative
-gap_days = 2  # single-issue batches: creation dates at most this many days apart form a batch
-min_batch = 5  # single-issue batches: accounts per batch
-min_focus = 0.8  # single-issue batches: share of an account's labelled tweets on its main issue
+min_change = None  # compromised: mean total-variation change of language, client and narrative; None: the file's
+gap_days = None  # single-issue batches: creation dates at most this many days apart form a batch; None: the file's
+min_batch = None  # single-issue batches: accounts per batch; None: the campaign file's
+min_focus = None  # single-issue batches: share of an account's labelled tweets on its main issue; None: the file's
 
 # %% tags=[]
 from dataclasses import replace
 
 from ioa_utils import casestudy as cs
 from ioa_utils import findings, paths, plots, stages
-from ioa_utils.casestudy import china, compare, figures, turkey
+from ioa_utils.casestudy import campaign, china, compare, figures, turkey
 from ioa_utils.coordination import traces
 
 release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "turkey")
+camp = campaign.load("turkey")  # the campaign file: ioa_utils/data/campaigns/turkey_052020.yaml
 stages.prepare(raw_dir, work_dir, seed, scale, [release])
 data = cs.load(release, raw_dir, work_dir, timezone)
 print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
@@ -106,11 +107,11 @@ prof.top
 # ## 2. Themes: promoting the AKP, attacking the HDP and CHP
 #
 # *Why:* SIO found the network both promoted the ruling party and attacked the opposition. Tweets are
-# labelled with AKP-promotion, anti-HDP and anti-CHP keywords (`casestudy.lexicon`); per month, the counts
+# labelled with AKP-promotion, anti-HDP and anti-CHP keywords (the campaign file `ioa_utils/data/campaigns/turkey_052020.yaml`); per month, the counts
 # and the promotion vs attack shares show the balance and how it moved around elections.
 
 # %% tags=[]
-party = turkey.party_messaging(data)
+party = turkey.party_messaging(data, camp, **campaign.thresholds(camp, "party_messaging"))
 print(party.summary())
 plots.show(figures.fig_narratives(party, f"{release}: tweets per month")) if party.applicable else None
 
@@ -150,7 +151,7 @@ cs.print_score(ring, data.truth)
 # `min_change` flags it.
 
 # %% tags=[]
-comp = turkey.compromised(data, min_change=min_change)
+comp = turkey.compromised(data, **campaign.resolve(camp, "compromised", min_change=min_change))
 print(comp.summary())
 cs.print_score(comp, data.truth)
 comp.accounts.drop(columns="userid").head(8) if comp.applicable else None
@@ -167,7 +168,8 @@ plots.show(figures.fig_switches(data, comp, n=3)) if comp.applicable else None
 # almost nothing).
 
 # %% tags=[]
-single = turkey.single_issue_batches(data, gap_days, min_batch, min_focus)
+single = turkey.single_issue_batches(data, **campaign.resolve(camp, "single_issue_batches", gap_days=gap_days,
+                                                             min_batch=min_batch, min_focus=min_focus))
 print(single.summary())
 cs.print_score(single, data.truth)
 

@@ -11,10 +11,11 @@ Typical use::
     cs.print_score(found, data.truth)            # precision/recall vs planted roles (synthetic only)
 
 Every detector works on any release and returns a :class:`Finding`, saying "not applicable" (with the
-reason) when the data does not support it.
+reason) when the data does not support it. What is specific to one campaign (narratives, promotion/attack,
+thresholds) is in its campaign file (:mod:`.campaign`, ``ioa_utils/data/campaigns/``).
 """
 
-from . import china, compare, figures, lexicon, narratives, russia, turkey
+from . import campaign, china, compare, figures, lexicon, narratives, russia, turkey
 from .base import (
     CaseData,
     Finding,
@@ -30,7 +31,7 @@ from .base import (
 from .profile import Profile, fig_accounts, fig_hours, fig_timelines, profile
 
 __all__ = [
-    "CaseData", "Finding", "Profile", "china", "compare", "fig_accounts", "figures", "fig_hours", "fig_timelines",
-    "guess_campaign", "guess_timezone", "lexicon", "load", "narratives", "pick_release", "print_score", "profile",
-    "russia", "score_roles", "score_table", "topic_assignments", "turkey",
+    "CaseData", "Finding", "Profile", "campaign", "china", "compare", "fig_accounts", "figures", "fig_hours",
+    "fig_timelines", "guess_campaign", "guess_timezone", "lexicon", "load", "narratives", "pick_release", "print_score",
+    "profile", "russia", "score_roles", "score_table", "topic_assignments", "turkey",
 ]

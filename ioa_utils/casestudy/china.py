@@ -1,63 +1,25 @@
 """China chapter detectors: narratives over time, core posters vs amplifiers, zero-follower personas,
-office-hours posting. Each works on any release and aggregates in SQL (``CaseData.query``)."""
+office-hours posting. Each works on any release and aggregates in SQL (``CaseData.query``). Threshold defaults:
+the campaign files' (``campaign.DEFAULTS``, from ``data/campaigns/template.yaml``)."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
-from .narratives import campaign_of, labelled_sql
+from .campaign import DEFAULTS
 from .narratives import narratives as campaign_narratives
-from .profile import OFFICE_HOURS, office_sql
+from .narratives import score_narratives, topic_narratives
+from .profile import office_sql
+
+_PERSONAS, _OFFICE = DEFAULTS["personas"], DEFAULTS["office_hours"]
 
 __all__ = ["CAMPAIGN_ROLES", "core_amplifiers", "narratives", "office_hours", "personas", "score_narratives",
            "topic_narratives"]
 
 
-def narratives(data: CaseData, campaign: str = "china", min_share: float = 0.05, peak: str | None = "covid",
-               name: str = "narratives") -> Finding:
+def narratives(data: CaseData, campaign: str = "china", min_share: float = DEFAULTS["narratives"]["min_share"],
+               peak: str | None = "covid", name: str = "narratives") -> Finding:
     """:func:`.narratives.narratives` with this chapter's defaults (China's lexicon, the Covid-19 peak)."""
     return campaign_narratives(data, campaign, min_share, peak, name)
-
-
-def score_narratives(finding: Finding, data: CaseData) -> pd.DataFrame | None:
-    """Per planted narrative: tweets planted, tweets labelled, precision and recall of the keyword labels
-    (``finding`` from :func:`.narratives.narratives` of any campaign)."""
-    campaign = campaign_of(finding)
-    if data.truth is None or not finding.applicable or campaign is None:
-        return None
-    con = data.connection()
-    con.register("truth_tweets", data.truth.tweets[["tweetid", "narrative"]])
-    try:
-        got = data.query("SELECT l.narrative, count(*) AS labelled, count(*) FILTER (WHERE g.narrative = l.narrative) "
-                         f"AS tp FROM ({labelled_sql(campaign)}) l "
-                         "LEFT JOIN truth_tweets g USING (tweetid) GROUP BY l.narrative").set_index("narrative")
-    finally:
-        con.unregister("truth_tweets")
-    planted = data.truth.tweets["narrative"].value_counts()
-    rows = []
-    for k in [c for c in finding.table.columns if c in got.index]:
-        n_planted, labelled, tp = int(planted.get(k, 0)), int(got.at[k, "labelled"]), int(got.at[k, "tp"])
-        rows.append({"narrative": k, "planted": n_planted, "labelled": labelled,
-                     "precision": round(tp / labelled, 3) if labelled else float("nan"),
-                     "recall": round(tp / n_planted, 3) if n_planted else float("nan")})
-    return pd.DataFrame(rows).set_index("narrative")
-
-
-def topic_narratives(finding: Finding, data: CaseData, top: int = 12) -> pd.DataFrame | None:
-    """The largest topics of the topics stage, each with its dominant keyword narrative ("(none)" when most
-    of its tweets match no keyword) and that narrative's share of the topic's tweets (``None`` without topics)."""
-    campaign = campaign_of(finding)
-    if not data.has_topics or not finding.applicable or campaign is None:
-        return None
-    out = data.query(
-        "SELECT topic_label, sum(n)::BIGINT AS tweets, first(narrative ORDER BY n DESC, narrative) AS narrative, "
-        "max(n) AS n_top FROM (SELECT p.topic, p.topic_label, coalesce(l.narrative, '(none)') AS narrative, "
-        f"count(*) AS n FROM topics p LEFT JOIN ({labelled_sql(campaign)}) l USING (tweetid) "
-        f"WHERE p.topic >= 0 GROUP BY ALL) GROUP BY topic, topic_label "
-        f"ORDER BY tweets DESC, topic, topic_label LIMIT {int(top)}")
-    out["share"] = (out.pop("n_top") / out["tweets"]).round(2)
-    return out.set_index("topic_label")
 
 
 def core_amplifiers(data: CaseData) -> tuple[Finding, Finding]:
@@ -90,7 +52,8 @@ def core_amplifiers(data: CaseData) -> tuple[Finding, Finding]:
     return amp_f, core_f
 
 
-def personas(data: CaseData, max_followers: int = 5, min_tweets: int = 1) -> Finding:
+def personas(data: CaseData, max_followers: int = _PERSONAS["max_followers"],
+             min_tweets: int = _PERSONAS["min_tweets"]) -> Finding:
     """Accounts with at most ``max_followers`` followers and no bio: throwaway personas."""
     a = data.accounts
     flag = a[(a["follower_count"] <= max_followers) & ~a["has_bio"] & (a["n_tweets"] >= min_tweets)]
@@ -101,8 +64,8 @@ def personas(data: CaseData, max_followers: int = 5, min_tweets: int = 1) -> Fin
     return Finding("zero-follower personas", True, ev, flag[cols].reset_index(drop=True), roles=CAMPAIGN_ROLES)
 
 
-def office_hours(data: CaseData, min_tweets: int = 10, min_share: float = 0.7,
-                 hours: tuple[int, int] = OFFICE_HOURS) -> Finding:
+def office_hours(data: CaseData, min_tweets: int = _OFFICE["min_tweets"], min_share: float = _OFFICE["min_share"],
+                 hours: tuple[int, int] = _OFFICE["hours"]) -> Finding:
     """Accounts that post mostly on weekdays between ``hours`` in ``data.timezone`` (a work schedule);
     the release-wide share is in the evidence. Not applicable when no account has ``min_tweets``."""
     per = data.query(f"SELECT userid, count(*) AS n_tweets, sum({office_sql(data.timezone, hours)}::INT) AS n_office "

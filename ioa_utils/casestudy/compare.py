@@ -22,6 +22,8 @@ from ..ground_truth import GroundTruth
 from ..paths import DATA_DIR, processed_dir
 from . import china, russia, turkey
 from .base import CaseData, Finding, score_table
+from .campaign import DEFAULTS as DETECTOR_DEFAULTS
+from .campaign import Campaign
 from .profile import Profile
 
 CHAPTERS = {"china": ("narratives", "amplifiers", "core", "zero-follower personas", "office hours"),
@@ -41,13 +43,20 @@ class Results:
     n_accounts: int
 
 
-def run_all(data: CaseData) -> dict[str, Finding]:
-    """Every case-study detector on one release (China, Russia and Turkey chapters), by name."""
+def run_all(data: CaseData, campaign: Campaign | None = None) -> dict[str, Finding]:
+    """Every case-study detector on one release (China, Russia and Turkey chapters, each with its lexicon), by
+    name, with the thresholds of ``campaign`` (the release's campaign file; None: the defaults)."""
+    def p(detector: str) -> dict:
+        return campaign.params(detector) if campaign is not None else DETECTOR_DEFAULTS[detector]
+
     amp, core = china.core_amplifiers(data)
-    found = [china.narratives(data, "china"), amp, core, china.personas(data), china.office_hours(data),
-             russia.official_posers(data), russia.cheerleading(data), russia.engagement(data),
-             russia.commercial_cluster(data), turkey.rings(data), turkey.compromised(data),
-             turkey.single_issue_batches(data), turkey.party_messaging(data)]
+    found = [china.narratives(data, "china", **p("narratives")), amp, core, china.personas(data, **p("personas")),
+             china.office_hours(data, **p("office_hours")), russia.official_posers(data),
+             russia.cheerleading(data, **p("cheerleading")), russia.engagement(data, **p("engagement")),
+             russia.commercial_cluster(data, **p("retweet_for_hire")), turkey.rings(data),
+             turkey.compromised(data, **p("compromised")),
+             turkey.single_issue_batches(data, **p("single_issue_batches")),
+             turkey.party_messaging(data, **p("party_messaging"))]
     return {f.name: f for f in found}
 
 

@@ -3,17 +3,19 @@
 Tokenising tweets is what keyword labelling costs, so it happens once: one scan tokenises each tweet that may
 contain a keyword of any lexicon (:func:`.narratives.prefiltered_tokens_sql`) and derives the label of every
 lexicon from those tokens (:func:`.narratives.tokens_label_sql`; the same labels as ``label_sql`` of each
-lexicon alone). Lexicons (:func:`lexicons`): each campaign of ``lexicon.NARRATIVES`` (``china``, ``russia``,
-``turkey``) and ``all``, every campaign's narratives together named ``<campaign>:<narrative>``.
+lexicon alone). Lexicons (:func:`lexicons`): each bundled campaign file's narratives (``data/campaigns/*.yaml``,
+read into ``lexicon.NARRATIVES``: ``china``, ``russia``, ``turkey``) and ``all``, every campaign's narratives
+together named ``<campaign>:<narrative>``. A user's own campaign file is labelled by the queries that use it
+(:func:`.narratives.labelled_sql`), not here.
 
 The table holds ``tweetid, userid, tweet_time`` and one nullable label column per lexicon, one row per tweet.
 :class:`.base.CaseData` exposes it as the DuckDB view ``labels`` on first use:
 
 - releases on disk: a stage, ``processed/<release>/labels/`` (one Parquet file per partition of the processed
-  tweets, in order), built by :func:`ensure` with the discipline of the other stages (``ioa_utils.stageio``): under the
-  release lock, stamped with the processed stage's stamp, the lexicons and the code of this module, the
-  narratives and the lexicon (``stages._CODE["labels"]``), built in a temp folder, verified (rows per
-  partition == tweets) and swapped in; a fresh one is reused;
+  tweets, in order), built by :func:`ensure` with the discipline of the other stages (``ioa_utils.stageio``): under
+  the release lock, stamped with the processed stage's stamp, the lexicons (the campaign files' narratives: editing a
+  file relabels) and the code of this module, the narratives and the lexicon (``stages._CODE["labels"]``), built in a
+  temp folder, verified (rows per partition == tweets) and swapped in; a fresh one is reused;
 - in-memory releases (``CaseData.from_frames``, tests): the same SQL into a temporary DuckDB table, once per
   ``CaseData``.
 """

@@ -7,8 +7,8 @@ Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
 word boundaries to find, so each of their characters is a token and a keyword in them matches as a
 phrase of characters. Keywords are tokenised by the same SQL, so a multi-word keyword ("hong kong",
 "cross-strait") matches its tokens in a row. A keyword ending in ``*`` is a stem: its last token matches any
-token it begins ("covid*" matches "covid19", "путин*" matches "путина") — how :mod:`.lexicon` covers
-inflected forms explicitly.
+token it begins ("covid*" matches "covid19", "путин*" matches "путина") — how the campaign files
+(``data/campaigns/*.yaml``, :mod:`.campaign`) cover inflected forms explicitly.
 
 In SQL the tokens are one string, each token between two spaces (``" hong  kong "``), so a keyword is a
 literal pattern bounded by spaces and counting its non-overlapping matches counts its occurrences. Tweets
@@ -23,6 +23,8 @@ from functools import lru_cache
 import pandas as pd
 
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
+from .campaign import DEFAULTS, Campaign
+from .campaign import load as load_campaign
 from .lexicon import NARRATIVES
 
 # Scripts without spaces between words: every character is a token.
@@ -133,15 +135,29 @@ def label_frame(tweets: pd.DataFrame, lexicon: dict[str, tuple[str, ...]]) -> pd
     return pd.Series([x if isinstance(x, str) else None for x in out], index=tweets.index, dtype=object)
 
 
-def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str | None = None,
-               name: str = "narratives") -> Finding:
+def lexicon_of(campaign: str | Campaign) -> dict[str, tuple[str, ...]]:
+    """The narratives of ``campaign``: a Campaign, or a lexicon name of the labels stage (``china``, ``all``...)."""
+    if isinstance(campaign, Campaign):
+        return campaign.narratives
+    from .labels import lexicons
+
+    found = lexicons()
+    return found[campaign] if campaign in found else load_campaign(campaign).narratives
+
+
+def name_of(campaign: str | Campaign) -> str:
+    return campaign.name if isinstance(campaign, Campaign) else campaign
+
+
+def narratives(data: CaseData, campaign: str | Campaign, min_share: float = DEFAULTS["narratives"]["min_share"],
+               peak: str | None = None, name: str = "narratives") -> Finding:
     """Label tweets with the campaign's narratives (keyword lexicon), count them per month, and find the
     month where ``peak`` narrative peaks. Not applicable when fewer than ``min_share`` of tweets match.
     ``accounts``: every account with a labelled tweet (``n_tweets`` labelled, ``main_narrative``: the most
     frequent, ties to the one it used first); ``table``: tweets per month and narrative plus ``all tweets``.
     The labels stay in DuckDB (``tweets`` is ``None``): :func:`labelled_sql` gives them to other queries (view
     ``labels``, computed once per release by :mod:`.labels`)."""
-    lex = NARRATIVES[campaign]
+    lex, label = lexicon_of(campaign), name_of(campaign)
     # one pass over the tweets: counts per (month, narrative) and per (account, narrative)
     counts = data.query(
         "SELECT per, month, userid, narrative, n, first_use.t AS t0, first_use.i AS i0 FROM (SELECT "
@@ -155,7 +171,7 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     share = matched / max(total, 1)
     if share < min_share:
         return not_applicable(name, f"only {matched} of {total} tweets ({100 * share:.1f}%) use "
-                                    f"the {campaign} narrative keywords")
+                                    f"the {label} narrative keywords")
     monthly["month"] = pd.to_datetime(monthly["month"])
     per = monthly.dropna(subset=["narrative"]).pivot_table(index="month", columns="narrative", values="n",
                                                            aggfunc="sum")
@@ -163,7 +179,7 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
              .fillna(0).astype(int).sort_index().rename_axis("month"))
     table.columns.name = None
     table.attrs["span"] = [str(t) for t in data.span()]  # figures mark partial first/last months (JSON-safe)
-    parts = [f"{matched} tweets ({100 * share:.0f}%) match a {campaign} narrative: "
+    parts = [f"{matched} tweets ({100 * share:.0f}%) match a {label} narrative: "
              + ", ".join(f"{k} {int(v)}" for k, v in table[list(lex)].sum().items())]
     if peak in table.columns and table[peak].sum() > 0:
         m = table[peak].idxmax()
@@ -176,18 +192,66 @@ def narratives(data: CaseData, campaign: str, min_share: float = 0.05, peak: str
     return Finding(name, True, "; ".join(parts), by_acc, None, table, roles=CAMPAIGN_ROLES)
 
 
-def labelled_sql(campaign: str, keep_unlabelled: bool = False) -> str:
-    """SQL query: ``tweetid, userid, tweet_time, narrative`` (the ``campaign`` lexicon's label, from the view
-    ``labels``: computed once per release, :mod:`.labels`) of the tweets with a label (every tweet, unlabelled
-    ones with NULL, when ``keep_unlabelled``)."""
-    from .labels import column
+def labelled_sql(campaign: str | Campaign, keep_unlabelled: bool = False) -> str:
+    """SQL query: ``tweetid, userid, tweet_time, narrative`` (the label of ``campaign``'s narratives) of the tweets
+    with a label (every tweet, unlabelled ones with NULL, when ``keep_unlabelled``). Labels come from the view
+    ``labels`` (computed once per release, :mod:`.labels`) for a lexicon it holds: the bundled campaigns, by name,
+    or a Campaign with the same narratives as the bundled one of its name. Any other Campaign (a user's file) is
+    labelled by this query itself (:func:`label_sql`: one tokenising scan per query)."""
+    from .labels import column, lexicons
 
-    q = f"SELECT tweetid, userid, tweet_time, {column(campaign)} AS narrative FROM labels"
+    if isinstance(campaign, Campaign) and lexicons().get(campaign.name) != campaign.narratives:
+        q = f"SELECT tweetid, userid, tweet_time, {label_sql(campaign.narratives)} AS narrative FROM tweets"
+    else:
+        q = f"SELECT tweetid, userid, tweet_time, {column(name_of(campaign))} AS narrative FROM labels"
     return q if keep_unlabelled else f"SELECT * FROM ({q}) WHERE narrative IS NOT NULL"
 
 
 def campaign_of(finding: Finding) -> str | None:
-    """The campaign whose lexicon a narratives finding (:func:`narratives`) used, from its table's columns."""
+    """The bundled campaign whose lexicon a narratives finding (:func:`narratives`) used, from its table's
+    columns."""
     if finding.table is None:
         return None
     return next((c for c, lex in NARRATIVES.items() if set(lex) <= set(finding.table.columns)), None)
+
+
+def score_narratives(finding: Finding, data: CaseData, campaign: str | Campaign | None = None) -> pd.DataFrame | None:
+    """Per planted narrative: tweets planted, tweets labelled, precision and recall of the keyword labels
+    (``finding`` from :func:`narratives` of ``campaign``; None: the bundled campaign its table shows)."""
+    campaign = campaign or campaign_of(finding)
+    if data.truth is None or not finding.applicable or campaign is None:
+        return None
+    con = data.connection()
+    con.register("truth_tweets", data.truth.tweets[["tweetid", "narrative"]])
+    try:
+        got = data.query("SELECT l.narrative, count(*) AS labelled, count(*) FILTER (WHERE g.narrative = l.narrative) "
+                         f"AS tp FROM ({labelled_sql(campaign)}) l "
+                         "LEFT JOIN truth_tweets g USING (tweetid) GROUP BY l.narrative").set_index("narrative")
+    finally:
+        con.unregister("truth_tweets")
+    planted = data.truth.tweets["narrative"].value_counts()
+    rows = []
+    for k in [c for c in finding.table.columns if c in got.index]:
+        n_planted, labelled, tp = int(planted.get(k, 0)), int(got.at[k, "labelled"]), int(got.at[k, "tp"])
+        rows.append({"narrative": k, "planted": n_planted, "labelled": labelled,
+                     "precision": round(tp / labelled, 3) if labelled else float("nan"),
+                     "recall": round(tp / n_planted, 3) if n_planted else float("nan")})
+    return pd.DataFrame(rows).set_index("narrative")
+
+
+def topic_narratives(finding: Finding, data: CaseData, top: int = 12,
+                     campaign: str | Campaign | None = None) -> pd.DataFrame | None:
+    """The largest topics of the topics stage, each with its dominant keyword narrative ("(none)" when most
+    of its tweets match no keyword) and that narrative's share of the topic's tweets (``None`` without topics;
+    ``campaign``: as in :func:`score_narratives`)."""
+    campaign = campaign or campaign_of(finding)
+    if not data.has_topics or not finding.applicable or campaign is None:
+        return None
+    out = data.query(
+        "SELECT topic_label, sum(n)::BIGINT AS tweets, first(narrative ORDER BY n DESC, narrative) AS narrative, "
+        "max(n) AS n_top FROM (SELECT p.topic, p.topic_label, coalesce(l.narrative, '(none)') AS narrative, "
+        f"count(*) AS n FROM topics p LEFT JOIN ({labelled_sql(campaign)}) l USING (tweetid) "
+        f"WHERE p.topic >= 0 GROUP BY ALL) GROUP BY topic, topic_label "
+        f"ORDER BY tweets DESC, topic, topic_label LIMIT {int(top)}")
+    out["share"] = (out.pop("n_top") / out["tweets"]).round(2)
+    return out.set_index("topic_label")

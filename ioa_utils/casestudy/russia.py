@@ -9,10 +9,14 @@ import numpy as np
 import pandas as pd
 
 from ..coordination import stage as cstage
-from ..coordination.traces import DEFAULTS, Params, window_of
+from ..coordination.traces import DEFAULTS as COORDINATION
+from ..coordination.traces import Params, window_of
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
-from .lexicon import NARRATIVES, OFFICIAL_KEYWORDS
-from .narratives import labelled_sql
+from .campaign import DEFAULTS, Campaign
+from .lexicon import OFFICIAL_KEYWORDS
+from .narratives import labelled_sql, lexicon_of, name_of
+
+_CHEER, _ENGAGE, _HIRE = DEFAULTS["cheerleading"], DEFAULTS["engagement"], DEFAULTS["retweet_for_hire"]
 
 
 def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFICIAL_KEYWORDS) -> Finding:
@@ -41,13 +45,14 @@ def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFIC
     return Finding("official posers", True, ev, flag, roles=("official_poser",))
 
 
-def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10, min_share: float = 0.25,
-                 min_release_share: float = 0.05) -> Finding:
+def cheerleading(data: CaseData, campaign: str | Campaign = "russia", min_tweets: int = _CHEER["min_tweets"],
+                 min_share: float = _CHEER["min_share"],
+                 min_release_share: float = _CHEER["min_release_share"]) -> Finding:
     """Share of tweets praising the leader and the ruling party (keyword lexicon of ``campaign``), per
     month and per account; accounts with >= ``min_tweets`` tweets, >= ``min_share`` of them cheerleading,
     are flagged. The labels stay in DuckDB (``tweets`` is ``None``; :func:`.narratives.labelled_sql`: view
     ``labels``)."""
-    lex = NARRATIVES[campaign]
+    lex = lexicon_of(campaign)
     # one scan: tweets per (month, label) and per (account, labelled or not)
     counted = data.query(
         "SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, userid, coalesce(narrative, 'other') "
@@ -57,7 +62,7 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
     counts = monthly.groupby("narrative")["n"].sum()
     share = counts.drop("other", errors="ignore").sum() / counts.sum() if len(monthly) else 0.0
     if share < min_release_share:
-        return not_applicable("cheerleading", f"{100 * share:.1f}% of tweets use the {campaign} cheerleading "
+        return not_applicable("cheerleading", f"{100 * share:.1f}% of tweets use the {name_of(campaign)} cheerleading "
                                               "keywords", CAMPAIGN_ROLES)
     by_acc = counted[counted["userid"].notna()]
     per = by_acc.groupby("userid")["n"].sum().astype(np.int64).rename("n_tweets").sort_index().to_frame()
@@ -74,7 +79,8 @@ def cheerleading(data: CaseData, campaign: str = "russia", min_tweets: int = 10,
     return Finding("cheerleading", True, ev, flag, None, table, roles=CAMPAIGN_ROLES)
 
 
-def engagement(data: CaseData, min_tweets: int = 10, max_per_tweet: float = 1.0) -> Finding:
+def engagement(data: CaseData, min_tweets: int = _ENGAGE["min_tweets"],
+               max_per_tweet: float = _ENGAGE["max_per_tweet"]) -> Finding:
     """Who listens? Likes and retweets per own (non-retweet) tweet per account, and how much of the
     retweets an account received came from accounts of the same release (internal share, measurable
     when retweets name the retweeted account). Flags accounts with >= ``min_tweets`` own tweets and
@@ -126,8 +132,9 @@ def community_retweets(data: CaseData, members: pd.DataFrame, window: float, bur
         [members["userid"].astype(str).tolist(), members["community"].astype(np.int64).tolist(), window, burst_size])
 
 
-def commercial_cluster(data: CaseData, params: Params = DEFAULTS, min_size: int = 3, min_external: float = 0.5,
-                       min_bursts: int = 5, burst_size: int = 3) -> Finding:
+def commercial_cluster(data: CaseData, params: Params = COORDINATION, min_size: int = _HIRE["min_size"],
+                       min_external: float = _HIRE["min_external"], min_bursts: int = _HIRE["min_bursts"],
+                       burst_size: int = _HIRE["burst_size"]) -> Finding:
     """Retweet-for-hire: the Louvain communities of the co-retweet network (coordination stage: tables
     ``edges/co_retweet`` and ``communities``, window ``params.window_retweet``) whose members retweet the
     *same outside* sources in bursts: >= ``min_external`` of their retweets point outside the release and

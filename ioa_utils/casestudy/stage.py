@@ -6,13 +6,14 @@ Layout: ``manifest.json`` lists the findings in detector order (``finding-NN/``)
 each folder holds ``object.json`` (the scalar fields: a Finding's name, applicable, evidence and roles; the
 Profile's release, time zone and its mixed-type ``summary``) and one Parquet file per table field (a Finding's
 accounts, tweets and table when present; each of the Profile's tables). Reading gives back equal objects.
-
-Same discipline as the load and clean stages (``ioa_utils.stageio``): the stamp is the upstream stamps (processed
+ Same discipline as the load and clean stages (``ioa_utils.stageio``): the stamp is the upstream stamps (processed
 tables, coordination stage, topics stage when it has run), the parameters (time zone) and a hash of the code that
-computes the result; a fresh result is reused; otherwise it is computed, written to a temp folder, verified against
-the manifest, stamped and swapped in. Computing runs under this stage's own lock per release (concurrent runs wait
-and reuse the result); the release lock is taken only to publish, after checking that no upstream stage was
-rebuilt meanwhile, so the upstream stages this one triggers (coordination, topics) can take it themselves.
+computes the result, and the content of the campaign files (``casestudy.campaign``: the release's own, for its
+detector thresholds, and every bundled one, for their narratives); a fresh result is reused; otherwise it is computed,
+written to a temp folder, verified against the manifest, stamped and swapped in. Computing runs under this stage's own
+lock per release (concurrent runs wait and reuse the result); the release lock is taken only to publish, after
+checking that no upstream stage was rebuilt meanwhile, so the upstream stages this one triggers (coordination, topics)
+can take it themselves.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import pyarrow.parquet as pq
 from .. import progress, stageio
 from ..coordination import stage as cstage
 from ..paths import DATA_DIR, DEFAULT_RAW_DIR, processed_dir
+from . import campaign
 from .base import Finding, guess_timezone
 from .profile import Profile
 
@@ -71,8 +73,12 @@ def upstream(release: str, work_dir: str | Path = DATA_DIR) -> dict[str, str | N
 
 
 def stamp(release: str, work_dir: str | Path, timezone: str) -> dict:
+    """Upstream stamps, code, time zone, and the campaign files' content: the release's own campaign (its
+    thresholds) and every bundled campaign (their lexicons run on every release), so editing a file recomputes."""
+    own = campaign.for_release(release)
     return {"stage": NAME, "code": code_version(), "inputs": upstream(release, work_dir),
-            "params": {"timezone": timezone, "detectors": "defaults"}}
+            "params": {"timezone": timezone, "detectors": "campaign" if own else "defaults",
+                       "campaign": own.digest() if own else None, "campaigns": campaign.bundled_digest()}}
 
 
 def ensure(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
@@ -115,7 +121,7 @@ def _compute(release: str, raw_dir: str | Path, work_dir: str | Path, timezone: 
 
     with progress.stage("casestudy", release) as step:
         data = load(release, raw_dir, work_dir, timezone, topics=topics)
-        findings = run_all(data)
+        findings = run_all(data, campaign.for_release(release))
         step(f"{len(findings)} detectors run")
         prof = profile(data, work_dir)
         step("profile computed")

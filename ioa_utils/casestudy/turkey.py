@@ -9,11 +9,15 @@ import numpy as np
 import pandas as pd
 
 from ..coordination import stage as cstage
-from ..coordination.traces import DEFAULTS, Params, ring_params
+from ..coordination.traces import DEFAULTS as COORDINATION
+from ..coordination.traces import Params, ring_params
 from .base import CaseData, Finding, not_applicable
+from .campaign import DEFAULTS, Campaign
+from .campaign import load as load_campaign
 from .labels import ALL, all_narratives, column
-from .lexicon import ATTACK, PROMOTION
 from .narratives import narratives
+
+_COMPROMISED, _BATCHES = DEFAULTS["compromised"], DEFAULTS["single_issue_batches"]
 
 ALL_NARRATIVES = all_narratives()
 # what the change-point test compares before and after the switch: column -> (view, SQL value, NULL replaced)
@@ -27,7 +31,7 @@ def has_retweets(data: CaseData) -> bool:
                 ["n"].iloc[0])
 
 
-def rings(data: CaseData, params: Params = DEFAULTS) -> Finding:
+def rings(data: CaseData, params: Params = COORDINATION) -> Finding:
     """Retweet rings of the coordination stage (table ``rings``: ``groups.retweet_rings`` with the
     thresholds of ``coordination.traces.ring_params``): groups that retweet *each other* within
     ``max_delay`` seconds, reciprocally, at least ``min_weight`` times per pair."""
@@ -103,8 +107,9 @@ def _switch(uid: str, g: pd.DataFrame, min_before: int, min_after: int, min_mont
     return row
 
 
-def compromised(data: CaseData, min_before: int = 20, min_after: int = 20, min_months_before: int = 6,
-                min_change: float = 0.6) -> Finding:
+def compromised(data: CaseData, min_before: int = _COMPROMISED["min_before"],
+                min_after: int = _COMPROMISED["min_after"], min_months_before: int = _COMPROMISED["min_months_before"],
+                min_change: float = _COMPROMISED["min_change"]) -> Finding:
     """Accounts with a long ordinary history and then an abrupt change: for each account, the month
     that best splits its tweets into a "before" and an "after" whose distributions of language, client
     and narrative (keyword lexicon, "other" when none) differ most (total-variation distance, averaged
@@ -142,7 +147,8 @@ def switch_series(data: CaseData, f: Finding, n: int = 4, column: str = "tweet_l
     return out
 
 
-def creation_batches(accounts: pd.DataFrame, gap_days: int = 2, min_batch: int = 5) -> pd.DataFrame:
+def creation_batches(accounts: pd.DataFrame, gap_days: int = _BATCHES["gap_days"],
+                     min_batch: int = _BATCHES["min_batch"]) -> pd.DataFrame:
     """Accounts created in batches: consecutive creation dates at most ``gap_days`` apart form a batch;
     batches of >= ``min_batch`` accounts are returned as ``userid, batch, batch_start, batch_size``."""
     a = accounts[["userid", "account_creation_date"]].dropna().copy()
@@ -172,7 +178,8 @@ def issue_counts(data: CaseData, users: list[str] | None = None) -> tuple[pd.Dat
     return t, "topic"
 
 
-def issue_focus(data: CaseData, min_labelled: int = 5, users: list[str] | None = None) -> pd.DataFrame:
+def issue_focus(data: CaseData, min_labelled: int = _BATCHES["min_labelled"],
+                users: list[str] | None = None) -> pd.DataFrame:
     """Per account (of ``users``; ``None``: all): its main issue and that issue's share of its labelled
     tweets (:func:`issue_counts`)."""
     c, source = issue_counts(data, users)
@@ -184,8 +191,9 @@ def issue_focus(data: CaseData, min_labelled: int = 5, users: list[str] | None =
     return out[out["labelled"] >= min_labelled].reset_index()
 
 
-def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, min_focus: float = 0.8,
-                         min_labelled: int = 5) -> Finding:
+def single_issue_batches(data: CaseData, gap_days: int = _BATCHES["gap_days"], min_batch: int = _BATCHES["min_batch"],
+                         min_focus: float = _BATCHES["min_focus"],
+                         min_labelled: int = _BATCHES["min_labelled"]) -> Finding:
     """Batches of single-issue accounts: created in a batch (:func:`creation_batches`) and devoting
     >= ``min_focus`` of their labelled tweets to one issue (:func:`issue_focus`)."""
     if data.accounts["account_creation_date"].isna().all():
@@ -204,16 +212,18 @@ def single_issue_batches(data: CaseData, gap_days: int = 2, min_batch: int = 5, 
     return Finding("single-issue batches", True, ev, flag, table=batches, roles=("single_issue",))
 
 
-def party_messaging(data: CaseData, campaign: str = "turkey", min_share: float = 0.05) -> Finding:
-    """Promotion of the ruling party vs attacks on the opposition (keyword lexicon of ``campaign``):
-    the narratives per month (:func:`.narratives.narratives`) plus ``promotion`` and ``attack`` shares of
-    each month's tweets."""
-    f = narratives(data, campaign, min_share, peak=None, name="party messaging")
+def party_messaging(data: CaseData, campaign: str | Campaign = "turkey",
+                    min_share: float = DEFAULTS["party_messaging"]["min_share"]) -> Finding:
+    """Promotion of the ruling party vs attacks on the opposition (keyword lexicon of ``campaign``, a campaign
+    name or file, whose ``promotion`` and ``attack`` lists group its narratives): the narratives per month
+    (:func:`.narratives.narratives`) plus ``promotion`` and ``attack`` shares of each month's tweets."""
+    camp = load_campaign(campaign)
+    f = narratives(data, camp, min_share, peak=None, name="party messaging")
     if not f.applicable:
         return f
     t = f.table
-    promo = [c for c in PROMOTION.get(campaign, ()) if c in t]
-    attack = [c for c in ATTACK.get(campaign, ()) if c in t]
+    promo = [c for c in camp.promotion if c in t]
+    attack = [c for c in camp.attack if c in t]
     t["promotion share"] = (t[promo].sum(axis=1) / t["all tweets"].where(t["all tweets"] > 0)).round(3)
     t["attack share"] = (t[attack].sum(axis=1) / t["all tweets"].where(t["all tweets"] > 0)).round(3)
     tot = t[promo + attack].sum()
