@@ -34,7 +34,7 @@ _CODE = {
     "topics": ("topics",),
     "coordination": ("coordination",),
     "casestudy": ("casestudy", "coordination", "schema.py", "store.py", "timebins.py"),
-    "labels": ("casestudy/labels.py", "casestudy/narratives.py", "casestudy/lexicon.py"),
+    "labels": ("casestudy/labels.py", "casestudy/narratives.py", "casestudy/lexicon.py", "casestudy/campaign.py"),
 }
 SYNTHETIC_MARKER = "_synthetic.json"
 

@@ -20,8 +20,11 @@ CELL_KEYS = {"tags", "papermill", "execution"}  # execution: iopub timestamps pa
 TAGS = {"parameters"}
 
 
+TEMPLATES = ("case_study.ipynb",)  # unnumbered notebooks the pipeline runs once per release
+
+
 def notebook_paths(folder: Path) -> list[Path]:
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb")) + [folder / n for n in TEMPLATES if (folder / n).exists()]
 
 
 def hygiene(path: Path) -> list[str]:

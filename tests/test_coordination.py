@@ -221,6 +221,34 @@ def test_minhash_signatures_do_not_depend_on_chunking():
     assert list(docs["tweetid"]) == sorted(docs["tweetid"]) and len(docs) == token_table(t)["tweetid"].nunique()
 
 
+def test_word_tokens_are_pythons_word_runs_in_any_script():
+    import re
+
+    from ioa_utils.coordination.minhash import word_tokens
+
+    rng = np.random.default_rng(11)
+    alphabet = list("ab _-.,!?#@0123456789\n") + list("çğışöüİÇĞŞ") + list("абвгдеёжзий") + list("香港警察台湾") + list(
+        "عربي٣٤") + list("क्षत्रिय") + ["\u0301", "\U0001F600", "\U00011F04", "\u00a0", "\u200b"]
+    texts = ["".join(rng.choice(alphabet, int(rng.integers(0, 40)))) for _ in range(400)] + [None, ""]
+    rows, tokens = word_tokens(pd.Series(texts, dtype=object))
+    for k, text in enumerate(texts):
+        assert [w for i, w in zip(rows, tokens, strict=True) if i == k] == re.findall(r"\w+", text or ""), text
+
+
+def test_minhash_signatures_equal_the_direct_definition():
+    from ioa_utils.coordination.minhash import _apply, _hash_functions, doc_signatures, token_table
+
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa çok güzel 香港 警察".split()
+    rng = np.random.default_rng(4)
+    t = frame([{"userid": f"u{i % 5}", "text": " ".join(rng.choice(words, 9)), "t": 60 * i} for i in range(40)])
+    docs, sig = doc_signatures(t, num_perm=16, seed=7)
+    a, b = _hash_functions(16, 7)
+    tok = token_table(t)
+    for k, tid in enumerate(docs["tweetid"]):
+        hashes = pd.util.hash_array(tok.loc[tok["tweetid"] == tid, "token"].to_numpy(object))
+        assert np.array_equal(sig[k], _apply(hashes, a, b).min(axis=0))
+
+
 def test_tfidf_cosine_projection():
     rows = [{"userid": u, "kind": "retweet", "rt": k} for u in ("a", "b") for k in ("1", "2", "3")]
     rows += [{"userid": "c", "kind": "retweet", "rt": k} for k in ("1", "7", "8")]

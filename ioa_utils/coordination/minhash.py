@@ -9,12 +9,18 @@ then kept when their estimated Jaccard is at least ``threshold``.
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .cooccurrence import Events, iter_event_pairs, to_seconds, undirected
+from .cooccurrence import Events, _sorted_counts, iter_event_pairs, to_seconds, undirected
 from .networks import check_seconds
 
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -46,50 +52,141 @@ def token_table(tweets: pd.DataFrame, kinds: Sequence[str] = ("original", "reply
     return t[n >= min_tokens]
 
 
-def signatures(doc: np.ndarray, token_hash: np.ndarray, n_docs: int, num_perm: int, seed: int,
-               chunk: int = 200_000) -> np.ndarray:
-    """MinHash signatures (``n_docs x num_perm`` uint32) from (doc code, 64-bit token hash) rows,
-    with multiply-shift hash functions ``(a * x + b) >> 32`` (``a`` odd, seeded)."""
+def _hash_functions(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
+    return a, b
+
+
+def _apply(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The ``num_perm`` multiply-shift hashes ``(a * x + b) >> 32`` of 64-bit token hashes ``x``."""
+    with np.errstate(over="ignore"):
+        return ((x[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+
+
+def signatures(doc: np.ndarray, token_hash: np.ndarray, n_docs: int, num_perm: int, seed: int,
+               chunk: int = 200_000) -> np.ndarray:
+    """MinHash signatures (``n_docs x num_perm`` uint32) from (doc code, 64-bit token hash) rows,
+    with multiply-shift hash functions ``(a * x + b) >> 32`` (``a`` odd, seeded). Each distinct token is
+    hashed once; a document's signature is the minimum over its tokens' rows."""
+    token, vocab = pd.factorize(token_hash)
+    return coded_signatures(doc, token.astype(np.int64), np.asarray(vocab, np.uint64), n_docs, num_perm, seed, chunk)
+
+
+def coded_signatures(doc: np.ndarray, token: np.ndarray, vocab_hash: np.ndarray, n_docs: int, num_perm: int,
+                     seed: int, chunk: int = 200_000) -> np.ndarray:
+    """:func:`signatures` from token codes into ``vocab_hash`` (the 64-bit hash of each distinct token)."""
+    a, b = _hash_functions(num_perm, seed)
+    hashed = _apply(vocab_hash, a, b)
     sig = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     order = np.argsort(doc, kind="stable")
-    doc, token_hash = doc[order], token_hash[order]
+    doc, token = doc[order], token[order]
     for s in range(0, len(doc), chunk):
-        d, x = doc[s:s + chunk], token_hash[s:s + chunk]
-        with np.errstate(over="ignore"):
-            h = ((x[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+        d = doc[s:s + chunk]
         starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-        m = np.minimum.reduceat(h, starts, axis=0)
+        m = np.minimum.reduceat(hashed[token[s:s + chunk]], starts, axis=0)
         ud = d[starts]
         sig[ud] = np.minimum(sig[ud], m)
     return sig
+
+
+_NOT_WORD = r"[^\p{L}\p{N}_]+"  # RE2: what Python's ``\w`` excludes, for the Unicode version both know
+
+
+@cache
+def _newer_word_characters() -> str | None:
+    """An RE2 character class of the code points RE2 counts as word characters but Python's ``re`` does not:
+    letters of Unicode versions newer than Python's (texts holding one are split by Python, not Arrow)."""
+    unassigned = [chr(c) for c in range(sys.maxunicode + 1)
+                  if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Cn"]
+    is_word = pc.match_substring_regex(pa.array(unassigned), r"^[\p{L}\p{N}_]$").to_numpy(zero_copy_only=False)
+    codes = [ord(ch) for ch, w in zip(unassigned, is_word, strict=True) if w and not re.fullmatch(r"\w", ch)]
+    if not codes:
+        return None
+    ranges, start, prev = [], codes[0], codes[0]
+    for c in codes[1:] + [-1]:
+        if c != prev + 1:
+            ranges.append(f"\\x{{{start:X}}}" + (f"-\\x{{{prev:X}}}" if prev > start else ""))
+            start = c
+        prev = c
+    return "[" + "".join(ranges) + "]"
+
+
+def word_tokens(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    r"""``(row, token)`` for every word (``re.findall(r"\w+")``, Python's Unicode word characters) of each text
+    (missing texts have none): split by Arrow's RE2 kernels, with Python only for texts holding a code point
+    the two regex engines classify differently."""
+    arr = pa.array(texts.fillna("").astype(str).to_numpy(object), pa.string())
+    newer = _newer_word_characters()
+    python = (np.zeros(len(arr), bool) if newer is None
+              else pc.match_substring_regex(arr, newer).to_numpy(zero_copy_only=False))
+    split = pc.split_pattern_regex(pc.if_else(pa.array(python), "", arr), _NOT_WORD)
+    rows = pc.list_parent_indices(split).to_numpy()
+    tokens = pc.list_flatten(split).to_numpy(zero_copy_only=False)
+    keep = tokens != ""
+    rows, tokens = rows[keep], tokens[keep]
+    if python.any():
+        extra = [(i, w) for i in np.flatnonzero(python) for w in re.findall(r"\w+", arr[int(i)].as_py())]
+        rows = np.r_[rows, np.array([i for i, _ in extra], dtype=rows.dtype)]
+        tokens = np.r_[tokens, np.array([w for _, w in extra], dtype=object)]
+    return rows.astype(np.int64), tokens.astype(object)
 
 
 def doc_signatures(tweets: pd.DataFrame, num_perm: int = 64, min_tokens: int = 5, seed: int = 2020,
                    chunk_docs: int = 100_000) -> tuple[pd.DataFrame, np.ndarray]:
     """The documents of :func:`token_table` (``tweetid, userid, tweet_time``, sorted by tweetid) and their
     MinHash signatures, computed ``chunk_docs`` tweets at a time (a tweet's rows stay in one chunk), so the
-    token table of the whole release is never held at once. The hash functions depend only on ``seed``, so
+    tokens of the whole release are never held at once. The hash functions depend only on ``seed``, so
     chunking does not change any signature."""
     t = tweets.loc[tweets["tweet_kind"].isin(("original", "reply", "quote")).to_numpy(),
-                   ["tweetid", "userid", "tweet_time", "tweet_kind", "text_norm"]]
+                   ["tweetid", "userid", "tweet_time", "text_norm"]]
     codes, _ = pd.factorize(t["tweetid"], sort=True)
     docs, sigs = [], []
     for lo in range(0, int(codes.max()) + 1 if len(codes) else 0, chunk_docs):
-        tok = token_table(t[(codes >= lo) & (codes < lo + chunk_docs)], min_tokens=min_tokens)
-        if tok.empty:
+        part = t[(codes >= lo) & (codes < lo + chunk_docs)].reset_index(drop=True)
+        row, token = word_tokens(part["text_norm"])
+        if not len(row):
             continue
-        doc_code, doc_ids = pd.factorize(tok["tweetid"], sort=True)
-        hashes = pd.util.hash_array(tok["token"].to_numpy(dtype=object))
-        sigs.append(signatures(doc_code.astype(np.int64), hashes, len(doc_ids), num_perm, seed))
-        docs.append(tok.drop_duplicates("tweetid").set_index("tweetid").loc[doc_ids, ["userid", "tweet_time"]]
+        tok_code, vocab = pd.factorize(token)
+        doc_code, doc_ids = pd.factorize(part["tweetid"].to_numpy(object)[row], sort=True)
+        pair = np.sort(doc_code.astype(np.int64) * np.int64(len(vocab)) + tok_code)
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]]  # distinct (doc, token)
+        doc_of, tok_of = pair // len(vocab), pair % len(vocab)
+        enough = np.bincount(doc_of, minlength=len(doc_ids)) >= min_tokens
+        keep = enough[doc_of]
+        if not keep.any():
+            continue
+        kept = np.flatnonzero(enough)
+        new_code = np.full(len(doc_ids), -1, np.int64)
+        new_code[kept] = np.arange(len(kept))
+        hashes = pd.util.hash_array(np.asarray(vocab, dtype=object))
+        sigs.append(coded_signatures(new_code[doc_of[keep]], tok_of[keep], hashes, len(kept), num_perm, seed))
+        first = part.drop_duplicates("tweetid").set_index("tweetid")
+        docs.append(first.loc[np.asarray(doc_ids)[kept], ["userid", "tweet_time"]].rename_axis("tweetid")
                     .reset_index())
-        del tok, hashes
     if not docs:
         return pd.DataFrame(columns=["tweetid", "userid", "tweet_time"]), np.zeros((0, num_perm), np.uint32)
     return pd.concat(docs, ignore_index=True), np.concatenate(sigs)
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: faster than ``np.unique``'s hash table on these codes)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+def _repeated(x: np.ndarray) -> np.ndarray:
+    """Whether each value of ``x`` occurs more than once."""
+    order = np.argsort(x, kind="stable")
+    s = x[order]
+    eq = s[1:] == s[:-1]
+    dup = np.zeros(len(x), bool)
+    dup[1:] |= eq
+    dup[:-1] |= eq
+    out = np.empty(len(x), bool)
+    out[order] = dup
+    return out
 
 
 def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold: float = 0.8,
@@ -113,8 +210,7 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
     with np.errstate(over="ignore"):
         bucket = np.stack([(sig[:, i * rows:(i + 1) * rows].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
                            + np.uint64(i) * np.uint64(0x9E3779B97F4A7C15) for i in range(bands)], axis=1)
-    shared, n_docs = np.unique(bucket, return_counts=True)
-    keep = np.isin(bucket, shared[n_docs > 1]).any(axis=1)
+    keep = _repeated(bucket.ravel()).reshape(bucket.shape).any(axis=1)
     if not keep.any():
         return empty
     docs, sig, bucket = docs[keep].reset_index(drop=True), sig[keep], bucket[keep]
@@ -129,15 +225,15 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
                     np.asarray(keys))
         for i, j in iter_event_pairs(ev, window, chunk_pairs):
             keep = i != j
-            cand = np.unique(i[keep] * np.int64(n) + j[keep])
+            cand = _distinct(i[keep] * np.int64(n) + j[keep])
             mi, mj = cand // n, cand % n
             sim = np.empty(len(mi))
             for s in range(0, len(mi), 200_000):
                 sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
             ok = sim >= threshold
-            found.append(np.unique(mi[ok] * nu + doc_user[mj[ok]]))
+            found.append(_distinct(mi[ok] * nu + doc_user[mj[ok]]))
         del ev, key, keys
-    mu = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-    pairs, cnt = np.unique(doc_user[mu // nu] * nu + mu % nu, return_counts=True)
+    mu = _distinct(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    pairs, cnt = _sorted_counts(doc_user[mu // nu] * nu + mu % nu)
     d = pd.DataFrame({"user_1": users[pairs // nu], "user_2": users[pairs % nu], "weight": cnt.astype(np.int64)})
     return undirected(d, min_weight)
