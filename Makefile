@@ -22,7 +22,7 @@ build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml i
 	@mkdir -p build && touch $@
 
 install-test: build/.installed-test
-build/.installed-test: build/.installed requirements/compare.txt
+build/.installed-test: build/.installed build/.installed-lab requirements/compare.txt  # JupyterLab: tests/test_lab.py
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/compare.txt
 	@touch $@
 
@@ -93,7 +93,7 @@ build/.installed-lab: build/.installed requirements/lab.txt
 	@touch $@
 
 lab: install-lab
-	JUPYTER_PREFER_ENV_PATH=1 $(PY) -m jupyterlab notebooks/ $(LAB_ARGS)
+	JUPYTER_PREFER_ENV_PATH=1 $(PY) -m jupyterlab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean-data:
 	rm -rf data/raw/synthetic data/interim data/processed data/cache
