@@ -195,6 +195,17 @@ def test_official_posers_multilingual():
     assert f.accounts.set_index("userid").loc["4", "in_name"] == False  # noqa: E712 (numpy bool)
 
 
+def test_official_posers_match_whole_words_not_substrings():
+    a = _accounts(["1", "2", "3", "4", "5"],
+                  display_name=["Я думаю, что", "Officially unofficial", "Госдума РФ", "Депутат Думы", "Управления"],
+                  description=["", "", "", "", "ГБУ Жилищник района"])
+    d = CaseData.from_frames("tiny", _tweets([{"tweetid": "1", "userid": "1", "tweet_time": "2020-01-01"}]), a)
+    f = russia.official_posers(d)
+    # "думаю" is not "дума" and "unofficial" not "official"; "Госдума" (stem госдум*), "Думы" and the inflected
+    # "Управления" (stem управлени*) are offices
+    assert f.flagged == ["3", "4", "5"]
+
+
 def test_change_point_finds_the_switch():
     rows = [{"tweetid": f"a{i}", "userid": "a", "tweet_time": f"2017-{1 + i % 12:02d}-1{i % 9} 10:00",
              "tweet_language": "en", "client": "iPhone"} for i in range(30)]

@@ -5,6 +5,8 @@ per-community tables reach pandas; co-retweet edges and communities come from th
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -14,22 +16,41 @@ from ..coordination.traces import Params, window_of
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
 from .campaign import DEFAULTS, Campaign
 from .lexicon import OFFICIAL_KEYWORDS
-from .narratives import labelled_sql, lexicon_of, name_of
+from .narratives import keyword_regex, labelled_sql, lexicon_of, name_of, tokens_sql
 
 _CHEER, _ENGAGE, _HIRE = DEFAULTS["cheerleading"], DEFAULTS["engagement"], DEFAULTS["retweet_for_hire"]
 
 
+def _token_patterns(keywords: dict[str, tuple[str, ...]]) -> list[tuple[str, str, re.Pattern]]:
+    """``(language, keyword, pattern)``: each keyword as a pattern on a :func:`.narratives.tokens_sql` string."""
+    out = []
+    for lang, words in keywords.items():
+        for w in words:
+            rx = keyword_regex((w,))
+            if rx is not None:
+                out.append((lang, w, re.compile(rx.replace("''", "'"))))
+    return out
+
+
 def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFICIAL_KEYWORDS) -> Finding:
     """Accounts whose display name or bio names an office: ministries, city bureaus, administrations,
-    press services, party branches, "official" (multilingual keyword lists in :mod:`.lexicon`)."""
+    press services, party branches, "official" (multilingual keyword lists in :mod:`.lexicon`), matched on whole
+    tokens like the narratives (a trailing ``*`` marks a stem)."""
     a = data.accounts
     if a["display_name"].isna().all() and a["description"].isna().all():
         return not_applicable("official posers", "no display names or bios in the users file", ("official_poser",))
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.register("a", a[["userid", "display_name", "description"]])
+        tok = con.execute(f"SELECT userid, {tokens_sql('display_name')} AS name, {tokens_sql('description')} AS bio "
+                          "FROM a").df().set_index("userid")
+    patterns = _token_patterns(keywords)
     rows = []
     for r in a.itertuples(index=False):
-        name, bio = str(r.display_name or "").lower(), str(r.description or "").lower()
-        hits = sorted({(lang, w, "name" if w in name else "bio") for lang, ws in keywords.items() for w in ws
-                       if w in name or w in bio})
+        name, bio = tok.at[r.userid, "name"], tok.at[r.userid, "bio"]
+        hits = sorted({(lang, w, "name" if rx.search(name) else "bio") for lang, w, rx in patterns
+                       if rx.search(name) or rx.search(bio)})
         if hits:
             rows.append({"userid": r.userid, "display_name": r.display_name, "follower_count": r.follower_count,
                          "keywords": ", ".join(sorted({w for _, w, _ in hits})),
