@@ -37,7 +37,7 @@ ALLOWED = (  # legitimate prose numbers, removed before scanning
     "7,340 accounts (36,948,524 tweets)", "June 2020",
     # time windows and method parameters stated as definitions (04, 05-08)
     "9–18 h", "9-18 h", "between 9 and 18 h", "below 60 s", "as 0 s", "multiples of 60 and possibly 0",
-    "fastest 10 %",
+    "fastest 10 %", "Wilson 95% intervals",
     "(Pacheco et al., 2021)",  # a citation (04)
 )
 DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
