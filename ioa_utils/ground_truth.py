@@ -12,11 +12,14 @@ where a notebook *evaluates* a method:
   ``GROUP_KINDS``, "" for ordinary posting).
 
 Real releases have no such files; ``load`` returns ``None`` for them and notebooks say so.
+
+``load`` reads the accounts; the per-tweet file (one row per tweet: 0.85 GB in pandas at 4M tweets) is read only
+when ``tweets`` or ``read_tweets`` is used, and never kept, so holding a release's ground truth
+(``casestudy.load``) does not grow with the release.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -39,11 +42,38 @@ ACCOUNTS_SUFFIX = "_ground_truth_accounts.parquet"
 TWEETS_SUFFIX = "_ground_truth_tweets.parquet"
 
 
-@dataclass(frozen=True)
 class GroundTruth:
-    release: str
-    accounts: pd.DataFrame
-    tweets: pd.DataFrame
+    """The planted ground truth of one release: ``accounts`` in pandas; the per-tweet table given as a frame or
+    as the Parquet file holding it (``tweets_file``), then read on each use."""
+
+    __slots__ = ("_tweets", "accounts", "release")
+
+    def __init__(self, release: str, accounts: pd.DataFrame, tweets: pd.DataFrame | Path):
+        self.release, self.accounts, self._tweets = release, accounts, tweets
+
+    @property
+    def tweets_file(self) -> Path | None:
+        """The per-tweet Parquet file (None when the table was given in memory)."""
+        return None if isinstance(self._tweets, pd.DataFrame) else Path(self._tweets)
+
+    @property
+    def tweets(self) -> pd.DataFrame:
+        """The per-tweet table, every column (read from ``tweets_file`` on each use)."""
+        return self.read_tweets()
+
+    def read_tweets(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """``columns`` (None: all) of the per-tweet table; from the file only those columns are read."""
+        if isinstance(self._tweets, pd.DataFrame):
+            return self._tweets if columns is None else self._tweets[columns]
+        return pd.read_parquet(self._tweets, columns=columns)
+
+    def with_accounts(self, accounts: pd.DataFrame) -> GroundTruth:
+        """The same per-tweet table (not read) with other ``accounts``."""
+        return GroundTruth(self.release, accounts, self._tweets)
+
+    def __repr__(self) -> str:
+        where = "in memory" if self.tweets_file is None else str(self.tweets_file)
+        return f"GroundTruth({self.release!r}, {len(self.accounts)} accounts, tweets {where})"
 
 
 def files(raw_dir: str | Path, release: str) -> tuple[Path, Path]:
@@ -59,4 +89,4 @@ def load(raw_dir: str | Path, release: str) -> GroundTruth | None:
     accounts, tweets = files(raw_dir, release)
     if not (accounts.exists() and tweets.exists()):
         return None
-    return GroundTruth(release, pd.read_parquet(accounts), pd.read_parquet(tweets))
+    return GroundTruth(release, pd.read_parquet(accounts), tweets)

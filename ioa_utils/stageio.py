@@ -3,7 +3,10 @@
 Every stage (load, clean, topics; later ones the same way) follows these rules:
 
 - it works under a per-release lock (``release_lock``, a ``filelock.FileLock``) and re-checks freshness after
-  taking it, so concurrent runs wait for each other and reuse each other's result;
+  taking it, so concurrent runs wait for each other and reuse each other's result. A long stage (coordination,
+  case studies) computes under its own lock per release instead (``named_lock``), in ``scratch`` or in memory,
+  and takes the release lock only to publish, after checking that its upstream stamps did not change
+  (``UpstreamChangedError``), so the release's other stages do not wait for it;
 - it builds its output in a temp folder beside the destination, ``.<name>.tmp-<32 hex>``, unique per call
   (``building``); the stage stamp ``_stage.json`` is written into it only after the output was verified;
 - ``publish`` swaps it in by rename: an existing output is first renamed aside (``.<name>.old-<32 hex>``),
@@ -32,7 +35,13 @@ from .paths import check_release_id, resolve
 
 STAMP = "_stage.json"
 LOCKS_DIR = "locks"
+SCRATCH_DIR = "scratch"  # builds of stages that compute outside their release's lock (see ``scratch``)
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-[0-9a-f]{32}$")
+
+
+class UpstreamChangedError(RuntimeError):
+    """An upstream stage was rebuilt while a stage computed from it outside the release lock; nothing was
+    published."""
 
 
 class NotOursError(RuntimeError):
@@ -141,6 +150,14 @@ def named_lock(work_dir: str | Path, name: str) -> FileLock:
     folder = resolve(work_dir) / LOCKS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     return FileLock(folder / f"{name}.lock")
+
+
+def scratch(work_dir: str | Path, name: str) -> Path:
+    """``<work_dir>/scratch/<name>``: where a stage that builds outside the release lock (its own lock held) puts
+    its temp folder (``building(scratch(...), ...)``), away from ``processed/<release>/``, which a rebuild of the
+    clean stage replaces whole. The finished build is moved beside its destination under the release lock and
+    published from there. Name it after the stage and release, so only holders of that stage's lock use it."""
+    return resolve(work_dir) / SCRATCH_DIR / name
 
 
 def read_stamp(folder: Path) -> dict | None:

@@ -80,10 +80,11 @@ for text in [
 # ## 2 · Fit one model per release and script group
 # *Why:* each campaign has its own vocabulary and timeline; fitting per release keeps topics interpretable
 # and memory bounded. Fitting is deterministic (seeded SVD and UMAP with random init, sorted inputs), so
-# the tables below are reproducible byte for byte.
+# the tables below are reproducible byte for byte. Like every stage, a release whose saved topics are up to
+# date (fitted by this code, with these parameters, on the current processed tables) is read back, not refitted.
 
 # %% tags=[]
-results = topics.run(release_ids, work_dir=work_dir, params=params)
+results = topics.run(release_ids, work_dir=work_dir, params=params, reuse=True)
 summary = pd.DataFrame({r: {"tweets": len(res.assignments), "script groups": ", ".join(res.groups),
                             "topics": int((res.topics.topic >= 0).sum()),
                             "outlier share": round(float((res.assignments.topic < 0).mean()), 3)}

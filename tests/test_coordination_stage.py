@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import filelock
 import pandas as pd
 import pytest
 
@@ -178,3 +180,136 @@ def test_concurrent_ensure_builds_once_and_all_read_the_same(work, tmp_path):
     assert sum(r["built"] for r in results) == 1
     assert all(r["summary"] == results[0]["summary"] for r in results)
     assert not [p for p in stage.folder(rel, wd).parent.iterdir() if stageio.temp_of(p.name)]
+
+
+BLOCKED_WORKER = """
+import sys, time
+from pathlib import Path
+from ioa_utils.coordination import stage
+
+work, release, flags = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+orig = stage.build
+def build(*a, **k):
+    (flags / "building").touch()
+    while not (flags / "go").exists():
+        time.sleep(0.01)
+    return orig(*a, **k)
+stage.build = build
+stage.ensure(release, work)
+"""
+
+
+def _smallest(wd: Path, releases: list[str]) -> str:
+    return min(releases, key=lambda r: stage.read(r, "summary", wd)["edges"].sum())
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, seconds: float = 300) -> None:
+    start = time.monotonic()
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() - start < seconds, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def test_a_build_holds_its_own_lock_not_the_release_lock(work, tmp_path):
+    """While another process builds the coordination tables, the release lock is free (load, clean and topics
+    of the release go on) and this stage's lock is held; the build publishes once it ends."""
+    wd, releases = work
+    rel = _smallest(wd, releases)
+    before = stage.read(rel, "summary", wd)
+    stageio.safe_rmtree(stage.folder(rel, wd), wd)
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", BLOCKED_WORKER, str(wd), rel, str(flags)], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for(flags / "building", proc)
+        release = stageio.release_lock(wd, rel)
+        release.acquire(timeout=10)  # filelock.Timeout here: the build blocks the release's other stages
+        release.release()
+        assert stages.ensure_cleaned(rel, wd)["tweets"] > 0  # the clean stage (fresh) runs meanwhile
+        with pytest.raises(filelock.Timeout):
+            stage.lock(rel, wd).acquire(timeout=0.2)
+        assert not stage.folder(rel, wd).exists()
+    finally:
+        (flags / "go").touch()
+        out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    _same(stage.read(rel, "summary", wd), before)
+    assert not [p for p in wd.rglob("*") if stageio.temp_of(p.name)]
+
+
+def test_processed_tables_rebuilt_during_a_build_publish_nothing(work, monkeypatch):
+    wd, releases = work
+    rel = _smallest(wd, releases)
+    stamp_file = wd / "processed" / rel / stageio.STAMP
+    original = stamp_file.read_bytes()
+    stageio.safe_rmtree(stage.folder(rel, wd), wd)
+    orig = stage.build
+
+    def build_while_clean_reruns(*a, **k):
+        out = orig(*a, **k)
+        stamp_file.write_bytes(original + b"\n")  # what a rebuild of the clean stage does to the stamp
+        return out
+
+    monkeypatch.setattr(stage, "build", build_while_clean_reruns)
+    try:
+        with pytest.raises(stageio.UpstreamChangedError, match="rebuilt"):
+            stage.ensure(rel, wd)
+        assert not stage.folder(rel, wd).exists()
+        assert not [p for p in wd.rglob("*") if stageio.temp_of(p.name)]
+    finally:
+        stamp_file.write_bytes(original)
+    monkeypatch.setattr(stage, "build", orig)
+    assert stageio.read_stamp(stage.ensure(rel, wd))["inputs"]["processed"]
+
+
+KILLED_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from ioa_utils import stages
+from ioa_utils.coordination import stage
+
+work, release, point = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if point == "building":  # after two tables were written into the scratch build
+    write, calls = stage._write, [0]
+    def write_then_die(*args, **kwargs):
+        out = write(*args, **kwargs)
+        calls[0] += 1
+        if calls[0] >= 2:
+            die()
+        return out
+    stage._write = write_then_die
+elif point == "publishing":  # a rebuild killed between setting the old tables aside and renaming the new in
+    stages.code_version = lambda s: "changed-code"
+    rename = os.rename
+    def rename_then_die(src, dst):
+        rename(src, dst)
+        if ".old-" in Path(dst).name:
+            die()
+    os.rename = rename_then_die
+stage.ensure(release, work)
+sys.exit(3)  # the kill point was never reached
+"""
+
+
+@pytest.mark.parametrize("point", ["building", "publishing"])
+def test_a_killed_build_leaves_only_temp_debris_and_the_rerun_is_identical(work, point):
+    wd, releases = work
+    rel = _smallest(wd, releases)
+    out = stage.ensure(rel, wd)
+    reference = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.parquet")}
+    if point == "building":
+        stageio.safe_rmtree(out, wd)
+    proc = subprocess.run([sys.executable, "-c", KILLED_WORKER, str(wd), rel, point], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == -9, proc.stderr
+    debris = [p for p in wd.rglob("*") if stageio.temp_of(p.name)]
+    assert debris and not out.exists()
+    stage.ensure(rel, wd)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.parquet")} == reference
+    assert not [p for p in wd.rglob("*") if stageio.temp_of(p.name)]

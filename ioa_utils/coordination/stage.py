@@ -1,10 +1,13 @@
 """Coordination as a cached stage: every trace's edges and the groups built on them, computed once per
 release and parameter set, read by the networks notebook, the case studies, the comparison and the report.
 
-``ensure`` follows the discipline of load and clean (``stages``, ``stageio``): under the release lock it
-checks the stamp (SHA-256 of the processed stage's stamp, the parameters with the ``AMPLIFIER`` and ``RING``
-thresholds, and the code of ``ioa_utils/coordination``), and if stale builds every table in a temp folder,
-verifies the row counts against its report, stamps and swaps it in. Default parameters write
+``ensure`` follows the discipline of load and clean (``stages``, ``stageio``), under this stage's own lock per
+release (``locks/coordination-<release>.lock``): it checks the stamp (SHA-256 of the processed stage's stamp, the
+parameters with the ``AMPLIFIER`` and ``RING`` thresholds, and the code of ``ioa_utils/coordination``), and if
+stale builds every table in a temp folder of ``stageio.scratch`` and verifies the row counts against its report;
+only then does it take the release lock, check that the processed tables were not rebuilt meanwhile, stamp and
+swap the tables in. So the load, clean and topics stages of the release never wait for a build (12 minutes at 4M
+tweets), and concurrent runs still build once. Default parameters write
 ``processed/<release>/coordination/``; any other ``Params`` get their own folder
 ``coordination-<hash>``, so exploring parameters never replaces the tables the other notebooks read.
 
@@ -28,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import progress, stageio
-from ..paths import DATA_DIR, processed_dir
+from ..paths import DATA_DIR, check_release_id, processed_dir
 from ..store import partitions, write_table
 from .evaluate import nodes_of
 from .groups import amplified_core, amplifiers, communities, retweet_rings
@@ -150,19 +153,42 @@ def _verify(tmp: Path) -> None:
                                   f"{counts[table]}")
 
 
+def lock(release: str, work_dir: str | Path = DATA_DIR):
+    """The lock every build, publication and read of the release's coordination tables holds (any parameters).
+    Taken before the release lock, never while holding it."""
+    return stageio.named_lock(work_dir, f"coordination-{check_release_id(release)}")
+
+
 def _ensure_locked(release: str, work_dir: str | Path, params: Params) -> Path:
+    """The caller holds ``lock(release)``; the release lock is taken only to publish."""
     out = folder(release, work_dir, params)
-    stamp = _stamp(release, work_dir, params)
-    stageio.clean_debris(out.parent, work_dir, [out.name])
-    if not stageio.is_fresh(out, stamp):
-        with progress.stage("coordination", release):
-            stageio.produce(out, work_dir, stamp, lambda tmp: build(release, tmp, work_dir, params), _verify)
+    scratch = stageio.scratch(work_dir, f"{release}.{out.name}")
+    stageio.clean_debris(scratch.parent, work_dir, [scratch.name])  # builds of killed runs
+    want = _stamp(release, work_dir, params)
+    if stageio.is_fresh(out, want):
+        return out
+    with progress.stage("coordination", release), stageio.building(scratch, work_dir) as tmp:
+        build(release, tmp, work_dir, params)
+        _verify(tmp)
+        with stageio.release_lock(work_dir, release):
+            if _stamp(release, work_dir, params) != want:
+                raise stageio.UpstreamChangedError(f"the processed tables of {release} were rebuilt while its "
+                                                   "coordination tables were built; run again")
+            stageio.clean_debris(out.parent, work_dir, [out.name])
+            stageio.write_stamp(tmp, want)
+            moved = stageio.temp_path(out)  # beside the destination, so the swap is a rename in one folder
+            tmp.rename(moved)
+            try:
+                stageio.publish(moved, out, work_dir)
+            except BaseException:
+                stageio.safe_rmtree(moved, work_dir)
+                raise
     return out
 
 
 def ensure(release: str, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> Path:
     """The folder of the coordination tables of ``release`` under ``params``, built unless up to date."""
-    with stageio.release_lock(work_dir, release):
+    with lock(release, work_dir):
         return _ensure_locked(release, work_dir, params)
 
 
@@ -172,8 +198,13 @@ def read(release: str, table: str, work_dir: str | Path = DATA_DIR, params: Para
     if table not in TABLES and table.removeprefix("edges/") not in TRACES:
         raise KeyError(f"unknown coordination table {table!r}; tables: {', '.join(TABLES)}, "
                        f"edges/<trace> for {', '.join(TRACES)}")
-    with stageio.release_lock(work_dir, release):
-        df = pd.read_parquet(_ensure_locked(release, work_dir, params) / f"{table}.parquet")
+    with lock(release, work_dir):  # no rebuild of this stage swaps the table out while it is read
+        out = _ensure_locked(release, work_dir, params)
+        with stageio.release_lock(work_dir, release):  # nor a rebuild of the clean stage (it replaces the folder)
+            if not stageio.is_fresh(out, _stamp(release, work_dir, params)):
+                raise stageio.UpstreamChangedError(f"the processed tables of {release} were rebuilt after its "
+                                                   "coordination tables; run again")
+            df = pd.read_parquet(out / f"{table}.parquet")
     if table == "amplifiers":
         df["top_targets"] = df["top_targets"].map(list)
     return df

@@ -1,5 +1,8 @@
 """Topic overview of a release: BERTopic's own plotly figures from the saved group models (intertopic distance
-map, top words, topics over time), or plotly figures from the assignments when no model was saved."""
+map, top words, topics over time), or plotly figures from the assignments when no model was saved.
+
+The distance map's layout (a UMAP fit, ~11 s of numba compilation in a fresh process) is the one the topics stage
+saved beside the model (``topics.pipeline.write_distance_map``); it is recomputed only for models saved without it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from ..paths import processed_dir
 from . import data
 
 TOP_TOPICS = 8  # topics per bar chart and over-time figure
-MIN_MAP_TOPICS = 3  # BERTopic's distance map runs UMAP with n_neighbors=2: fewer topics cannot be laid out
+MAP_SIZE = 650  # px: ``visualize_topics``' default width and height
 
 
 def model_groups(release: str, work_dir: str | Path) -> dict[str, dict[int, int]]:
@@ -33,16 +36,17 @@ def figures(release: str, work_dir: str | Path) -> list[tuple[str, object]]:
     groups = model_groups(release, work_dir)
     if not groups:
         return _from_assignments(release, work_dir)
-    from ..topics.pipeline import load_model
+    from ..topics.pipeline import MAP_MIN_TOPICS, load_model
 
     out = []
     for group, topic_map in groups.items():
-        model = load_model(processed_dir(release, work_dir) / "topic_model" / group)
+        folder = processed_dir(release, work_dir) / "topic_model" / group
+        model = load_model(folder)
         n_topics = len([t for t in model.get_topics() if t != -1])
         title = f"{release}, {group} script group"
-        if n_topics >= MIN_MAP_TOPICS:
+        if n_topics >= MAP_MIN_TOPICS:
             out.append((f"{title}: intertopic distance map (BERTopic; circle size = tweets the model was fitted on)",
-                        model.visualize_topics(title=f"<b>{title}: intertopic distance map</b>")))
+                        distance_map(model, folder, f"<b>{title}: intertopic distance map</b>")))
         if n_topics:
             out.append((f"{title}: top words per topic (BERTopic, c-TF-IDF scores)",
                         model.visualize_barchart(top_n_topics=TOP_TOPICS, n_words=6,
@@ -53,6 +57,23 @@ def figures(release: str, work_dir: str | Path) -> list[tuple[str, object]]:
                         model.visualize_topics_over_time(over_time, top_n_topics=TOP_TOPICS,
                                                          title=f"<b>{title}: topics over time</b>")))
     return out
+
+
+def distance_map(model, folder: Path, title: str):
+    """``model.visualize_topics(title=title)``, drawn from the layout saved in ``folder`` when there is one:
+    the same frame (x, y, Topic, Words, Size) handed to the same BERTopic plotting function."""
+    from bertopic.plotting._topics import _plotly_topic_visualization
+
+    from ..topics.pipeline import read_distance_map
+
+    layout = read_distance_map(folder)
+    if layout is None:
+        return model.visualize_topics(title=title)
+    topics = [int(t) for t in layout["topic"]]
+    frame = pd.DataFrame({"x": layout["x"].to_numpy(), "y": layout["y"].to_numpy(), "Topic": topics,
+                          "Words": [" | ".join(w for w, _ in model.get_topic(t)[:5]) for t in topics],
+                          "Size": [model.topic_sizes_[t] for t in topics]})
+    return _plotly_topic_visualization(frame, topics, title, MAP_SIZE, MAP_SIZE)
 
 
 def _over_time_frame(model, topic_map: dict[int, int], weekly: pd.DataFrame) -> pd.DataFrame:

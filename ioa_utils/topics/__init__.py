@@ -5,31 +5,40 @@ Typical use::
     from ioa_utils import topics
     results = topics.run(releases, work_dir="data", params=topics.TopicParams(seed=2020))
     topics.agreement(results[r].assignments, ground_truth.load(raw_dir, r).tweets)  # synthetic only
+
+The names below are imported from their submodule on first use, so importing a light submodule
+(``topics.evaluate``, ``topics.link``: the findings and case studies do) does not import BERTopic, UMAP and
+numba (about 2.4 s in every notebook kernel that never fits a model).
 """
 
-from .baseline import kmeans_baseline
-from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, make_embedder
-from .evaluate import agreement, narrative_crosstab
-from .model import GroupModel, ReleaseTopics, TopicParams, fit_release, stratified_sample, warmup
-from .pipeline import iter_assignments, load_assignments, load_model, load_table, read_tweets, run, save_release
-from .report import (
-    account_roles,
-    outlier_shares,
-    plot_over_time,
-    plot_share,
-    share_by,
-    top_values,
-    topic_table,
-    topics_over_time,
-    with_column,
-)
-from .tokenize import Tokenizer, script_of, stop_words
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_BACKEND", "GroupModel", "ReleaseTopics", "SentenceEmbedder", "SvdEmbedder", "TopicParams",
-    "Tokenizer", "account_roles", "agreement", "fit_release", "iter_assignments", "kmeans_baseline",
-    "load_assignments", "load_model", "load_table",
-    "make_embedder", "narrative_crosstab", "outlier_shares", "plot_over_time", "plot_share", "read_tweets", "run",
-    "save_release", "script_of", "share_by", "stop_words", "stratified_sample", "top_values", "topic_table",
-    "topics_over_time", "warmup", "with_column",
-]
+from importlib import import_module
+
+_WHERE = {
+    "baseline": ("kmeans_baseline",),
+    "embed": ("DEFAULT_BACKEND", "SentenceEmbedder", "SvdEmbedder", "make_embedder"),
+    "evaluate": ("agreement", "narrative_crosstab"),
+    "model": ("GroupModel", "ReleaseTopics", "TopicParams", "fit_release", "stratified_sample", "warmup"),
+    "pipeline": ("iter_assignments", "load_assignments", "load_model", "load_table", "read_tweets", "run",
+                 "save_release"),
+    "report": ("account_roles", "outlier_shares", "plot_over_time", "plot_share", "share_by", "top_values",
+               "topic_table", "topics_over_time", "with_column"),
+    "tokenize": ("Tokenizer", "script_of", "stop_words"),
+}
+_MODULE = {name: module for module, names in _WHERE.items() for name in names}
+
+__all__ = sorted(_MODULE)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_MODULE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+

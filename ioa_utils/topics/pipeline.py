@@ -11,7 +11,9 @@ Outputs per release (under ``data/processed/<release>/``):
   (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
   group model -> topic id in ``topics.parquet``, after cross-script linking), its ``floor`` (per row of the
   model's ``topic_embeddings_``, null for none: the minimum similarity of ``nearest.py``), the links and
-  parameters;
+  parameters; ``topic_model/<group>/distance_map.parquet``: BERTopic's intertopic distance map layout of groups
+  with at least ``MAP_MIN_TOPICS`` topics (topic, x, y: ``visualize_topics``' UMAP of the topic embeddings,
+  computed here where UMAP is already compiled, so the interactive pages need not compile it again);
   ``topic_model/_stage.json`` is the stage stamp (code, parameters, the processed tables it was fitted on,
   rows and SHA-256 of the two tables).
 
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import progress, stageio, store
@@ -45,6 +48,8 @@ from .tokenize import Tokenizer
 ASSIGNMENTS = "topics"
 TABLE = "topic_table"
 MODEL_DIR = "topic_model"
+DISTANCE_MAP = "distance_map.parquet"
+MAP_MIN_TOPICS = 3  # BERTopic's distance map runs UMAP with n_neighbors=2: fewer topics cannot be laid out
 
 
 def read_tweets(release: str, work_dir: str | Path = DATA_DIR, evidence: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -53,18 +58,24 @@ def read_tweets(release: str, work_dir: str | Path = DATA_DIR, evidence: tuple[s
 
 
 def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParams | None = None,
-        save: bool = True, scratch_dir: str | Path | None = None) -> dict[str, ReleaseTopics]:
+        save: bool = True, scratch_dir: str | Path | None = None, reuse: bool = False) -> dict[str, ReleaseTopics]:
     """Fit every release (UMAP/numba compiled once, before the loop) and persist the results.
 
     Releases are processed out of core, partition by partition (``scale.fit_partitions``), in a scratch
     folder (a new temp folder under ``scratch_dir``, default the system's). A result's ``assignments`` are
     read from disk when first used: from the saved ``topics.parquet``, or with ``save=False`` from the
-    scratch copy, which lives as long as the result.
+    scratch copy, which lives as long as the result. With ``reuse``, a release whose saved topics are up to
+    date (``load_release``: same code, parameters and processed tables) is read back instead of fitted again.
     """
     params = params or TopicParams()
-    warmup(params.seed, params.sample_size)
+    saved = {r: load_release(r, work_dir, params) if reuse else None for r in releases}
+    if any(v is None for v in saved.values()):
+        warmup(params.seed, params.sample_size)
     out = {}
     for release in releases:
+        if (result := saved[release]) is not None:
+            out[release] = result
+            continue
         fitted_on = processed_version(release, work_dir)
         scratch = tempfile.TemporaryDirectory(prefix=f"topics-{release}-", dir=scratch_dir)
         try:
@@ -84,6 +95,34 @@ def run(releases: list[str], work_dir: str | Path = DATA_DIR, params: TopicParam
             result._scratch = scratch  # type: ignore[attr-defined]  # removed with the result
         out[release] = result
     return out
+
+
+def load_release(release: str, work_dir: str | Path = DATA_DIR,
+                 params: TopicParams | None = None) -> ReleaseTopics | None:
+    """The saved topics of ``release`` as ``run`` returned them (the group models reloaded, ``stats`` empty), or
+    None unless they are up to date: the stage stamp names this code, ``params`` and the current processed
+    tables."""
+    from ..stages import code_version
+
+    params = params or TopicParams()
+    base = processed_dir(release, work_dir)
+    with stageio.release_lock(work_dir, release):  # no save swaps the outputs while they are read
+        stamp = stageio.read_stamp(base / MODEL_DIR) or {}
+        want = {"stage": "topics", "code": code_version("topics"),
+                "inputs": {"processed": processed_version(release, work_dir)}, "params": params_dict(params)}
+        if {k: stamp.get(k) for k in want} != want:
+            return None
+        manifest = json.loads((base / MODEL_DIR / "manifest.json").read_text(encoding="utf-8"))
+        groups = {}
+        for name, g in sorted(manifest["groups"].items(), key=lambda kv: kv[1]["offset"]):  # the order fitted
+            model = load_model(base / MODEL_DIR / name)
+            floor = np.array([-np.inf if f is None else f for f in g["floor"]], dtype=np.float64)
+            groups[name] = GroupModel(name, model, model.embedding_model, g["offset"], g["n_fit"],
+                                      {int(k): v for k, v in g["topic_map"].items()}, floor)
+        table = pd.read_parquet(base / f"{TABLE}.parquet")
+    links = [(a, b, float(c)) for a, b, c in manifest["links"]]
+    return ReleaseTopics(release, params, None, table, groups, links, assignments_file=base / f"{ASSIGNMENTS}.parquet",
+                         rows=stamp["rows"][f"{ASSIGNMENTS}.parquet"])
 
 
 def processed_version(release: str, work_dir: str | Path = DATA_DIR) -> str | None:
@@ -117,6 +156,7 @@ def save_release(result: ReleaseTopics, work_dir: str | Path = DATA_DIR, fitted_
             folder = tmp / MODEL_DIR
             for name, gm in result.groups.items():
                 save_model(gm, folder / name)
+                write_distance_map(folder / name)
             folder.mkdir(exist_ok=True)
             manifest = {"release": result.release, "params": params_dict(result.params),
                         "groups": {n: {"offset": g.offset, "n_fit": g.n_fit,
@@ -169,6 +209,25 @@ def save_model(gm: GroupModel, folder: Path) -> None:
     pointer = cfg["model"] if cfg["backend"] != "tfidf-svd" else "ioa_utils.topics:tfidf-svd (see embedder/)"
     gm.model.save(folder, serialization="safetensors", save_ctfidf=True, save_embedding_model=pointer)
     gm.embedder.save(folder / "embedder")
+
+
+def write_distance_map(folder: Path) -> None:
+    """``distance_map.parquet`` beside the saved group model in ``folder``: the layout of BERTopic's
+    ``visualize_topics`` for the reloaded model (the model the interactive pages draw), when it has at least
+    ``MAP_MIN_TOPICS`` topics. Costs well under a second once UMAP is compiled (the topics stage compiles it)."""
+    model = load_model(folder)
+    if len([t for t in model.get_topics() if t != -1]) < MAP_MIN_TOPICS:
+        return
+    scatter = model.visualize_topics().data[0]  # x, y as UMAP returned them; topics in ``visualize_topics``' order
+    topics = sorted(t for t in model.get_topic_freq().Topic if t != -1)
+    store.write_table(pa.table({"topic": pa.array(topics, pa.int64()), "x": np.asarray(scatter.x),
+                                "y": np.asarray(scatter.y)}), folder / DISTANCE_MAP)
+
+
+def read_distance_map(folder: Path) -> pd.DataFrame | None:
+    """``write_distance_map``'s table (topic, x, y; x and y in UMAP's float32), None when it was not written."""
+    path = folder / DISTANCE_MAP
+    return pq.read_table(path).to_pandas() if path.is_file() else None
 
 
 def load_model(folder: str | Path):

@@ -62,6 +62,7 @@ _UNSPACED_WORD = {name: _block_class(blocks, word_chars=True) for name, blocks i
 _RUN = re.compile("|".join(f"(?P<{name}>[{chars}]+)" for name, chars in {"cjk": _CJK, **_UNSPACED_WORD}.items()))
 _WORD = re.compile(r"[^\W\d_]{2,}(?:['’][^\W\d_]+)?")  # letters only, >= 2 of them
 _CJK_TOKEN = re.compile(f"^[{_CJK}]+$")
+SEGMENT_CACHE = 1 << 16  # segmented runs remembered (``_segment``): a few MB
 _LETTER = r"[^\W\d_]"  # what ``_WORD`` is made of
 # a word ICU found that is kept: characters of its run's script with a letter; >= 2 code points in the
 # scripts of _UNSPACED (a lone consonant is a particle, or a repetition mark such as ๆ)
@@ -124,12 +125,19 @@ def segmenters() -> str:
 def segment(run: str, script: str) -> list[str]:
     """The words of a run of one segmented script (``cjk``: Chinese, ``japanese``: CJK of a text with kana,
     or a key of ``_UNSPACED``), without digits and punctuation."""
+    return list(_segment(run, script))
+
+
+@lru_cache(maxsize=SEGMENT_CACHE)
+def _segment(run: str, script: str) -> tuple[str, ...]:
+    """``segment``, remembered: BERTopic tokenizes every fitted text again in its c-TF-IDF documents, twice
+    (before and after topic reduction), and segmenting is deterministic."""
     if script == "cjk":
-        return [t for t in _jieba().lcut(run, HMM=True) if _CJK_TOKEN.match(t)]
+        return tuple(t for t in _jieba().lcut(run, HMM=True) if _CJK_TOKEN.match(t))
     from icu4py.breakers import WordBreaker
 
     keep = _KEEP[script]
-    return [w for w in WordBreaker(run, ICU_LOCALE[script]) if keep.fullmatch(w)]
+    return tuple(w for w in WordBreaker(run, ICU_LOCALE[script]) if keep.fullmatch(w))
 
 
 class Tokenizer:
