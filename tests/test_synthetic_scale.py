@@ -20,9 +20,11 @@ from ioa_utils.synthetic.generate import _plan, release_size
 from ioa_utils.synthetic.shapes import REAL
 
 TURKEY = "synth_turkey_052020"
-# (release, tweets asked): a few dozen to a couple of thousand accounts, a few seconds each. Smaller releases
-# keep the tweet count but get more accounts than the real ratio (fixed group sizes, see ``shapes.real_size``).
-SMALL = {"synth_turkey_052020": 150_000, "synth_russia_052020": 150_000, "synth_china_052020": 30_000}
+# (release, tweets asked): about a hundred to a couple of thousand accounts, a few seconds each. Smaller releases
+# keep the tweet count but get more accounts than the real ratio (fixed group sizes and minimum counts of organic
+# accounts, see ``shapes.real_size``): at 150,000 tweets Turkey had 44 accounts for the real ratio's 30, Russia
+# 65 for 50, once organic accounts outnumbered campaign accounts.
+SMALL = {"synth_turkey_052020": 500_000, "synth_russia_052020": 400_000, "synth_china_052020": 30_000}
 TWEETS_TOLERANCE = 0.15  # made vs asked: per-account counts are heavy-tailed and there are few accounts here
 RATIO_TOLERANCE = 0.25  # tweets per account vs the real release's
 

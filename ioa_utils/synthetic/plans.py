@@ -109,6 +109,8 @@ NEWCOMER_DAYS = (240, 20)  # created this many days before the end of organic ac
 WORK_SHARE = (6.0, 3.0)  # Beta (a, b) of a worker's share of tweets posted at work (mean 0.67)
 BILINGUAL_SHARE = (2.0, 3.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.4)
 BILINGUAL_DRIFT = 0.4  # share of bilingual users drifting into their second language over time
+# Campaign accounts each plan makes at scale 1 (seed 2020; other seeds differ by a few accounts).
+CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 34, "turkey": 46}
 FAN_TOPICS = ({"organic_sport": 1.0}, {"organic_tech": 0.5, "organic_weather": 0.5})
 NEWS_TOPICS = {"organic_weather": 0.3, "organic_tech": 0.4, "organic_sport": 0.3}
 
@@ -116,46 +118,61 @@ NEWS_TOPICS = {"organic_weather": 0.3, "organic_tech": 0.4, "organic_sport": 0.3
 @dataclass(frozen=True)
 class Organic:
     """A release's organic accounts: main languages, second languages, when established ones were created,
-    tweets per plain control at activity 1, and the news sites aggregators link to (by language)."""
+    tweets per plain control at activity 1, the news sites aggregators link to (by language), and the plan's
+    campaign accounts at scale 1 (about: it keeps organic tweet volume proportional to the scale when minimum
+    group sizes add accounts at small scales)."""
 
     langs: dict[str, float]
     alt: dict[str, str]
     created: tuple[str, str]
     mean: float
     news: dict[str, tuple[str, ...]]
+    campaign: float
 
 
 def _organic(acc: Accounts, rng: np.random.Generator, size: Size, st: Style, o: Organic) -> list[Unit]:
     """Organic accounts (``CONTROL_RATIO`` per campaign account already in ``acc``) and their units."""
     total = int(np.ceil(CONTROL_RATIO * len(acc)))
     n = {role: max(ORGANIC_MIN[role], round(share * total)) for role, share in ORGANIC_SHARES.items()}
-    mean = o.mean * size.activity
     start, end = o.created
-    units: list[Unit] = []
     ctl = _add_controls(acc, rng, n["control"], o.langs, start, end)
-    units += [partial(U.controls, members=c, mean=mean, alt=o.alt) for c in size.chunks(ctl)]
+    fans = []
     for g in range(max(1, round(n["organic_fan"] / FAN_COMMUNITY))):
         lang = _pick(rng, tuple(o.langs))
         k = int(rng.integers(FAN_COMMUNITY // 2, FAN_COMMUNITY * 3 // 2 + 1))
-        members = _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_fan")
-        units.append(partial(U.fans, members=members, mean=mean, n_viral=max(10, round(VIRAL_POSTS * size.activity)),
-                             topics=FAN_TOPICS[g % 2], alt=o.alt))
+        fans.append((g, _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_fan")))
+    aggs = []
     for _ in range(max(1, round(n["organic_aggregator"] / AGGREGATOR_GROUP))):
         lang = _pick(rng, tuple(o.langs))
         k = int(rng.integers(3, AGGREGATOR_GROUP + 2))
-        members = _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_aggregator",
-                                clients=U.AGGREGATOR_CLIENTS)
-        units.append(partial(U.aggregators, members=members, n_headlines=max(10, round(1.2 * mean)),
-                             topics=NEWS_TOPICS, domains=o.news[lang]))
+        aggs.append((lang, _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_aggregator",
+                                         clients=U.AGGREGATOR_CLIENTS)))
     last = day_of(st.organic_end)
     new = _add_controls(acc, rng, n["organic_newcomer"], o.langs, str(np.datetime64(last - NEWCOMER_DAYS[0], "D")),
                         str(np.datetime64(last - NEWCOMER_DAYS[1], "D")), role="organic_newcomer", newcomer=True)
-    units += [partial(U.controls, members=c, mean=max(2.0, 0.3 * mean), alt=o.alt) for c in size.chunks(new)]
     work = _add_controls(acc, rng, n["organic_worker"], o.langs, start, end, role="organic_worker")
-    units += [partial(U.controls, members=c, mean=1.5 * mean, alt=o.alt, work=WORK_SHARE) for c in size.chunks(work)]
     bil = _add_controls(acc, rng, n["organic_bilingual"], {k: v for k, v in o.langs.items() if k in o.alt},
                         start, end, role="organic_bilingual")
-    units += [partial(U.controls, members=c, mean=mean, alt=o.alt, p_alt=BILINGUAL_SHARE, drift=BILINGUAL_DRIFT)
+    expected = CONTROL_RATIO * o.campaign * size.scale
+
+    def mean(role: str, members: int) -> float:
+        """Tweets per account at which the role's volume is its share of ``expected`` accounts' (like Size.n)."""
+        return o.mean * ORGANIC_SHARES[role] * expected / max(members, 1) * size.activity
+
+    units: list[Unit] = [partial(U.controls, members=c, mean=mean("control", len(ctl)), alt=o.alt)
+                         for c in size.chunks(ctl)]
+    m = mean("organic_fan", sum(len(f) for _, f in fans))
+    units += [partial(U.fans, members=f, mean=m, n_viral=max(10, round(VIRAL_POSTS * m / o.mean)),
+                      topics=FAN_TOPICS[g % 2], alt=o.alt) for g, f in fans]
+    m = mean("organic_aggregator", sum(len(a) for _, a in aggs))
+    units += [partial(U.aggregators, members=a, n_headlines=max(10, round(1.2 * m)), topics=NEWS_TOPICS,
+                      domains=o.news[lang]) for lang, a in aggs]
+    m = mean("organic_newcomer", len(new))
+    units += [partial(U.controls, members=c, mean=max(2.0, 0.3 * m), alt=o.alt) for c in size.chunks(new)]
+    m = mean("organic_worker", len(work))
+    units += [partial(U.controls, members=c, mean=1.5 * m, alt=o.alt, work=WORK_SHARE) for c in size.chunks(work)]
+    m = mean("organic_bilingual", len(bil))
+    units += [partial(U.controls, members=c, mean=m, alt=o.alt, p_alt=BILINGUAL_SHARE, drift=BILINGUAL_DRIFT)
               for c in size.chunks(bil)]
     return units
 
@@ -233,7 +250,7 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
         units.append(partial(U.co_tweet, members=members, mix=co_mixes[g % 2], n_texts=max(10, round(40 * f)),
                              own_mean=10 * f, alt=alt))
     units += _organic(acc, rng, size, st, Organic({"zh": 0.5, "en": 0.5}, alt, ("2009-01-01", "2019-01-01"), 8,
-                                                  NEWS_DOMAINS))
+                                                  NEWS_DOMAINS, CAMPAIGN_ACCOUNTS["china"]))
     return acc, st, units
 
 
@@ -303,7 +320,7 @@ def russia(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         units.append(partial(U.co_tweet, members=members, mix={"putin": 0.5, "united_russia": 0.5},
                              n_texts=max(10, round(40 * f)), own_mean=150 * f))
     units += _organic(acc, rng, size, st, Organic({"ru": 1.0}, {"ru": "en"}, ("2010-01-01", "2016-12-31"), 100,
-                                                  NEWS_DOMAINS))
+                                                  NEWS_DOMAINS, CAMPAIGN_ACCOUNTS["russia"]))
     return acc, st, units
 
 
@@ -377,7 +394,8 @@ def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         units.append(partial(U.co_tweet, members=members, mix=issues[g % 2], n_texts=max(10, round(60 * f)),
                              own_mean=10 * f, start_day=batch + 3, end_day=batch + 120))
     units += _organic(acc, rng, size, st, Organic({"tr": 0.8, "en": 0.2}, {"tr": "en", "en": "tr"},
-                                                  ("2010-01-01", "2016-12-31"), 100, NEWS_DOMAINS))
+                                                  ("2010-01-01", "2016-12-31"), 100, NEWS_DOMAINS,
+                                                  CAMPAIGN_ACCOUNTS["turkey"]))
     return acc, st, units
 
 
