@@ -264,10 +264,15 @@ def test_hard_negatives_look_coordinated_but_are_not_planted(archive: dict[str, 
     local = df["time"] + pd.Timedelta(hours={"synth_china_052020": 8}.get(release, 3))
     day = local.dt.hour.between(9, 17) & (local.dt.day_of_week < 5)
     assert day[df["role"] == "organic_worker"].mean() > day[df["role"] == "control"].mean() + 0.2
-    # bilingual users: a real share of tweets in a second language
-    bil = df[df["role"] == "organic_bilingual"].groupby("userid")["tweet_language"].agg(
-        lambda x: 1 - x.value_counts(normalize=True).iloc[0])
-    assert bil.median() > 0.15
+
+
+def test_bilingual_users_switch_language_more_than_controls(archive: dict[str, list[Path]]) -> None:
+    """Pooled over the releases (a release at scale 0.5 holds only a few bilingual users): more tweets in a
+    second language than plain controls (15%)."""
+    df = pd.concat([_with_roles(r, files) for r, files in archive.items()], ignore_index=True)
+    main = df.groupby("userid")["tweet_language"].agg(lambda x: x.value_counts().index[0])
+    second = df["tweet_language"] != df["userid"].map(main)
+    assert second[df["role"] == "organic_bilingual"].mean() > second[df["role"] == "control"].mean() + 0.1
 
 
 def test_china_shapes(archive: dict[str, list[Path]]) -> None:

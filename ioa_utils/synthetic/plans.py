@@ -107,7 +107,7 @@ VIRAL_POSTS = 40  # viral outside posts per fan community at activity 1
 NEWCOMER = (0.3, 4.0, 1.3, 0.6)
 NEWCOMER_DAYS = (240, 20)  # created this many days before the end of organic activity (from, to)
 WORK_SHARE = (6.0, 3.0)  # Beta (a, b) of a worker's share of tweets posted at work (mean 0.67)
-BILINGUAL_SHARE = (2.0, 3.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.4)
+BILINGUAL_SHARE = (3.0, 4.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.43, assumed)
 BILINGUAL_DRIFT = 0.4  # share of bilingual users drifting into their second language over time
 # Campaign accounts each plan makes at scale 1 (seed 2020; other seeds differ by a few accounts).
 CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 34, "turkey": 46}
