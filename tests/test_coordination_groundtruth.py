@@ -43,6 +43,8 @@ FLOORS = [("co_tweet", "co_tweet"), ("near_duplicate", "co_tweet"), ("retweet_ri
           ("fast_retweet", "retweet_ring"), ("amplification", "amplification")]
 # Organic hard negatives that behave like a trace's target (news aggregators post the same headline within
 # minutes; fan communities retweet the same viral post within minutes): the only false positives allowed.
+# Measured on the default data (China / Russia / Turkey), recall 1.0 where planted: co-tweet precision 0.22 / 0.60 /
+# 0.78, near-duplicate 0.26 / 0.60 / 0.78, co-retweet 0.65 / 0.73 / 0.79 (all 1.0 before the hard negatives).
 LOOKALIKES = {"co_tweet": {"organic_aggregator"}, "near_duplicate": {"organic_aggregator"},
               "co_retweet": {"organic_fan"}}
 
