@@ -26,7 +26,7 @@ from .casestudy.compare import CHAPTERS, Results
 from .casestudy.profile import Profile
 from .coordination.analysis import TARGETS
 from .coordination.evaluate import nodes_of
-from .ground_truth import GroundTruth
+from .ground_truth import CONTROL_ROLES, GroundTruth
 from .topics.evaluate import agreement
 from .topics.link import evidence_profiles
 
@@ -568,7 +568,7 @@ def detector_spread(found: Mapping[str, Mapping[str, Finding]], data: Mapping[st
                 homes += 1
                 home_hits += f.n_accounts > 0
             elif f.n_accounts:
-                controls = set(gt.accounts.loc[gt.accounts["role"] == "control", "userid"])
+                controls = set(gt.accounts.loc[gt.accounts["role"].isin(CONTROL_ROLES), "userid"])
                 k = len(controls & set(f.flagged))
                 hits.append(f"{f.n_accounts:,} in {r} ({'none' if k == 0 else f'{k:,}'} of them organic controls)")
         if hits:

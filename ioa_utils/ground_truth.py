@@ -5,7 +5,8 @@ where a notebook *evaluates* a method:
 
 - ``<release>_ground_truth_accounts.parquet``: one row per account:
   ``userid``, ``role`` (see ``ROLES``), ``group`` (planted coordinated group id, "" if none),
-  ``group_kind`` (see ``GROUP_KINDS``, "" if none), ``is_control`` (organic control account).
+  ``group_kind`` (see ``GROUP_KINDS``, "" if none), ``is_control`` (organic account, not part of the campaign:
+  the roles in ``CONTROL_ROLES``).
 - ``<release>_ground_truth_tweets.parquet``: one row per tweet:
   ``tweetid``, ``userid``, ``narrative`` (planted narrative label; organic controls have their own
   ``organic_*`` labels), ``planted`` (the coordinated behaviour this tweet belongs to, see
@@ -35,7 +36,14 @@ ROLES = (
     "compromised",  # ordinary history, then taken over by the campaign
     "single_issue",  # created in a batch, posts one issue
     "control",  # organic account, not part of the campaign
+    # Organic hard negatives (``is_control`` too): ordinary behaviour that looks like a campaign's.
+    "organic_fan",  # fan or news community: retweets the same viral outside posts minutes after they appear
+    "organic_aggregator",  # news aggregator: posts the same headlines as other aggregators within minutes
+    "organic_newcomer",  # new account: few or no followers, often no bio, few tweets
+    "organic_worker",  # tweets mostly during its own working hours on weekdays
+    "organic_bilingual",  # switches between two languages (some drift from one to the other over time)
 )
+CONTROL_ROLES = tuple(r for r in ROLES if r == "control" or r.startswith("organic_"))
 GROUP_KINDS = ("retweet_ring", "co_tweet", "amplification", "commercial_retweet")
 
 ACCOUNTS_SUFFIX = "_ground_truth_accounts.parquet"

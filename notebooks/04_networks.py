@@ -236,13 +236,15 @@ findings.missed_by_trace("co_retweet", nets, amps, truth)
 #   minutes can look coordinated; the null model only says an edge is unlikely under its own assumptions.
 #   The `swap` null cannot tell coordination from a shared interest (accounts that follow the same sources
 #   share the same posts); the `item` null cannot flag accounts that are the only ones to share an item, which
-#   is the case of every planted group here. The synthetic archive has no organic look-alikes (fan or news
-#   communities), so how often either null passes such edges is not measured.
+#   is the case of every planted group here. The synthetic archive holds organic look-alikes (fan communities
+#   retweeting the same viral posts within minutes, news aggregators posting the same headlines); the account
+#   scores count them as false positives.
 # - Timestamps have minute precision, so windows below 60 s mean "the same minute" on real data, and fast-
 #   retweet delays are accurate to a minute at best.
 # - On the synthetic archive the scores are measured against groups planted by a generator written by the
-#   same project, and the organic controls are few: precision against planted controls does not carry over
-#   to real releases, which contain no control accounts at all.
+#   same project, and against organic accounts (as many as the campaign's or more, some made to look
+#   coordinated) from the same generator: precision against them does not carry over to real releases, which
+#   contain no control accounts at all.
 # - Louvain communities depend on the seed; a single seed is shown.
 # - Thresholds (windows, minimum weights, similarity cut-offs) are library defaults, not tuned per release;
 #   the sensitivity sweep shows how results move with them.

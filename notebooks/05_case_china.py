@@ -229,8 +229,9 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 # - Posting hours are read in the attributed country's time zone (from the release registry); operators
 #   working from elsewhere, or schedulers, shift them.
 # - On the synthetic archive the scores are measured against roles planted by the project's own generator,
-#   with few organic controls: they show whether a detector works as designed, not how it would score on a
-#   real release, which has no control accounts.
+#   against organic accounts from the same generator (as many as the campaign's or more, some made to look
+#   like it: newcomers, office workers, fan communities, news aggregators, bilingual users): they show whether
+#   a detector works as designed, not how it would score on a real release, which has no control accounts.
 
 # %% [markdown] tags=[]
 # ## References

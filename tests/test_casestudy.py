@@ -34,14 +34,18 @@ def findings(data) -> dict[str, dict]:
 
 
 # (release, detector, precision floor, recall floor): measured on the default data (seed 2020, scale 1)
-# then set a little lower; the measured values are in the comment.
+# then set a little lower; the measured values are in the comment. Organic hard negatives (ioa_utils/synthetic:
+# fans, newcomers, workers) are false positives, as their look-alikes would be on real data.
 FLOORS = [
     # amplifiers/core: the coordination stage's thresholds (traces.AMPLIFIER: >= 5 retweets, >= 70% of them)
-    (CHINA, "amplifiers", 0.95, 0.22),  # 1.000 / 0.256 (most planted amplifiers retweet fewer than 5 times)
-    (CHINA, "core", 0.95, 0.30),  # 1.000 / 0.354 (most core accounts are amplified by only one amplifier)
-    (CHINA, "zero-follower personas", 0.95, 0.75),  # 1.000 / 0.828
-    (CHINA, "office hours", 0.95, 0.33),  # 1.000 / 0.382 (only accounts with >= 10 tweets are tested)
+    (CHINA, "amplifiers", 0.50, 0.22),  # 0.574 / 0.264 (fans mostly retweeting a few outside accounts: 83 of 84 FP)
+    (CHINA, "core", 0.95, 0.30),  # 1.000 / 0.330 (most core accounts are amplified by only one amplifier)
+    (CHINA, "zero-follower personas", 0.80, 0.48),  # 0.874 / 0.536 (followers drawn, not cut at 5; newcomers FP)
+    (CHINA, "office hours", 0.85, 0.35),  # 0.894 / 0.401 (only accounts with >= 10 tweets are tested; workers FP)
 ]
+# detector -> the organic roles that look like its target; on China, its false positives are mostly these
+LOOKALIKES = {"amplifiers": "organic_fan", "zero-follower personas": "organic_newcomer",
+              "office hours": "organic_worker"}
 
 
 @pytest.mark.parametrize(("release", "detector", "p_floor", "r_floor"), FLOORS)
@@ -53,11 +57,21 @@ def test_detector_floors_on_default_data(data, findings, release, detector, p_fl
     assert s["precision"] >= p_floor and s["recall"] >= r_floor, (f.summary(), s)
 
 
+@pytest.mark.parametrize(("detector", "role"), list(LOOKALIKES.items()))
+def test_hard_negatives_are_the_false_positives(data, findings, detector, role):
+    truth = data[CHINA].truth
+    s = findings[CHINA][detector].score(truth)
+    roles = truth.accounts.set_index("userid")["role"].reindex(findings[CHINA][detector].flagged)
+    assert s["fp"] > 0 and (roles == role).sum() >= 0.8 * s["fp"], roles.value_counts().to_dict()
+
+
 def test_narrative_labels_and_covid_peak(data, findings):
     f = findings[CHINA]["narratives"]
     assert "covid peaks in 2020-03" in f.evidence
     scored = china.score_narratives(f, data[CHINA])
-    assert (scored["precision"] >= 0.95).all() and (scored["recall"] >= 0.9).all(), scored
+    # recall of covid 0.875 (0.908 before the generator's persona draws changed its random stream: same
+    # templates, other draws), others >= 0.956
+    assert (scored["precision"] >= 0.95).all() and (scored["recall"] >= 0.85).all(), scored
     party = china.score_narratives(findings[TURKEY]["party messaging"], data[TURKEY])
     assert (party["precision"] >= 0.95).all() and (party["recall"] >= 0.95).all(), party
 

@@ -17,12 +17,15 @@ from ioa_utils.load import load_release
 from ioa_utils.synthetic import RELEASES, generate
 from ioa_utils.synthetic.__main__ import main
 from ioa_utils.synthetic.generate import _plan, release_size
+from ioa_utils.synthetic.plans import CAMPAIGN_ACCOUNTS, Size
 from ioa_utils.synthetic.shapes import REAL
 
 TURKEY = "synth_turkey_052020"
-# (release, tweets asked): a few dozen to a couple of thousand accounts, a few seconds each. Smaller releases
-# keep the tweet count but get more accounts than the real ratio (fixed group sizes, see ``shapes.real_size``).
-SMALL = {"synth_turkey_052020": 150_000, "synth_russia_052020": 150_000, "synth_china_052020": 30_000}
+# (release, tweets asked): about a hundred to a couple of thousand accounts, a few seconds each. Smaller releases
+# keep the tweet count but get more accounts than the real ratio (fixed group sizes and minimum counts of organic
+# accounts, see ``shapes.real_size``): at 150,000 tweets Turkey had 44 accounts for the real ratio's 30, Russia
+# 65 for 50, once organic accounts outnumbered campaign accounts.
+SMALL = {"synth_turkey_052020": 500_000, "synth_russia_052020": 400_000, "synth_china_052020": 30_000}
 TWEETS_TOLERANCE = 0.15  # made vs asked: per-account counts are heavy-tailed and there are few accounts here
 RATIO_TOLERANCE = 0.25  # tweets per account vs the real release's
 
@@ -70,6 +73,14 @@ def test_real_size_has_the_real_account_count(release: str) -> None:
     spec, real = RELEASES[release], REAL[RELEASES[release].key]
     accounts, _, _ = _plan(spec, 2020, release_size(spec, 2020, real.tweets))
     assert abs(len(accounts) / real.accounts - 1) < 0.01, (len(accounts), real.accounts)  # groups of 6-8 accounts
+
+
+@pytest.mark.parametrize("release", list(RELEASES))
+def test_campaign_accounts_constant_matches_the_plan(release: str) -> None:
+    """``plans.CAMPAIGN_ACCOUNTS`` (which sets organic tweet volume) is what the plan makes at scale 1."""
+    spec = RELEASES[release]
+    accounts, _, _ = _plan(spec, 2020, Size())
+    assert sum(not a.is_control for a in accounts.items) == CAMPAIGN_ACCOUNTS[spec.key]
 
 
 def test_official_format_loads(shaped: dict[str, list[Path]], tmp_path: Path) -> None:

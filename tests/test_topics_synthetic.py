@@ -15,8 +15,11 @@ from ioa_utils import ground_truth, stages, topics
 # 0.801 / 0.910 / 0.927 on one machine, 0.777 / 0.801 / 0.907 on another, and Turkey 0.854 with the pin but two
 # OpenBLAS threads: the floors are regression guards for one code path, not estimates of accuracy (issue 11
 # adds seed variance). China posts each narrative in Chinese and English; one model per script splits it, and
-# the hashtag linking (topics/link.py) merges the halves back.
-NMI_FLOOR = {"synth_china_052020": 0.79, "synth_russia_052020": 0.95, "synth_turkey_052020": 0.92}
+# the hashtag linking (topics/link.py) merges the halves back. Since the archive holds as many organic accounts
+# as campaign accounts or more (hard negatives included; 38,817 -> 47,704 tweets), the same code path gives China
+# 0.755, Russia 0.923, Turkey 0.869: more organic tweets in more languages, some without a topic of their own
+# (Turkish food tweets join the HDP topic).
+NMI_FLOOR = {"synth_china_052020": 0.72, "synth_russia_052020": 0.90, "synth_turkey_052020": 0.84}
 
 
 @pytest.mark.slow
@@ -32,9 +35,10 @@ def test_default_topics_match_planted_narratives(tmp_path):
         both = results[r].assignments.merge(truth[["tweetid", "narrative"]], on="tweetid")
         seen = both[both["narrative"].isin(set(both.loc[both["fitted_on"] == "fit", "narrative"]))]
         assert (seen["topic"] < 0).mean() < 0.1, (r, score, (seen["topic"] < 0).mean())
-        # linking never merges organic control tweets into a campaign topic (or the reverse)
+        # topics stay campaign or organic: measured at most 8% of the other kind (Turkey's HDP topic takes Turkish
+        # food tweets of organic accounts, which have no topic of their own)
         both = both[both["topic"] >= 0]
         organic = both["narrative"].astype(str).str.startswith("organic_").groupby(both["topic"]).mean()
-        assert ((organic < 0.05) | (organic > 0.95)).all(), (r, organic.to_dict())
+        assert ((organic < 0.1) | (organic > 0.9)).all(), (r, organic.to_dict())
     china = results["synth_china_052020"]
     assert len(china.links) >= 3 and china.topics["group"].eq("cjk+latin").sum() >= 3

@@ -71,8 +71,9 @@ def after_creation(ctx: Ctx, rng: np.random.Generator, uidx: np.ndarray, ts: np.
 
 
 def langs_for(ctx: Ctx, rng: np.random.Generator, uidx: np.ndarray, alt: dict[str, str],
-              p_alt: float = 0.1) -> np.ndarray:
-    """Each account's main language, switching to ``alt[lang]`` for a share of tweets."""
+              p_alt: float | np.ndarray = 0.1) -> np.ndarray:
+    """Each account's main language, switching to ``alt[lang]`` for a share of tweets (``p_alt``: one share,
+    or one per tweet)."""
     flip = rng.random(len(uidx)) < p_alt
     main = ctx.lang[np.asarray(uidx, dtype=np.int64)]
     other = main.copy()
@@ -205,16 +206,18 @@ def _first_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def external_retweets(ctx: Ctx, st: Style, rng: np.random.Generator, uidx: np.ndarray, ts: np.ndarray,
                       narrs: Strings, langs: Strings, *, handles: dict[str, tuple[str, ...]], planted: str = "",
                       dedupe: bool = False, shared: np.ndarray | None = None, clients: Strings | None = None,
-                      p_no_uid: float = 0.4, max_delay: int = 2 * DAY) -> Part:
+                      p_no_uid: float = 0.4, max_delay: int = 2 * DAY, src_ts: np.ndarray | None = None) -> Part:
     """Retweets of tweets outside the release. Rows with equal ``shared`` key retweet the same tweet
-    (a burst); otherwise every row retweets its own tweet."""
+    (a burst); otherwise every row retweets its own tweet. The retweeted tweets were posted up to ``max_delay``
+    before the first row retweeting them, or at ``src_ts[key]`` (``shared`` keys index it)."""
     n = len(uidx)
     narrs, langs = objects(narrs), objects(langs)
     heads, m = _first_rows(np.arange(n) if shared is None else np.asarray(shared))
     t = make_texts(ctx, st, rng, narrs[heads], langs[heads], dedupe=dedupe, mention=False)
     hs = _handles(handles, langs[heads], rng.random(len(heads)))
-    src_ts = np.asarray(ts, dtype=np.int64)[heads] - rng.integers(60, max_delay, size=len(heads))
-    src_tid = ctx.ids.external(to_ms(src_ts, rng))
+    before = np.asarray(ts, dtype=np.int64)[heads] - rng.integers(60, max_delay, size=len(heads))
+    src = before if src_ts is None else np.asarray(src_ts, dtype=np.int64)[np.asarray(shared)[heads]]
+    src_tid = ctx.ids.external(to_ms(src, rng))
     ext_uid = objects([external_userid(h) for h in hs])
     if clients is None or not len(clients):
         clients = ctx.client[np.asarray(uidx, dtype=np.int64)]

@@ -187,6 +187,13 @@ LOCATIONS: dict[str, tuple[str, ...]] = {
     "tr": ("İstanbul", "Ankara", "İzmir", "Türkiye", "Bursa", "Konya", "", ""),
 }
 
+# Outlets whose headlines organic news aggregators repost (none is a campaign domain of ``lexicon_campaign``).
+NEWS_DOMAINS: dict[str, tuple[str, ...]] = {
+    "en": ("www.bbc.co.uk", "www.reuters.com", "apnews.com", "www.theguardian.com"),
+    "zh": ("www.zaobao.com", "www.bbc.com", "www.thepaper.cn", "www.36kr.com"),
+    "ru": ("www.rbc.ru", "www.kommersant.ru", "www.sports.ru", "www.gismeteo.ru"),
+    "tr": ("www.ntv.com.tr", "www.hurriyet.com.tr", "www.sozcu.com.tr", "www.webtekno.com"),
+}
 CONTROL_HANDLES: dict[str, tuple[str, ...]] = {
     "en": ("BBCSport", "weatherchannel", "verge", "foodnetwork", "espn", "TechCrunch"),
     "zh": ("weibo_news", "dianping", "huxiu", "cctv5sports", "tianqi_cn", "ifanr"),

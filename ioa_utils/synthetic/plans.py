@@ -14,9 +14,9 @@ from . import units as U
 from .behaviours import Style
 from .ids import TweetIds
 from .lexicon_campaign import CAMPAIGN_DOMAINS, EXTERNAL_HANDLES
-from .lexicon_common import BIOS, CONTROL_HANDLES, LOCATIONS
+from .lexicon_common import BIOS, CONTROL_HANDLES, LOCATIONS, NEWS_DOMAINS
 from .model import Accounts, Ctx, Part
-from .timegen import day_of, diurnal, office_hours
+from .timegen import day_of, diurnal, work_hours
 
 Unit = Callable[[Ctx, Style, np.random.Generator], Part]
 SOLO_CHUNK = 40  # accounts per solo unit at activity 1 (bounds memory at large scale)
@@ -62,20 +62,119 @@ def _lognormal_int(rng: np.random.Generator, median: float, sigma: float, lo: in
 
 
 def _add_controls(acc: Accounts, rng: np.random.Generator, n: int, langs: dict[str, float], start: str,
-                  end: str) -> list[int]:
+                  end: str, role: str = "control", newcomer: bool = False,
+                  clients: tuple[str, ...] | None = None) -> list[int]:
+    """``n`` organic accounts (``is_control``) of ``role``, created between ``start`` and ``end``; newcomers have
+    few or no followers and often no bio (``NEWCOMER``)."""
     out = []
     keys = list(langs)
     p = np.array(list(langs.values()))
     for _ in range(n):
         lang = keys[rng.choice(len(keys), p=p / p.sum())]
         bios = BIOS.get(lang, BIOS["en"])
+        if newcomer:
+            zero, median, sigma, no_bio = NEWCOMER
+            followers = 0 if rng.random() < zero else _lognormal_int(rng, median, sigma, 0, 4999)
+            following = _lognormal_int(rng, 60, 1.0, 0, 4999)
+            description = "" if rng.random() < no_bio else _pick(rng, bios)
+        else:
+            followers = _lognormal_int(rng, 250, 1.2, 3, 4999)
+            following = _lognormal_int(rng, 300, 0.9, 5, 4999)
+            description = _pick(rng, bios)
+        client = (_pick(rng, clients) if clients else U.CLIENTS[rng.choice(len(U.CLIENTS), p=U.CLIENT_W)])
         out.append(acc.add(
-            followers=_lognormal_int(rng, 250, 1.2, 3, 4999), following=_lognormal_int(rng, 300, 0.9, 5, 4999),
-            location=_pick(rng, LOCATIONS.get(lang, ("",))), description=_pick(rng, bios), url="",
-            created_day=int(rng.integers(day_of(start), day_of(end))),
-            account_language={"zh": "zh-cn"}.get(lang, lang), role="control", is_control=True, lang=lang,
-            client=U.CLIENTS[rng.choice(len(U.CLIENTS), p=U.CLIENT_W)]))
+            followers=followers, following=following, location=_pick(rng, LOCATIONS.get(lang, ("",))),
+            description=description, url="", created_day=int(rng.integers(day_of(start), day_of(end))),
+            account_language={"zh": "zh-cn"}.get(lang, lang), role=role, is_control=True, lang=lang,
+            client=client))
     return out
+
+
+# --- organic accounts, hard negatives included ----------------------------------------------------------
+
+# Real releases hold no organic accounts; the synthetic ones hold at least as many as campaign accounts so that
+# flagging everything scores badly, and a good share of them behave in ways that look coordinated.
+CONTROL_RATIO = 1.1  # organic accounts per campaign account
+ORGANIC_SHARES = {"control": 0.30, "organic_fan": 0.22, "organic_aggregator": 0.08, "organic_newcomer": 0.15,
+                  "organic_worker": 0.13, "organic_bilingual": 0.12}
+ORGANIC_MIN = {"control": 2, "organic_fan": 5, "organic_aggregator": 3, "organic_newcomer": 2,
+               "organic_worker": 2, "organic_bilingual": 2}
+FAN_COMMUNITY = 10  # accounts per fan community, about
+AGGREGATOR_GROUP = 4  # aggregators following the same outlets, about
+VIRAL_POSTS = 40  # viral outside posts per fan community at activity 1
+# Newcomers: followers 0 with this probability, else a discrete log-normal (median, sigma); no bio with this
+# probability. An assumed shape (most new accounts have a handful of followers), not the persona detector's cut.
+NEWCOMER = (0.3, 4.0, 1.3, 0.6)
+NEWCOMER_DAYS = (240, 20)  # created this many days before the end of organic activity (from, to)
+WORK_SHARE = (6.0, 3.0)  # Beta (a, b) of a worker's share of tweets posted at work (mean 0.67)
+BILINGUAL_SHARE = (3.0, 4.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.43, assumed)
+BILINGUAL_DRIFT = 0.4  # share of bilingual users drifting into their second language over time
+# Campaign accounts each plan makes at scale 1 (seed 2020; other seeds differ by a few accounts).
+CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 34, "turkey": 46}
+FAN_TOPICS = ({"organic_sport": 1.0}, {"organic_tech": 0.5, "organic_weather": 0.5})
+NEWS_TOPICS = {"organic_weather": 0.3, "organic_tech": 0.4, "organic_sport": 0.3}
+
+
+@dataclass(frozen=True)
+class Organic:
+    """A release's organic accounts: main languages, second languages, when established ones were created,
+    tweets per plain control at activity 1, the news sites aggregators link to (by language), and the plan's
+    campaign accounts at scale 1 (about: it keeps organic tweet volume proportional to the scale when minimum
+    group sizes add accounts at small scales)."""
+
+    langs: dict[str, float]
+    alt: dict[str, str]
+    created: tuple[str, str]
+    mean: float
+    news: dict[str, tuple[str, ...]]
+    campaign: float
+
+
+def _organic(acc: Accounts, rng: np.random.Generator, size: Size, st: Style, o: Organic) -> list[Unit]:
+    """Organic accounts (``CONTROL_RATIO`` per campaign account already in ``acc``) and their units."""
+    total = int(np.ceil(CONTROL_RATIO * len(acc)))
+    n = {role: max(ORGANIC_MIN[role], round(share * total)) for role, share in ORGANIC_SHARES.items()}
+    start, end = o.created
+    ctl = _add_controls(acc, rng, n["control"], o.langs, start, end)
+    fans = []
+    for g in range(max(1, round(n["organic_fan"] / FAN_COMMUNITY))):
+        lang = _pick(rng, tuple(o.langs))
+        k = int(rng.integers(FAN_COMMUNITY // 2, FAN_COMMUNITY * 3 // 2 + 1))
+        fans.append((g, _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_fan")))
+    aggs = []
+    for _ in range(max(1, round(n["organic_aggregator"] / AGGREGATOR_GROUP))):
+        lang = _pick(rng, tuple(o.langs))
+        k = int(rng.integers(3, AGGREGATOR_GROUP + 2))
+        aggs.append((lang, _add_controls(acc, rng, k, {lang: 1.0}, start, end, role="organic_aggregator",
+                                         clients=U.AGGREGATOR_CLIENTS)))
+    last = day_of(st.organic_end)
+    new = _add_controls(acc, rng, n["organic_newcomer"], o.langs, str(np.datetime64(last - NEWCOMER_DAYS[0], "D")),
+                        str(np.datetime64(last - NEWCOMER_DAYS[1], "D")), role="organic_newcomer", newcomer=True)
+    work = _add_controls(acc, rng, n["organic_worker"], o.langs, start, end, role="organic_worker")
+    bil = _add_controls(acc, rng, n["organic_bilingual"], {k: v for k, v in o.langs.items() if k in o.alt},
+                        start, end, role="organic_bilingual")
+    expected = CONTROL_RATIO * o.campaign * size.scale
+
+    def mean(role: str, members: int) -> float:
+        """Tweets per account at which the role's volume is its share of ``expected`` accounts' (like Size.n)."""
+        return o.mean * ORGANIC_SHARES[role] * expected / max(members, 1) * size.activity
+
+    units: list[Unit] = [partial(U.controls, members=c, mean=mean("control", len(ctl)), alt=o.alt)
+                         for c in size.chunks(ctl)]
+    m = mean("organic_fan", sum(len(f) for _, f in fans))
+    units += [partial(U.fans, members=f, mean=m, n_viral=max(10, round(VIRAL_POSTS * m / o.mean)),
+                      topics=FAN_TOPICS[g % 2], alt=o.alt) for g, f in fans]
+    m = mean("organic_aggregator", sum(len(a) for _, a in aggs))
+    units += [partial(U.aggregators, members=a, n_headlines=max(10, round(1.2 * m)), topics=NEWS_TOPICS,
+                      domains=o.news[lang]) for lang, a in aggs]
+    m = mean("organic_newcomer", len(new))
+    units += [partial(U.controls, members=c, mean=max(2.0, 0.3 * m), alt=o.alt) for c in size.chunks(new)]
+    m = mean("organic_worker", len(work))
+    units += [partial(U.controls, members=c, mean=1.5 * m, alt=o.alt, work=WORK_SHARE) for c in size.chunks(work)]
+    m = mean("organic_bilingual", len(bil))
+    units += [partial(U.controls, members=c, mean=m, alt=o.alt, p_alt=BILINGUAL_SHARE, drift=BILINGUAL_DRIFT)
+              for c in size.chunks(bil)]
+    return units
 
 
 # --- China: Hong Kong, Covid-19, Guo Wengui, Taiwan ---------------------------------------------------
@@ -83,6 +182,10 @@ def _add_controls(acc: Accounts, rng: np.random.Generator, n: int, langs: dict[s
 CHINA_MIX = {"hong_kong": 0.40, "covid": 0.25, "guo_wengui": 0.20, "taiwan": 0.15}
 CHINA_NAMES = (("香港真相", "HKtruth_cn"), ("Voice of China", "VoiceofChina_"), ("环球视野", "GlobalView_cn"),
                ("看世界", "SeeWorld2019"), ("Peace HK", "PeaceHK_"))
+# Quiet personas (most of the network): followers 0 with this probability, else a discrete log-normal (median,
+# sigma); no bio with this probability. An assumed shape for low-follower throwaway accounts, deliberately not the
+# persona detector's "<= 5 followers and no bio" (``data/campaigns/template.yaml``).
+QUIET = (0.35, 3.0, 1.2, 0.8)
 CHINA_BIOS = ("爱国青年", "热爱祖国，热爱和平", "新闻搬运工", "Love China, love peace", "关注香港",
               "真相只有一个\n拒绝谣言", "Truth matters")
 
@@ -98,7 +201,7 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
             "guo_wengui": _months("2019-04", "2020-05"),
             "taiwan": _months("2019-06", "2020-05", {"2019-11": 3, "2019-12": 4, "2020-01": 5}),
         },
-        hours=partial(office_hours, first_hour=1, last_hour=10),  # Beijing 09-18, weekdays
+        hours=partial(work_hours, utc_offset=8, p_work=0.92),  # a Beijing working day, weekdays
         organic_start="2019-01-01", organic_end="2020-06-01", utc_offset=8,
         campaign_client="Social Media Helper",
     )
@@ -110,8 +213,10 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
         lang = "zh" if rng.random() < 0.7 else "en"
         popular = rng.random() < big
         quiet = rng.random() < 0.85
+        zero, median, sigma, no_bio = QUIET
         followers = (_lognormal_int(rng, 9000, 0.5, 5000) if popular
-                     else int(rng.integers(0, 6)) if quiet else _lognormal_int(rng, 40, 1.0, 6, 4000))
+                     else (0 if rng.random() < zero else _lognormal_int(rng, median, sigma, 0, 4999)) if quiet
+                     else _lognormal_int(rng, 40, 1.0, 6, 4000))
         created = (int(rng.choice(batches) + rng.integers(0, 3)) if rng.random() < 0.7
                    else int(rng.integers(day_of("2009-06-01"), day_of("2018-12-31"))))
         client = (st.campaign_client if role == "amplifier" and rng.random() < 0.6
@@ -119,7 +224,8 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
                                    "Twitter Web App")))
         return acc.add(followers=followers, name=_pick(rng, CHINA_NAMES) if popular else None,
                        following=int(rng.integers(0, 40)) if quiet else _lognormal_int(rng, 80, 1.0),
-                       location="", description="" if quiet and not popular else _pick(rng, CHINA_BIOS), url="",
+                       location="", description="" if quiet and not popular and rng.random() < no_bio
+                       else _pick(rng, CHINA_BIOS), url="",
                        created_day=created, account_language=("zh-cn" if lang == "zh" and rng.random() < 0.6
                                                              else "en"),
                        role=role, group=group, group_kind=kind, lang=lang, client=client)
@@ -143,9 +249,8 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
         members = [persona("core", name, "co_tweet") for _ in range(8)]
         units.append(partial(U.co_tweet, members=members, mix=co_mixes[g % 2], n_texts=max(10, round(40 * f)),
                              own_mean=10 * f, alt=alt))
-    n, f = size.n(100)
-    ctl = _add_controls(acc, rng, n, {"zh": 0.5, "en": 0.5}, "2009-01-01", "2019-01-01")
-    units += [partial(U.controls, members=c, mean=20 * f, alt=alt) for c in size.chunks(ctl)]
+    units += _organic(acc, rng, size, st, Organic({"zh": 0.5, "en": 0.5}, alt, ("2009-01-01", "2019-01-01"), 8,
+                                                  NEWS_DOMAINS, CAMPAIGN_ACCOUNTS["china"]))
     return acc, st, units
 
 
@@ -171,7 +276,7 @@ def russia(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         key="russia", domains=CAMPAIGN_DOMAINS["russia"], handles={"ru": EXTERNAL_HANDLES["ru"]},
         control_handles=CONTROL_HANDLES,
         months={k: months for k in ("putin", "united_russia", "moscow_city", "commercial_ads")},
-        hours=partial(office_hours, first_hour=6, last_hour=16, p_office=0.85),  # Moscow 09-19
+        hours=partial(work_hours, utc_offset=3, p_work=0.85),  # a Moscow working day, weekdays
         organic_start="2017-01-01", organic_end="2020-04-01", utc_offset=3, campaign_client="CP Publisher",
     )
     acc = Accounts(seed, "synth_russia_052020")
@@ -214,9 +319,8 @@ def russia(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         members = [member("core", name, "co_tweet") for _ in range(6)]
         units.append(partial(U.co_tweet, members=members, mix={"putin": 0.5, "united_russia": 0.5},
                              n_texts=max(10, round(40 * f)), own_mean=150 * f))
-    n, f = size.n(5)
-    ctl = _add_controls(acc, rng, n, {"ru": 1.0}, "2010-01-01", "2016-12-31")
-    units += [partial(U.controls, members=c, mean=250 * f) for c in size.chunks(ctl)]
+    units += _organic(acc, rng, size, st, Organic({"ru": 1.0}, {"ru": "en"}, ("2010-01-01", "2016-12-31"), 100,
+                                                  NEWS_DOMAINS, CAMPAIGN_ACCOUNTS["russia"]))
     return acc, st, units
 
 
@@ -289,9 +393,9 @@ def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
                    for _ in range(7)]
         units.append(partial(U.co_tweet, members=members, mix=issues[g % 2], n_texts=max(10, round(60 * f)),
                              own_mean=10 * f, start_day=batch + 3, end_day=batch + 120))
-    n, f = size.n(6)
-    ctl = _add_controls(acc, rng, n, {"tr": 0.8, "en": 0.2}, "2010-01-01", "2016-12-31")
-    units += [partial(U.controls, members=c, mean=250 * f, alt={"tr": "en"}) for c in size.chunks(ctl)]
+    units += _organic(acc, rng, size, st, Organic({"tr": 0.8, "en": 0.2}, {"tr": "en", "en": "tr"},
+                                                  ("2010-01-01", "2016-12-31"), 100, NEWS_DOMAINS,
+                                                  CAMPAIGN_ACCOUNTS["turkey"]))
     return acc, st, units
 
 

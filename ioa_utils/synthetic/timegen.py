@@ -26,17 +26,32 @@ def uniform_days(start: str, end: str, rng: np.random.Generator, n: int) -> np.n
     return rng.integers(day_of(start), day_of(end), size=n, dtype=np.int64)
 
 
-def office_hours(days: np.ndarray, rng: np.random.Generator, first_hour: int, last_hour: int,
-                 p_office: float = 0.92) -> np.ndarray:
-    """Times on weekdays between first_hour and last_hour UTC with probability p_office, else any time."""
+# Working days: starts spread over 8-10 h and ends over 17-19 h local time, with a lunch dip. The shape is an
+# assumption (staggered full-time days with a lunch break), not fitted to data,
+# and deliberately not the case-study detector's 9-18 h window (``data/campaigns/template.yaml``).
+WORK_START = (8.0, 10.0)  # local hours: start of the working day, uniform
+WORK_END = (17.0, 19.0)  # local hours: end of the working day, uniform
+LUNCH = (12.0, 14.0)  # local hours within which a one-hour lunch break starts, uniform
+LUNCH_KEEP = 0.35  # share of the working-time tweets falling in the break that are posted anyway
+
+
+def work_hours(days: np.ndarray, rng: np.random.Generator, utc_offset: int,
+               p_work: float | np.ndarray = 0.9) -> np.ndarray:
+    """A work schedule: with probability ``p_work`` (per tweet; an array gives one per tweet) a time on a
+    weekday between a start drawn from ``WORK_START`` and an end drawn from ``WORK_END`` (local time; fewer
+    during a lunch hour), otherwise any day at an everyday rhythm (``diurnal``)."""
     n = len(days)
-    office = rng.random(n) < p_office
+    days = np.asarray(days, dtype=np.int64)
+    work = rng.random(n) < p_work
     dow = (days + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
-    days = np.where(office & (dow == 5), days - 1, days)  # Saturday -> Friday
-    days = np.where(office & (dow == 6), days + 1, days)  # Sunday -> Monday
-    secs = np.where(office, rng.integers(first_hour * 3600, last_hour * 3600, size=n),
-                    rng.integers(0, DAY, size=n))
-    return days * DAY + secs
+    wdays = np.where(dow == 5, days - 1, np.where(dow == 6, days + 1, days))  # weekend -> Friday / Monday
+    start, end = rng.uniform(*WORK_START, n), rng.uniform(*WORK_END, n)
+    hour = rng.uniform(start, end)
+    lunch = rng.uniform(*LUNCH, n)
+    in_lunch = (hour >= lunch) & (hour < lunch + 1) & (rng.random(n) >= LUNCH_KEEP)
+    hour = np.where(in_lunch, rng.uniform(start, end), hour)  # redrawn once: a dip, not a hole
+    secs = (np.floor(hour * 3600).astype(np.int64) - utc_offset * 3600) % DAY
+    return np.where(work, wdays * DAY + secs, diurnal(days, rng, utc_offset))
 
 
 def diurnal(days: np.ndarray, rng: np.random.Generator, utc_offset: int) -> np.ndarray:

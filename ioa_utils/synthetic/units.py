@@ -4,6 +4,7 @@ accounts). Each takes ``(ctx, style, rng)`` plus its parameters and returns one 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow.compute as pc
 
 from .behaviours import (
     ORGANIC,
@@ -19,8 +20,9 @@ from .behaviours import (
     originals,
     retweets,
 )
-from .model import Ctx, Part, objects
-from .timegen import DAY, diurnal, month_days
+from .model import Ctx, Part, arrow_strings, objects
+from .text import Texts, one_item_reprs
+from .timegen import DAY, diurnal, month_days, uniform_days, work_hours
 
 CLIENTS = ("Twitter for Android", "Twitter for iPhone", "Twitter Web App", "Twitter Web Client", "Twitter for iPad")
 CLIENT_W = np.array([0.38, 0.30, 0.20, 0.08, 0.04])
@@ -182,16 +184,40 @@ def compromised(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[
 
 
 def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mean: float,
-             alt: dict[str, str] | None = None, p_rt: float = 0.25) -> Part:
-    """Organic control accounts: diverse everyday topics, spread-out timing, never coordinated."""
+             alt: dict[str, str] | None = None, p_rt: float = 0.25, p_alt: float | tuple[float, float] = 0.15,
+             drift: float = 0.0, work: tuple[float, float] | None = None) -> Part:
+    """Organic control accounts: diverse everyday topics, spread-out timing, never coordinated.
+
+    ``p_alt``: share of tweets in the account's second language (``alt``), or the (a, b) of a Beta distribution
+    it is drawn from per account (bilingual users); ``drift``: share of accounts whose second language grows
+    from none to twice that share over their tweets (moved, changed school or job: a slow change, not a
+    takeover). ``work``: the (a, b) of a Beta distribution of the per-account share of tweets posted in working
+    hours (``timegen.work_hours``); None: everyday timing."""
     m = np.array(members, dtype=np.int64)
     n = counts(rng, len(m), mean, 0.9)
     prefs = rng.dirichlet(np.full(len(ORGANIC), 0.8), len(m))
     u = np.repeat(m, n)
     pick = np.concatenate([rng.choice(len(ORGANIC), size=k, p=p) for k, p in zip(n, prefs, strict=True)])
     narrs = objects(ORGANIC)[pick]
-    langs = langs_for(ctx, rng, u, alt or {}, p_alt=0.15)
-    ts = after_creation(ctx, rng, u, organic_times(st, rng, len(u)))
+    if work is None:
+        ts = organic_times(st, rng, len(u))
+    else:
+        share = np.repeat(rng.beta(*work, len(m)), n)
+        ts = work_hours(uniform_days(st.organic_start, st.organic_end, rng, len(u)), rng, st.utc_offset, share)
+    ts = after_creation(ctx, rng, u, ts)
+    if isinstance(p_alt, tuple):
+        share = rng.beta(*p_alt, len(m))
+        drifting = rng.random(len(m)) < drift
+        per = np.repeat(share, n)
+        if drifting.any():  # from no second language to twice the share, linearly in the tweet's rank
+            first, rank = np.repeat(np.cumsum(n) - n, n), np.empty(len(u), dtype=np.int64)
+            rank[np.lexsort((ts, np.repeat(np.arange(len(m)), n)))] = np.arange(len(u))
+            pos = (rank - first) / np.maximum(np.repeat(n, n) - 1, 1)
+            per = np.where(np.repeat(drifting, n), np.minimum(1.0, 2 * per * pos), per)
+        p_row: float | np.ndarray = per
+    else:
+        p_row = p_alt
+    langs = langs_for(ctx, rng, u, alt or {}, p_alt=p_row)
     other = objects(CLIENTS)[rng.choice(len(CLIENTS), size=len(u), p=CLIENT_W)]
     clients = np.where(rng.random(len(u)) < 0.8, ctx.client[u], other)
     is_rt = rng.random(len(u)) < p_rt
@@ -201,6 +227,74 @@ def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
     rts = external_retweets(ctx, st, rng, u[r], ts[r], narrs[r], langs[r], handles=st.control_handles, dedupe=True,
                             clients=clients[r], max_delay=5 * DAY)
     return Part.concat([own, rts])
+
+
+# Retweet delays after a popular post appears: heavy-tailed, most within the first hour (Kwak et al., 2010,
+# "What is Twitter, a social network or a news media?": half of retweets within an hour, three quarters within
+# a day); a log-normal with this median and sigma. Not the co-retweet window (coordination/traces.py).
+FAN_DELAY = (1800.0, 1.6)  # median seconds, sigma
+FAN_JOIN = (2.0, 5.0)  # Beta (a, b) of how often a member retweets the community's viral posts (mean 0.29)
+
+
+def fans(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mean: float, n_viral: int,
+         topics: dict[str, float], alt: dict[str, str] | None = None) -> Part:
+    """A fan or news community: ordinary posting (``controls``), plus retweets of the same popular posts of
+    outside accounts (a goal, a breaking story) minutes to hours after each appears, each member joining
+    independently; never organised, yet several members often retweet one post within minutes."""
+    own = controls(ctx, st, rng, members=members, mean=mean, alt=alt)
+    m = np.array(members, dtype=np.int64)
+    t0 = organic_times(st, rng, n_viral)  # when each viral post appears
+    join = rng.random((n_viral, len(m))) < rng.beta(*FAN_JOIN, len(m))[None, :]
+    j, who = np.nonzero(join)
+    if not len(j):
+        return own
+    ts = t0[j] + np.maximum(1, rng.lognormal(np.log(FAN_DELAY[0]), FAN_DELAY[1], len(j))).astype(np.int64)
+    order = np.lexsort((ts, j))  # each post's earliest retweet first: the shared key's head
+    j, u, ts = j[order], m[who[order]], ts[order]
+    narrs = choose(rng, topics, n_viral)[j]
+    lang = ctx.lang[m[0]]
+    rts = external_retweets(ctx, st, rng, u, ts, narrs, [lang] * len(u), handles=st.control_handles, dedupe=True,
+                            shared=j, src_ts=t0)
+    return Part.concat([own, rts])
+
+
+# News aggregators (feed-to-Twitter bots) post a headline a few minutes after the outlet publishes it, at the
+# pace of their feed polling; assumed log-normal with this median and sigma (no published distribution was
+# found), independent of the co-tweet window.
+AGGREGATOR_LAG = (240.0, 0.9)  # median seconds, sigma
+AGGREGATOR_CLIENTS = ("dlvr.it", "IFTTT", "Hootsuite Inc.", "Buffer", "TweetDeck")
+_B62 = np.array(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), dtype=object)
+
+
+def _tco(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` t.co links with random 10-character codes."""
+    codes = _B62[rng.integers(0, len(_B62), size=(n, 10))]
+    return objects(["https://t.co/" + "".join(c) for c in codes])
+
+
+def aggregators(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], n_headlines: int,
+                topics: dict[str, float], domains: tuple[str, ...], p_post: float = 0.8) -> Part:
+    """News aggregators following the same outlets: each posts most of the outlets' headlines (the same text,
+    a link to the same article behind its own t.co link) minutes after publication."""
+    m = np.array(members, dtype=np.int64)
+    lang = ctx.lang[m[0]]
+    narrs = choose(rng, topics, n_headlines)
+    head = make_texts(ctx, st, rng, narrs, [lang] * n_headlines, dedupe=True, mention=False)
+    t0 = organic_times(st, rng, n_headlines)
+    j, who = np.nonzero(rng.random((n_headlines, len(m))) < p_post)
+    if not len(j):
+        return Part.concat([])
+    ts = after_creation(ctx, rng, m[who], t0[j] + rng.lognormal(np.log(AGGREGATOR_LAG[0]), AGGREGATOR_LAG[1],
+                                                                  len(j)).astype(np.int64))
+    article = objects([f"https://{d}/news/{int(x)}" for d, x in
+                       zip(objects(domains)[rng.integers(0, len(domains), n_headlines)],
+                           rng.integers(10**6, 10**7, n_headlines), strict=True)])
+    link = _tco(rng, len(j))
+    t = head.take(j)
+    text = pc.binary_join_element_wise(t.text, arrow_strings(" " + link), "")
+    part = originals(ctx, st, rng, m[who], ts, narrs[j], [lang] * len(j), level="organic",
+                     texts=Texts(text, t.hashtags, one_item_reprs(article[j]), t.mentions))
+    return part
 
 
 def hub(ctx: Ctx, st: Style, rng: np.random.Generator, *, leaders: list[int], followers: list[int],
