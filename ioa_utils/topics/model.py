@@ -136,13 +136,16 @@ def _bertopic(params: TopicParams, n_fit: int, embedder, tokenizer: Tokenizer):
 
 
 def stratified_sample(frame: pd.DataFrame, n: int | None, seed: int, by: list[str]) -> pd.DataFrame:
-    """About ``n`` rows drawn proportionally from each stratum of ``by`` (all rows if n is None/large)."""
+    """At most ``n`` rows drawn proportionally from each stratum of ``by`` (all rows if n is None/large): every
+    stratum keeps at least one row, unless that would exceed ``n``; then a seeded draw brings the sample back to
+    ``n`` (more than 4,096 texts would switch UMAP to its approximate neighbour search, another compile and other
+    results)."""
     if n is None or len(frame) <= n:
         return frame
     frac = n / len(frame)
-    parts = [g.sample(n=max(1, round(frac * len(g))), random_state=seed)
-             for _, g in frame.groupby(by, sort=True, dropna=False)]
-    return pd.concat(parts)
+    parts = pd.concat([g.sample(n=max(1, round(frac * len(g))), random_state=seed)
+                       for _, g in frame.groupby(by, sort=True, dropna=False)])
+    return parts if len(parts) <= n else parts.sample(n=n, random_state=seed).sort_index()
 
 
 def prepare_tweets(tweets: pd.DataFrame, evidence: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -187,7 +190,13 @@ def stratum_sample(sizes: list[int], n: int | None, seed: int) -> list[np.ndarra
     if n is None or total <= n:
         return None
     frac = n / total
-    return [np.random.RandomState(seed).permutation(k)[:max(1, round(frac * k))] for k in sizes]
+    draws = [np.random.RandomState(seed).permutation(k)[:max(1, round(frac * k))] for k in sizes]
+    drawn = sum(len(d) for d in draws)
+    if drawn <= n:
+        return draws
+    keep = np.zeros(drawn, bool)  # as pandas' sample(n, random_state=seed) of the concatenated draws
+    keep[np.random.RandomState(seed).choice(drawn, size=n, replace=False)] = True
+    return [d[k] for d, k in zip(draws, np.split(keep, np.cumsum([len(d) for d in draws])[:-1]), strict=True)]
 
 
 def _fit_group(df: pd.DataFrame, group: str, params: TopicParams, cache: Path | None,
