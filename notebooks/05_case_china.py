@@ -232,6 +232,9 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 #   against organic accounts from the same generator (as many as the campaign's or more, some made to look
 #   like it: newcomers, office workers, fan communities, news aggregators, bilingual users): they show whether
 #   a detector works as designed, not how it would score on a real release, which has no control accounts.
+# - Nearly every keyword of the China campaign file also occurs in the generator's narrative templates
+#   (`tests/test_vocabulary_overlap.py` measures the overlap): the keyword labels' scores on the synthetic China
+#   release are optimistic.
 
 # %% [markdown] tags=[]
 # ## References
