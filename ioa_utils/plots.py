@@ -124,6 +124,7 @@ def log_if_wide(ax, axis: str, values, decades: float = 2.0) -> bool:
 def concise_dates(ax, maxticks: int = 6) -> None:
     """Few, compact date labels on the x axis (a multi-year daily axis is unreadable otherwise)."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+    locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # two years or so with few ticks: yearly on months
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
