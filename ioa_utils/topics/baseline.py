@@ -20,6 +20,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from .. import store
 from ..paths import DATA_DIR
+from .evaluate import with_narratives
 from .tokenize import Tokenizer
 
 MAX_TWEETS = 50_000  # tweets scored (a seeded sample beyond that); both methods are scored on the same ones
@@ -39,11 +40,8 @@ def kmeans_baseline(release: str, assignments: pd.DataFrame, truth_tweets: pd.Da
     """NMI and ARI against the planted narratives of the topic model and of TF-IDF + k-means (``k`` = topics
     found, outliers excluded; the model's outliers count as one more cluster, as in ``topics.agreement``), on
     the same tweets. ``None`` without ground truth (real releases)."""
-    if truth_tweets is None:
-        return None
-    both = assignments[["tweetid", "topic"]].merge(truth_tweets[["tweetid", "narrative"]], on="tweetid")
-    both = both[both["narrative"].notna() & (both["narrative"].astype(str) != "")]
-    if both.empty:
+    both = with_narratives(assignments, truth_tweets)
+    if both is None:
         return None
     if len(both) > max_tweets:
         both = both.sample(max_tweets, random_state=seed)

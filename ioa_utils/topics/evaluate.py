@@ -6,17 +6,24 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 
+def with_narratives(assignments: pd.DataFrame, truth_tweets: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``tweetid, topic, narrative`` of the assigned tweets that carry a planted narrative; None without ground
+    truth or when none does."""
+    if truth_tweets is None:
+        return None
+    both = assignments[["tweetid", "topic"]].merge(truth_tweets[["tweetid", "narrative"]], on="tweetid")
+    both = both[both["narrative"].notna() & (both["narrative"].astype(str) != "")]
+    return None if both.empty else both
+
+
 def agreement(assignments: pd.DataFrame, truth_tweets: pd.DataFrame | None) -> dict[str, float | int] | None:
     """NMI and adjusted Rand index of topics vs planted ``narrative`` (outliers = one more cluster).
 
     Returns ``None`` when there is no ground truth (real releases). ``outlier_share`` is the share of
     evaluated tweets in topic -1.
     """
-    if truth_tweets is None:
-        return None
-    both = assignments[["tweetid", "topic"]].merge(truth_tweets[["tweetid", "narrative"]], on="tweetid")
-    both = both[both["narrative"].notna() & (both["narrative"].astype(str) != "")]
-    if both.empty:
+    both = with_narratives(assignments, truth_tweets)
+    if both is None:
         return None
     topic, narrative = both["topic"].to_numpy(), both["narrative"].astype(str).to_numpy()
     return {
