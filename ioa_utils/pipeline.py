@@ -316,8 +316,10 @@ def relay_stage_progress() -> Iterator[Path]:
 
 
 def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR, kernel: str = "python3",
-        folder: Path = NOTEBOOKS_DIR) -> int:
-    """Execute the notebooks; return 0 on success, 1 (after saying where) on the first failure."""
+        folder: Path = NOTEBOOKS_DIR, jobs: int | None = None) -> int:
+    """Execute the notebooks, up to ``jobs`` at once where :data:`NEEDS` allows (None: :func:`default_jobs`);
+    return 0 on success, 1 (after saying where) on the first failure in plan order (no notebook starts after a
+    failure; those already running finish)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     books = notebooks(folder, only)
     from .casestudy.campaign import CampaignError
@@ -333,40 +335,69 @@ def run(params: dict, only: list[str] | None = None, out_dir: Path = REPORTS_DIR
     manifest: dict = {"parameters": params, "git_commit": git_commit(), "packages": package_versions(),
                       "cpu": cpu.state(), "notebooks": []}
     with relay_stage_progress():
-        return _run_books(runs, params, out_dir, kernel, manifest)
+        return _run_books(runs, params, out_dir, kernel, manifest, default_jobs() if jobs is None else jobs)
 
 
-def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manifest: dict) -> int:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+# The notebooks whose outputs a notebook reads (by number, or ``case_study``): the report starts a notebook once
+# these have finished, so independent ones run side by side (``jobs``). A notebook not named here waits for
+# every notebook planned before it. Each stage is locked and stamped, so the order never changes a result.
+NEEDS: dict[str, tuple[str, ...]] = {"01": (), "02": ("01",), "03": ("02",), "04": ("02",), "05": ("03", "04"),
+                                     "06": ("03", "04"), "07": ("03", "04"), "case_study": ("03", "04")}
+
+
+def _key(job: Run) -> str:
+    stem = job.notebook.stem
+    return stem[:2] if stem[:2].isdigit() else stem
+
+
+def dependencies(runs: list[Run]) -> list[set[int]]:
+    """For each run, the indices of the earlier runs it waits for (:data:`NEEDS`)."""
+    out = []
+    for i, job in enumerate(runs):
+        needs = NEEDS.get(_key(job))
+        out.append(set(range(i)) if needs is None else {j for j in range(i) if _key(runs[j]) in needs})
+    return out
+
+
+def default_jobs() -> int:
+    """Notebooks run at once: two where there are two cores (each kernel is mostly one thread), else one."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manifest: dict, jobs: int = 1) -> int:
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     run_start = time.perf_counter()
-    for i, job in enumerate(runs, 1):
-        nb = job.notebook
-        declared = declared_parameters(nb)
-        given = {**notebook_parameters(params, declared, out_dir), **job.forced}
-        target = out_dir / job.target
-        step = f"[{i}/{len(runs)}] {target.stem}"
-        progress(step, "started" + (f" with {given}" if given else ""))
-        start = time.perf_counter()
-        try:
-            papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
-                                       kernel_name=kernel, progress_bar=False)
-        except PapermillExecutionError as exc:
-            progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
-            print(f"FAILED in {target.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
-                  f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}",
-                  file=sys.stderr)
-            manifest["failed"] = {"notebook": target.name, "cell_index": exc.cell_index, "error": exc.ename}
-            _write_manifest(out_dir, manifest)
-            return 1
-        seconds = round(time.perf_counter() - start, 1)
-        to_html(target)
-        entry = {"notebook": target.name, "parameters": given, "wall_time_s": seconds}
-        manifest["notebooks"].append(entry if job.release is None else {**entry, "release": job.release,
-                                                                        "source": nb.name})
-        progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
-                       f" -> {display(target.with_suffix('.html'))}")
+    needs = dependencies(runs)
+    entries: dict[int, dict] = {}
+    done: set[int] = set()
+    failed: dict[int, tuple[Exception, str]] = {}
+    pending = list(range(len(runs)))
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
+        running: dict = {}
+        while pending or running:
+            ready = [i for i in pending if needs[i] <= done] if not failed else []
+            for i in ready[:max(1, jobs) - len(running)]:
+                pending.remove(i)
+                running[pool.submit(_run_one, i, runs, params, out_dir, kernel, run_start)] = i
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = running.pop(fut)
+                exc = fut.exception()
+                if exc is None:
+                    entries[i] = fut.result()
+                    done.add(i)
+                else:
+                    failed[i] = (exc, runs[i].target)
+    manifest["notebooks"] = [entries[i] for i in sorted(entries)]
+    if failed:
+        i = min(failed)
+        exc, target = failed[i]
+        _report_failure(exc, out_dir / target, manifest)
+        _write_manifest(out_dir, manifest)
+        return 1
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
     write_interactive(params, out_dir)
@@ -374,6 +405,43 @@ def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manife
     index = write_index(out_dir, manifest)
     print(f"report: {display(index)}")
     return 0
+
+
+def _run_one(i: int, runs: list[Run], params: dict, out_dir: Path, kernel: str, run_start: float) -> dict:
+    """Execute run ``i`` (in a worker thread; its kernel is its own process) and write its HTML; its manifest entry."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    job = runs[i]
+    nb = job.notebook
+    given = {**notebook_parameters(params, declared_parameters(nb), out_dir), **job.forced}
+    target = out_dir / job.target
+    step = f"[{i + 1}/{len(runs)}] {target.stem}"
+    progress(step, "started" + (f" with {given}" if given else ""))
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
+                                   kernel_name=kernel, progress_bar=False)
+    except PapermillExecutionError:
+        progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
+        raise
+    seconds = round(time.perf_counter() - start, 1)
+    to_html(target)
+    progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
+                   f" -> {display(target.with_suffix('.html'))}")
+    entry = {"notebook": target.name, "parameters": given, "wall_time_s": seconds}
+    return entry if job.release is None else {**entry, "release": job.release, "source": nb.name}
+
+
+def _report_failure(exc: Exception, target: Path, manifest: dict) -> None:
+    """Say where the run failed (notebook, cell, error) and record it in the manifest."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(exc, PapermillExecutionError):
+        raise exc
+    print(f"FAILED in {target.name}, cell {exc.cell_index} (execution count {exc.exec_count}): "
+          f"{exc.ename}: {exc.evalue}\npartial executed notebook kept at {display(target)}", file=sys.stderr)
+    manifest["failed"] = {"notebook": target.name, "cell_index": exc.cell_index, "error": exc.ename}
 
 
 def _write_manifest(out_dir: Path, manifest: dict) -> None:
@@ -388,12 +456,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", help="run only these notebooks (number like 01 or full stem)")
     ap.add_argument("--out", type=Path, default=REPORTS_DIR, help="where executed notebooks and HTML go")
     ap.add_argument("--kernel", default="python3")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="notebooks run at once where their inputs allow (default: 2 on two or more cores)")
     args = ap.parse_args(argv)
     params: dict = yaml.safe_load(args.config.read_text()) if args.config else {}
     params = params or {}
     for name, value in args.parameter:
         params[name] = yaml.safe_load(value)
-    return run(params, args.only, args.out, args.kernel)
+    return run(params, args.only, args.out, args.kernel, jobs=args.jobs)
 
 
 if __name__ == "__main__":

@@ -81,11 +81,12 @@ def test_failure_names_notebook_and_cell_and_keeps_partial(books: Path, tmp_path
 def test_only_and_cli_parameters(books: Path, tmp_path: Path, monkeypatch):
     assert [p.name for p in pipeline.notebooks(books, ["02"])] == ["02_second.ipynb"]
     seen = {}
-    monkeypatch.setattr(pipeline, "run", lambda params, only, out, kernel: seen.update(params=params, only=only))
+    monkeypatch.setattr(pipeline, "run", lambda params, only, out, kernel, jobs: seen.update(params=params, only=only,
+                                                                                          jobs=jobs))
     cfg = tmp_path / "p.yml"
     cfg.write_text("seed: 7\nreleases: [a, b]\n")
-    pipeline.main(["--config", str(cfg), "-p", "scale", "0.5", "--only", "01"])
-    assert seen == {"params": {"seed": 7, "releases": ["a", "b"], "scale": 0.5}, "only": ["01"]}
+    pipeline.main(["--config", str(cfg), "-p", "scale", "0.5", "--only", "01", "--jobs", "1"])
+    assert seen == {"params": {"seed": 7, "releases": ["a", "b"], "scale": 0.5}, "only": ["01"], "jobs": 1}
 
 
 def test_progress_wall_times():
@@ -98,3 +99,47 @@ def test_notebook_pages_load_nothing_from_a_cdn(books: Path, tmp_path: Path):
     html = pipeline.to_html(books / "01_first.ipynb").read_text()
     assert re.findall(r"<script[^>]*\bsrc=", html) == [] and re.findall(r"<link[^>]*href=\"https?:", html) == []
     assert html.count("jp-CodeCell") >= 2  # the notebook's cells are there
+
+
+def _plan(*stems: str) -> list[pipeline.Run]:
+    return [pipeline.Run(Path(f"{s}.ipynb"), f"{s}.ipynb") for s in stems]
+
+
+def test_dependencies_let_independent_notebooks_run_side_by_side():
+    runs = _plan("01_load", "02_clean", "03_topics", "04_networks", "05_case_china", "case_study", "case_study",
+                 "08_comparison", "10_students_own")
+    needs = pipeline.dependencies(runs)
+    assert needs[:4] == [set(), {0}, {1}, {1}]  # topics and networks both need only the cleaned tables
+    assert needs[4] == needs[5] == needs[6] == {2, 3}  # case studies read both stages
+    assert needs[7] == set(range(7)) and needs[8] == set(range(8))  # unlisted notebooks wait for all before
+
+
+def _waits_for(other: str, me: str) -> list[str]:
+    return ["folder = ''\nseconds = 60", f"from pathlib import Path\nimport time\nPath(folder, '{me}').touch()\n"
+            f"deadline = time.time() + seconds\nwhile not Path(folder, '{other}').exists():\n"
+            f"    assert time.time() < deadline, 'ran alone'\n    time.sleep(0.05)"]
+
+
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_independent_notebooks_run_at_once_and_a_failure_stops_the_rest(tmp_path: Path, monkeypatch, jobs: int):
+    monkeypatch.setattr(pipeline, "input_checksums", lambda params: {})
+    monkeypatch.setattr(pipeline, "write_interactive", lambda params, out: None)
+    monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
+    folder, flags = tmp_path / "nbs", tmp_path / "flags"
+    folder.mkdir(), flags.mkdir()
+    _nb(folder / "01_a.ipynb", ["x = 1"])
+    _nb(folder / "02_b.ipynb", ["x = 1"])
+    _nb(folder / "03_c.ipynb", _waits_for("04", "03"))  # each waits until the other has started
+    _nb(folder / "04_d.ipynb", _waits_for("03", "04"))
+    _nb(folder / "05_e.ipynb", ["x = 1"])
+    out = tmp_path / "reports"
+    # alone, 03 would wait for ever: it gives up after 5 s then; side by side it has a minute to see 04 start
+    code = pipeline.run({"folder": str(flags), "seconds": 60 if jobs == 2 else 5}, out_dir=out, folder=folder,
+                        jobs=jobs)
+    manifest = json.loads((out / "manifest.json").read_text())
+    ran = [n["notebook"] for n in manifest["notebooks"]]
+    if jobs == 2:
+        assert code == 0 and ran == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "04_d.ipynb", "05_e.ipynb"]
+    else:  # one at a time, 03 waits for 04 in vain: the run stops there, 05 never starts
+        assert code == 1 and manifest["failed"]["notebook"] == "03_c.ipynb" and ran == ["01_a.ipynb", "02_b.ipynb"]
+        assert not (out / "05_e.ipynb").exists()
