@@ -51,7 +51,8 @@ def timed(cmd: list[str], log: Path) -> dict:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    return {"seconds": round(time.perf_counter() - start, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+    return {"seconds": round(time.perf_counter() - start, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "exit_code": code, "load_before": round(load, 2), "log": str(log)}
 
 
@@ -81,8 +82,8 @@ def run_size(root: Path, n_tweets: int, seed: int, steps: list[str]) -> dict:
             cmd = [sys.executable, "-c", prelude + STEPS[step]]
         res = timed(cmd, logs / f"{step}.log")
         results["steps"][step] = res
-        print(f"{n_tweets:>12,} {step:<13} {res['seconds']:>8.1f} s {res['peak_rss_mb']:>7,} MB "
-              f"exit {res['exit_code']} (load {res['load_before']})", flush=True)
+        print(f"{n_tweets:>12,} {step:<13} {res['seconds']:>8.1f} s {res['cpu_s']:>8.1f} s CPU "
+              f"{res['peak_rss_mb']:>7,} MB exit {res['exit_code']} (load {res['load_before']})", flush=True)
         if res["exit_code"]:
             break
     return results
@@ -90,13 +91,14 @@ def run_size(root: Path, n_tweets: int, seed: int, steps: list[str]) -> dict:
 
 def table(all_results: list[dict]) -> str:
     steps = list(STEPS) + ["report"]
-    head = "| tweets | generate (s) | " + " | ".join(f"{s} (s / MB)" for s in steps) + " | total (s) |"
+    head = "| tweets | generate (s) | " + " | ".join(f"{s} (wall s / CPU s / MB)" for s in steps) + " | total (s) |"
     lines = [head, "|" + "---|" * (len(steps) + 3)]
     for r in all_results:
         cells, total = [], 0.0
         for s in steps:
             m = r["steps"].get(s)
-            cells.append("-" if m is None else f"{m['seconds']:,.0f} / {m['peak_rss_mb']:,}" +
+            cells.append("-" if m is None else f"{m['seconds']:,.0f} / {m.get('cpu_s', float('nan')):,.0f} / "
+                         f"{m['peak_rss_mb']:,}" +
                          ("" if m["exit_code"] == 0 else " (failed)"))
             total += m["seconds"] if m else 0
         gen = r["generate"]["seconds"] if r.get("generate") else float("nan")
