@@ -24,10 +24,10 @@
 #
 # **Protocol** (one home: `ioa_utils.evaluation.protocol`):
 #
-# - data seeds 101–105 (development) and 201–205 (held-out), disjoint, neither including 2020; the model
-#   seed (Louvain's) stays at the library default;
-# - each seed is a complete synthetic archive (three releases) at the default archive's size (`eval_scale`
-#   1.0), loaded, cleaned and run through the coordination stage like the default data;
+# - development and held-out data seeds (the parameters below), disjoint, and neither includes the default
+#   archive's seed (`protocol.DEFAULT_SEED`); Louvain's model seed is the library default;
+# - each seed is a complete synthetic archive (three releases) at the default archive's size (`eval_scale`),
+#   loaded, cleaned and run through the coordination stage like the default data;
 # - swept: co-retweet and co-tweet window × minimum weight; the amplifier thresholds (retweet share,
 #   concentration) and the core's minimum amplifiers; retweet rings' minimum size and density; the campaign-file
 #   thresholds of personas, office hours, cheerleading, low engagement, retweet-for-hire, compromised accounts
@@ -57,9 +57,9 @@ from ioa_utils.evaluation import figures, protocol, select, stage
 
 plan = protocol.Protocol(tuple(dev_seeds), tuple(heldout_seeds), eval_scale)
 scores = stage.ensure(work_dir, plan, workers)
-print(f"{scores['seed'].nunique()} data seeds ({len(plan.dev_seeds)} development, {len(plan.heldout_seeds)} "
-      f"held-out), {scores['release'].nunique()} releases each, {scores['detector'].nunique()} detectors, "
-      f"{len(scores):,} scored settings")
+print(f"development seeds {list(plan.dev_seeds)}, held-out seeds {list(plan.heldout_seeds)} (default archive: "
+      f"{protocol.DEFAULT_SEED}), scale {plan.scale:g}; {scores['release'].nunique()} releases per seed, "
+      f"{scores['detector'].nunique()} detectors, {len(scores):,} scored settings")
 
 # %% [markdown] tags=[]
 # ## 1. The grid
@@ -140,8 +140,8 @@ findings.evaluation(chosen, summary, len(plan.dev_seeds), len(plan.heldout_seeds
 # - **Small counts.** Some planted roles have a handful of accounts per seed (official posers, compromised
 #   accounts, retweet-for-hire), so five held-out seeds give a coarse sd; min–max shows the range.
 # - **One criterion, coarse grids.** Selection maximises mean F1 over planted releases; a user who values
-#   precision over recall (e.g. before naming accounts) would choose differently. Grids have three to six values
-#   per parameter; windows stay at or above 60 s, since archive timestamps have minute precision.
+#   precision over recall (e.g. before naming accounts) would choose differently. Grids are coarse (see the grid
+#   table); no window is shorter than a minute, since archive timestamps have minute precision.
 # - **Not evaluated here:** the topic model's NMI across seeds (fitting BERTopic on every release costs about a
 #   minute per archive, more than this whole evaluation), the variance due to the model seed (Louvain) and
 #   the near-duplicate and TF-IDF similarity thresholds.
