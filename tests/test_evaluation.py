@@ -213,3 +213,17 @@ def test_filtered_sweeps_equal_direct_calls(seed_run):
         for st in seeds.settings(name):
             f = seeds.DETECTORS[name](data, **{**own.params(protocol.CAMPAIGN_KEY[name]), **st})
             assert rows.at[(name, seeds.label(st)), "flagged"] == f.n_accounts, (name, st)
+
+
+def test_findings_sentences_follow_the_scores():
+    from ioa_utils import findings
+
+    p = protocol.DEFAULT
+    df = _fake_scores(p.dev_seeds, p.heldout_seeds, held_best="window=60, min_weight=1",
+                      dev_best="window=1800, min_weight=3")
+    c = select.choose(df, p.dev_seeds)
+    text = findings.evaluation(c, select.heldout(df, c, p.heldout_seeds), 5, 5).data
+    assert "change the thresholds of 1 of the 1 swept detectors: co_tweet (window=300, min_weight=2 → " \
+           "window=1800, min_weight=3)" in text
+    assert "raise mean F1 for no detector, lower it for none, and leave it unchanged in 1 case" in text
+    assert "at or below flagging every account for co_tweet on r" in text
