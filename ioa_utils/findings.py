@@ -639,3 +639,20 @@ def evaluation(chosen: pd.DataFrame, summary: pd.DataFrame, n_dev: int, n_held: 
                       if len(noisy) else "no detector flags any account at the defaults")
                    + f"; {_plural(len(quiet) - len(noisy), 'detector-release pair')} flag none.")
     return _md(*out)
+
+
+def model_seed_spread(summary: pd.DataFrame, data_seed: int) -> Markdown:
+    """How much the model seed moves the detectors that depend on it (``evaluation.model_seeds.summary``)."""
+    if summary.empty:
+        return _md("No detector that depends on the model seed has planted targets on this data seed.")
+    n = int(summary["model seeds"].max())
+    spread = (summary["f1 max"] - summary["f1 min"]).round(3)
+    moved = [f"{d} on {_short_release(r)} (F1 {_num(lo, 2)}–{_num(hi, 2)})"
+             for (d, r), lo, hi, s in zip(summary.index, summary["f1 min"], summary["f1 max"], spread, strict=True)
+             if s > 0]
+    still = len(summary) - len(moved)
+    same_count = int((summary["flagged min"] == summary["flagged max"]).sum())
+    return _md(f"Over {n} model seeds on data seed {data_seed}, "
+               + (f"F1 varies for {_and(moved)}; " if moved else "")
+               + f"{_plural(still, 'detector-release pair')} give the same F1 with every model seed, and "
+               + f"{_plural(same_count, 'pair')} flag the same number of accounts with every model seed.")

@@ -227,3 +227,16 @@ def test_findings_sentences_follow_the_scores():
            "window=1800, min_weight=3)" in text
     assert "raise mean F1 for no detector, lower it for none, and leave it unchanged in 1 case" in text
     assert "at or below flagging every account for co_tweet on r" in text
+
+
+@pytest.mark.slow
+def test_model_seed_runs_agree_with_the_seed_at_the_default_model_seed(seed_run):
+    from ioa_utils.evaluation import model_seeds
+
+    folder, scores, _ = seed_run
+    got = model_seeds.run(301, folder, (2020, 5))
+    assert set(got["setting"]) == {"model_seed=2020", "model_seed=5"}
+    mine = got[got["is_default"]].set_index(["release", "detector"])
+    ref = scores[scores["is_default"]].set_index(["release", "detector"])
+    for key, r in mine.iterrows():
+        assert (r["tp"], r["fp"], r["fn"]) == tuple(ref.loc[key, ["tp", "fp", "fn"]]), key
