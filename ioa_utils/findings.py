@@ -586,3 +586,73 @@ def detector_spread(found: Mapping[str, Mapping[str, Finding]], data: Mapping[st
     if silent_home:
         parts.append(f"Silent where planted: {_and(silent_home)}.")
     return _md(*parts)
+
+
+# --- 09 evaluation ------------------------------------------------------------------------------------------
+
+def _short_release(release: str) -> str:
+    return release.removeprefix("synth_").removesuffix("_052020")
+
+
+def evaluation(chosen: pd.DataFrame, summary: pd.DataFrame, n_dev: int, n_held: int) -> Markdown:
+    """What tuning on the development seeds changes (``evaluation.select.choose``) and what it does on the held-out
+    seeds (``evaluation.select.heldout``): F1 gains and losses, detectors at or below a no-skill baseline, the widest
+    spread over seeds, and false positives where a detector's targets are not planted."""
+    changed = chosen[chosen["changed"]]
+    kept = chosen[~chosen["changed"]]
+    out = [f"Tuning on the {n_dev} development seeds would change the thresholds of {len(changed)} of the "
+           f"{len(chosen)} swept detectors"
+           + (": " + _and(f"{d} ({r.default} → {r.selected})" for d, r in changed.iterrows()) if len(changed) else "")
+           + (f"; it keeps the library defaults of {_and(kept.index)}." if len(kept) else ".")]
+    s = summary.reset_index()
+    planted = s[s["positives"] > 0]
+    wide = planted.pivot_table(index=["detector", "release"], columns="threshold", values="f1 mean", sort=False)
+    if "selected" in wide:
+        g = (wide["selected"] - wide["default"]).dropna().round(3)
+        up = [f"{d} on {_short_release(r)} ({v:+.3f})" for (d, r), v in g.items() if v > 0]
+        down = [f"{d} on {_short_release(r)} ({v:+.3f})" for (d, r), v in g.items() if v < 0]
+        same = int((g == 0).sum())
+        out.append(f"On the {n_held} held-out seeds, the selected thresholds raise mean F1 for "
+                   f"{_and(up) if up else 'no detector'}, lower it for {_and(down) if down else 'none'}, and leave "
+                   f"it unchanged in {_plural(same, 'case')} (detector and release).")
+    base = planted[planted["threshold"] == "default"]
+    below_all = [f"{d} on {_short_release(r)}" for d, r, f, b in
+                 base[["detector", "release", "f1 mean", "f1 flag-all"]].itertuples(index=False) if f <= b]
+    below_rand = [f"{d} on {_short_release(r)}" for d, r, f, b in
+                  base[["detector", "release", "f1 mean", "f1 random"]].itertuples(index=False) if f <= b]
+    out.append("At the default thresholds, held-out mean F1 is at or below flagging every account for "
+               f"{_and(below_all) if below_all else 'no detector'} ({len(below_all)} of {len(base)} detector-release "
+               f"pairs with planted targets), and at or below flagging as many accounts at random for "
+               f"{_and(below_rand) if below_rand else 'none'}.")
+    if len(base) and base["f1 sd"].notna().any():
+        top = base.loc[base["f1 sd"].idxmax()]
+        out.append(f"The widest spread over held-out seeds at the defaults: {top['detector']} on "
+                   f"{_short_release(top['release'])}, F1 {_num(top['f1 mean'], 2)} ± {_num(top['f1 sd'], 2)} "
+                   f"({_num(top['f1 min'], 2)}–{_num(top['f1 max'], 2)}).")
+    quiet = s[(s["positives"] == 0) & (s["threshold"] == "default")]
+    noisy = quiet[quiet["false_positives"] > 0].sort_values("false_positives", ascending=False)
+    if len(quiet):
+        out.append("Where their targets are not planted, "
+                   + (_and(f"{d} on {_short_release(r)} ({fp:.1f})" for d, r, fp in
+                           noisy[["detector", "release", "false_positives"]].itertuples(index=False))
+                      + " flag accounts at the defaults (mean false positives per seed)"
+                      if len(noisy) else "no detector flags any account at the defaults")
+                   + f"; {_plural(len(quiet) - len(noisy), 'detector-release pair')} flag none.")
+    return _md(*out)
+
+
+def model_seed_spread(summary: pd.DataFrame, data_seed: int) -> Markdown:
+    """How much the model seed moves the detectors that depend on it (``evaluation.model_seeds.summary``)."""
+    if summary.empty:
+        return _md("No detector that depends on the model seed has planted targets on this data seed.")
+    n = int(summary["model seeds"].max())
+    spread = (summary["f1 max"] - summary["f1 min"]).round(3)
+    moved = [f"{d} on {_short_release(r)} (F1 {_num(lo, 2)}–{_num(hi, 2)})"
+             for (d, r), lo, hi, s in zip(summary.index, summary["f1 min"], summary["f1 max"], spread, strict=True)
+             if s > 0]
+    still = len(summary) - len(moved)
+    same_count = int((summary["flagged min"] == summary["flagged max"]).sum())
+    return _md(f"Over {n} model seeds on data seed {data_seed}, "
+               + (f"F1 varies for {_and(moved)}; " if moved else "")
+               + f"{_plural(still, 'detector-release pair')} give the same F1 with every model seed, and "
+               + f"{_plural(same_count, 'pair')} flag the same number of accounts with every model seed.")

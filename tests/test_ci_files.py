@@ -152,7 +152,7 @@ def test_pre_commit_config_is_valid_for_the_pinned_pre_commit():
 
 
 def test_committed_notebooks_are_clean_and_in_sync_with_their_scripts():
-    assert len(lint_checks.notebook_paths(NOTEBOOKS)) == 9  # 01-08 and the per-release case study
+    assert len(lint_checks.notebook_paths(NOTEBOOKS)) == 10  # 01-09 and the per-release case study
     assert lint_checks.check_notebooks(NOTEBOOKS) == []
 
 

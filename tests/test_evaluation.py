@@ -1,7 +1,10 @@
-"""Wilson intervals and no-skill baselines of the detector scores (coordination.evaluate)."""
+"""Wilson intervals and no-skill baselines of the detector scores (coordination.evaluate), and the held-out
+evaluation harness (ioa_utils.evaluation): selection reads only development seeds, seeds are disjoint, a seed is
+deterministic, the sweeps score what the library detectors find, the seed stage is cached by its stamp."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -9,7 +12,16 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
+from ioa_utils import ground_truth
+from ioa_utils.casestudy import campaign as campaigns
+from ioa_utils.casestudy.base import load as load_case
+from ioa_utils.casestudy.compare import run_all
+from ioa_utils.coordination import stage as cstage
 from ioa_utils.coordination.evaluate import baselines, score_accounts, wilson_interval
+from ioa_utils.coordination.groups import amplifiers, retweet_rings
+from ioa_utils.coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, ring_params
+from ioa_utils.evaluation import protocol, seeds, select
+from ioa_utils.evaluation import stage as estage
 from ioa_utils.ground_truth import GroundTruth
 
 
@@ -52,3 +64,179 @@ def test_scores_carry_intervals():
     assert (s["tp"], s["fp"], s["fn"]) == (2, 1, 1)
     assert (s["precision_low"], s["precision_high"]) == pytest.approx(wilson_interval(2, 3))
     assert (s["recall_low"], s["recall_high"]) == pytest.approx(wilson_interval(2, 3))
+
+
+# --- the held-out evaluation harness (ioa_utils.evaluation) ---------------------------------------------------
+
+
+
+def _fake_scores(dev: tuple, held: tuple, held_best: str, dev_best: str) -> pd.DataFrame:
+    """Scores of one swept detector (co_tweet) on one release: ``dev_best`` wins on the development seeds,
+    ``held_best`` on the held-out ones."""
+    rows = []
+    for split, seeds_, best in (("development", dev, dev_best), ("held-out", held, held_best)):
+        for s in seeds_:
+            for k, st in enumerate(seeds.settings("co_tweet")):
+                text = seeds.label(st)
+                rows.append({"seed": s, "release": "r", "family": "coordination", "detector": "co_tweet",
+                             "setting": text, "is_default": st == protocol.defaults("co_tweet"), "applicable": True,
+                             "n_positive": 10, "n_negative": 10, "flagged": 5, "tp": 5, "fp": 0, "fn": 5,
+                             "precision": 1.0, "recall": 0.5, "f1": 0.9 if text == best else 0.1 + 0.001 * (k % 3),
+                             "flag_all_f1": 0.67, "random_f1": 0.4, "split": split})
+    return pd.DataFrame(rows)
+
+
+def test_selection_reads_only_the_development_seeds():
+    p = protocol.DEFAULT
+    dev_best = "window=1800, min_weight=3"
+    a = _fake_scores(p.dev_seeds, p.heldout_seeds, held_best="window=60, min_weight=1", dev_best=dev_best)
+    b = _fake_scores(p.dev_seeds, p.heldout_seeds, held_best="window=7200, min_weight=5", dev_best=dev_best)
+    ca, cb = select.choose(a, p.dev_seeds), select.choose(b, p.dev_seeds)
+    pd.testing.assert_frame_equal(ca, cb)  # every held-out score differs: nothing chosen changes
+    assert ca.at["co_tweet", "selected"] == "window=1800, min_weight=3" and ca.at["co_tweet", "changed"]
+    h = select.heldout(a, ca, p.heldout_seeds)
+    assert set(h["seeds"]) == {len(p.heldout_seeds)}
+    assert h.loc[("co_tweet", "r", "selected"), "f1 mean"] == pytest.approx(0.1 + 0.001 * 2)
+
+
+def test_ties_keep_the_default():
+    p = protocol.DEFAULT
+    df = _fake_scores(p.dev_seeds, p.heldout_seeds, "x", "x").assign(f1=0.5)
+    c = select.choose(df, p.dev_seeds)
+    assert c.at["co_tweet", "selected"] == c.at["co_tweet", "default"] and not c.at["co_tweet", "changed"]
+
+
+def test_protocol_seeds_are_disjoint_and_exclude_the_default_archive():
+    p = protocol.DEFAULT
+    assert not set(p.dev_seeds) & set(p.heldout_seeds) and len(p.heldout_seeds) >= 5 and len(p.dev_seeds) >= 5
+    assert protocol.DEFAULT_SEED not in p.seeds
+    with pytest.raises(ValueError, match="overlap"):
+        protocol.Protocol((1, 2), (2, 3))
+    with pytest.raises(ValueError, match="2020"):
+        protocol.Protocol((2020,), (3, 4))
+
+
+def test_every_grid_holds_the_library_default():
+    for detector, grid in protocol.GRID.items():
+        d = protocol.defaults(detector)
+        assert all(d[k] in values for k, values in grid.items()), detector
+        assert sum(s == d for s in seeds.settings(detector)) == 1
+        assert all(v >= 60 for v in grid.get("window", ())), "windows under 60 s mean nothing at minute precision"
+
+
+def test_a_detector_flagging_everything_gets_the_flag_all_score():
+    acc = pd.DataFrame({"userid": [f"u{i}" for i in range(10)], "role": ["ring"] * 3 + ["control"] * 7,
+                        "group": [""] * 10, "group_kind": [""] * 10, "is_control": [False] * 3 + [True] * 7})
+    score = seeds.Scorer(GroundTruth("r", acc, pd.DataFrame()))
+    row = seeds._row(1, "r", "case study", "retweet rings", {}, True, True, acc["userid"],
+                     score.roles(acc["userid"], ("ring",)))
+    assert row["f1"] == pytest.approx(row["flag_all_f1"]) and row["recall"] == 1.0
+    assert row["precision"] == pytest.approx(0.3)
+
+
+def _fake_run(calls: list):
+    def run(seed, folder, scale=1.0):
+        calls.append((seed, scale))
+        return pd.DataFrame([{c: 0 for c in seeds.COLUMNS} | {"seed": seed, "release": "r", "detector": "d",
+                                                               "setting": "", "family": "x"}])
+    return run
+
+
+def test_seed_scores_are_cached_by_stamp(tmp_path, monkeypatch):
+    calls: list = []
+    monkeypatch.setattr(seeds, "run", _fake_run(calls))
+    dest = estage.ensure_seed(7, 0.5, tmp_path)
+    stamp = json.loads((dest / "_stage.json").read_text())
+    assert stamp["params"]["seed"] == 7 and stamp["params"]["scale"] == 0.5 and stamp["code"] == estage.code_version()
+    assert set(stamp["params"]["grid"]) == set(protocol.GRID)
+    estage.ensure_seed(7, 0.5, tmp_path)
+    assert calls == [(7, 0.5)]  # fresh: read back, not recomputed
+    estage.ensure_seed(7, 0.25, tmp_path)  # another scale: recomputed in place
+    monkeypatch.setattr(estage, "code_version", lambda: "changed")
+    estage.ensure_seed(7, 0.25, tmp_path)  # changed code: recomputed
+    assert calls == [(7, 0.5), (7, 0.25), (7, 0.25)]
+    plan = protocol.Protocol((7,), (8, 9), 0.25)
+    got = estage.ensure(tmp_path, plan, workers=1)
+    assert calls[-2:] == [(8, 0.25), (9, 0.25)]
+    assert list(got["seed"]) == [7, 8, 9] and list(got["split"]) == ["development", "held-out", "held-out"]
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    """One small data seed, computed twice in two folders."""
+    a, b = tmp_path_factory.mktemp("seed_a"), tmp_path_factory.mktemp("seed_b")
+    return a, seeds.run(301, a, 0.25), seeds.run(301, b, 0.25)
+
+
+@pytest.mark.slow
+def test_a_seed_is_deterministic(seed_run):
+    _, first, second = seed_run
+    pd.testing.assert_frame_equal(first, second)
+    assert len(first) and first["seed"].eq(301).all()
+
+
+@pytest.mark.slow
+def test_default_rows_are_the_library_detectors_scores(seed_run):
+    """At the default thresholds the sweep scores what ``compare.run_all`` (the case-study stage) finds."""
+    folder, scores, _ = seed_run
+    raw, work = folder / "raw", folder / "work"
+    for release in sorted(scores["release"].unique()):
+        truth = ground_truth.load(raw, release)
+        found = run_all(load_case(release, raw, work, topics=False), campaigns.for_release(release))
+        mine = scores[(scores["release"] == release) & scores["is_default"] & (scores["family"] == "case study")]
+        for _, r in mine.iterrows():
+            f = found[r["detector"]]
+            s = f.score(truth) if f.applicable else seeds.Scorer(truth).roles([], f.roles)
+            assert (r["tp"], r["fp"], r["fn"]) == (s["tp"], s["fp"], s["fn"]), (release, r["detector"])
+
+
+@pytest.mark.slow
+def test_filtered_sweeps_equal_direct_calls(seed_run):
+    """Amplifiers, rings and the last-filter detectors are computed once and filtered: the same accounts as
+    calling the library at every grid setting."""
+    folder, scores, _ = seed_run
+    raw, work = folder / "raw", folder / "work"
+    release = "synth_turkey_052020"
+    rows = scores[scores["release"] == release].set_index(["detector", "setting"])
+    tweets = cstage.read_columns(release, RETWEETERS, None, work)
+    base = {k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"}
+    for st in seeds.settings("amplifiers"):
+        amp = amplifiers(tweets, **{**base, **st})
+        assert rows.at[("amplifiers", seeds.label(st)), "flagged"] == int(amp["is_amplifier"].sum())
+    delays = cstage.read_columns(release, _DELAYS, None, work)
+    for st in seeds.settings("retweet rings"):
+        rings = retweet_rings(delays, **{**ring_params(), **st})
+        assert rows.at[("retweet rings", seeds.label(st)), "flagged"] == len(rings)
+    data = load_case(release, raw, work, topics=False)
+    own = campaigns.for_release(release)
+    for name in seeds.LAST_FILTER:
+        for st in seeds.settings(name):
+            f = seeds.DETECTORS[name](data, **{**own.params(protocol.CAMPAIGN_KEY[name]), **st})
+            assert rows.at[(name, seeds.label(st)), "flagged"] == f.n_accounts, (name, st)
+
+
+def test_findings_sentences_follow_the_scores():
+    from ioa_utils import findings
+
+    p = protocol.DEFAULT
+    df = _fake_scores(p.dev_seeds, p.heldout_seeds, held_best="window=60, min_weight=1",
+                      dev_best="window=1800, min_weight=3")
+    c = select.choose(df, p.dev_seeds)
+    text = findings.evaluation(c, select.heldout(df, c, p.heldout_seeds), 5, 5).data
+    assert "change the thresholds of 1 of the 1 swept detectors: co_tweet (window=300, min_weight=2 → " \
+           "window=1800, min_weight=3)" in text
+    assert "raise mean F1 for no detector, lower it for none, and leave it unchanged in 1 case" in text
+    assert "at or below flagging every account for co_tweet on r" in text
+
+
+@pytest.mark.slow
+def test_model_seed_runs_agree_with_the_seed_at_the_default_model_seed(seed_run):
+    from ioa_utils.evaluation import model_seeds
+
+    folder, scores, _ = seed_run
+    got = model_seeds.run(301, folder, (2020, 5))
+    assert set(got["setting"]) == {"model_seed=2020", "model_seed=5"}
+    mine = got[got["is_default"]].set_index(["release", "detector"])
+    ref = scores[scores["is_default"]].set_index(["release", "detector"])
+    for key, r in mine.iterrows():
+        assert (r["tp"], r["fp"], r["fn"]) == tuple(ref.loc[key, ["tp", "fp", "fn"]]), key

@@ -1,0 +1,213 @@
+"""One data seed end to end: generate the synthetic archive, load and clean it, run the coordination stage, run
+every detector at every grid value of :data:`.protocol.GRID` (and the unswept ones at their defaults), and score
+each against the planted ground truth.
+
+Two scoring conventions, the library's own: coordination traces (``co_retweet``, ``co_tweet`` and every other
+trace at its default) as ``coordination.evaluate.score_accounts`` (members of the planted groups the trace targets
+against the organic controls); case-study detectors, amplifiers, core and rings as ``casestudy.base.score_roles``
+(accounts with the targeted roles against every other account of the release). A detector that does not apply
+to a release (``Finding.applicable`` false) is scored as flagging nobody.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .. import ground_truth, stages
+from ..casestudy import campaign as campaigns
+from ..casestudy import china, russia, turkey
+from ..casestudy.base import Finding, load, score_roles
+from ..coordination import stage as cstage
+from ..coordination.cooccurrence import directed_weights, undirected
+from ..coordination.evaluate import nodes_of, score_accounts
+from ..coordination.groups import amplified_core, amplifiers, retweet_rings
+from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
+from ..ground_truth import GroundTruth
+from .protocol import CAMPAIGN_KEY, GRID, NOT_SWEPT, defaults
+
+COLUMNS = ("seed", "release", "family", "detector", "setting", "is_default", "applicable", "n_positive",
+           "n_negative", "flagged", "tp", "fp", "fn", "precision", "recall", "f1", "flag_all_f1", "random_f1")
+
+# Case-study detectors: name -> function(data, **thresholds) -> Finding (the calls of ``compare.run_all``).
+DETECTORS = {
+    "narratives": lambda d, **kw: china.narratives(d, "china", **kw),
+    "zero-follower personas": china.personas,
+    "office hours": china.office_hours,
+    "official posers": lambda d, **kw: russia.official_posers(d),
+    "cheerleading": russia.cheerleading,
+    "low engagement": russia.engagement,
+    "retweet-for-hire": russia.commercial_cluster,
+    "compromised accounts": turkey.compromised,
+    "single-issue batches": turkey.single_issue_batches,
+    "party messaging": turkey.party_messaging,
+}
+
+
+def settings(detector: str) -> list[dict]:
+    """Every grid setting of ``detector`` in grid order (the product of its parameters' values)."""
+    grid = GRID[detector]
+    return [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+
+
+def label(setting: dict) -> str:
+    """A setting as text, e.g. ``window=600, min_weight=2``."""
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in setting.items())
+
+
+class Scorer:
+    """One release's scores of flagged account sets, memoised: many grid settings flag the same accounts."""
+
+    def __init__(self, truth: GroundTruth):
+        self.truth = truth
+        self._memo: dict[tuple, dict] = {}
+
+    def groups(self, flagged: Iterable[str], kinds: Sequence[str] | None) -> dict:
+        """``coordination.evaluate.score_accounts``: planted group members of ``kinds`` against the controls."""
+        key = ("groups", None if kinds is None else tuple(kinds), frozenset(flagged))
+        if key not in self._memo:
+            self._memo[key] = score_accounts(key[2], self.truth, kinds)
+        return self._memo[key]
+
+    def roles(self, flagged: Iterable[str], roles: Sequence[str]) -> dict:
+        """``casestudy.base.score_roles``: accounts with ``roles`` against every other account."""
+        key = ("roles", tuple(roles), frozenset(flagged))
+        if key not in self._memo:
+            self._memo[key] = score_roles(sorted(key[2]), self.truth, tuple(roles))
+        return self._memo[key]
+
+
+def _row(seed: int, release: str, family: str, detector: str, setting: dict, is_default: bool, applicable: bool,
+         flagged: Iterable[str], s: dict) -> dict:
+    return {"seed": seed, "release": release, "family": family, "detector": detector, "setting": label(setting),
+            "is_default": is_default, "applicable": applicable, "n_positive": s["n_positive"],
+            "n_negative": s["n_negative"], "flagged": len(set(flagged)), "tp": s["tp"], "fp": s["fp"], "fn": s["fn"],
+            "precision": s["precision"], "recall": s["recall"], "f1": s["f1"], "flag_all_f1": s["flag_all_f1"],
+            "random_f1": s["random_f1"]}
+
+
+def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) -> list[dict]:
+    """Co-retweet and co-tweet over their (window, min_weight) grid; every other trace at its default (the
+    coordination stage's edges)."""
+    rows = []
+    for trace in ("co_retweet", "co_tweet"):
+        t = TRACES[trace]
+        ev = events(cstage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
+        for window in GRID[trace]["window"]:
+            folded = undirected(directed_weights(ev, window), 1)  # undirected(d, m): the rows of weight >= m
+            for mw in GRID[trace]["min_weight"]:
+                setting = {"window": window, "min_weight": mw}
+                flagged = nodes_of(folded[folded["weight"] >= mw])
+                rows.append(_row(seed, release, "coordination", trace, setting, setting == defaults(trace), True,
+                                 flagged, score.groups(flagged, t.targets)))
+    for trace, t in TRACES.items():
+        if trace not in GRID:
+            flagged = nodes_of(cstage.read(release, f"edges/{trace}", work_dir))
+            rows.append(_row(seed, release, "coordination", trace, {}, True, True, flagged,
+                             score.groups(flagged, t.targets)))
+    return rows
+
+
+def group_rows(seed: int, release: str, work_dir: Path, score: Scorer) -> list[dict]:
+    """Amplifiers, their core and retweet rings (the coordination stage's detectors) over their grids. Each is
+    computed once and its swept thresholds applied to the columns they test (as ``groups.amplifiers`` and
+    ``groups.retweet_rings`` apply them; ``tests/test_evaluation.py`` checks the two agree)."""
+    rows = []
+    amp = amplifiers(cstage.read_columns(release, RETWEETERS, None, work_dir),
+                     **{k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"})
+    for setting in settings("amplifiers"):
+        flagged = amp.loc[amplifier_mask(amp, **setting), "userid"]
+        rows.append(_row(seed, release, "case study", "amplifiers", setting, setting == defaults("amplifiers"), True,
+                         flagged, score.roles(flagged, ("amplifier",))))
+    for setting in settings("core"):
+        flagged = amplified_core(amp, setting["min_amplifiers"]).index
+        rows.append(_row(seed, release, "case study", "core", setting, setting == defaults("core"), True, flagged,
+                         score.roles(flagged, ("core",))))
+    grid = GRID["retweet rings"]
+    loosest = {"min_size": min(grid["min_size"]), "min_density": min(grid["min_density"])}
+    rings = retweet_rings(cstage.read_columns(release, _DELAYS, None, work_dir), **{**ring_params(), **loosest})
+    for setting in settings("retweet rings"):
+        keep = (rings["ring_size"] >= setting["min_size"]) & (rings["density"] >= setting["min_density"])
+        flagged = rings.loc[keep, "userid"]
+        rows.append(_row(seed, release, "case study", "retweet rings", setting, setting == defaults("retweet rings"),
+                         True, flagged, score.roles(flagged, ("ring",))))
+    return rows
+
+
+def amplifier_mask(amp: pd.DataFrame, min_retweet_share: float, min_concentration: float) -> pd.Series:
+    """``groups.amplifiers``' rule on its own table, with other retweet-share and concentration thresholds."""
+    return ((amp["retweet_share"] >= min_retweet_share) & (amp["n_retweets"] >= AMPLIFIER["min_retweets"])
+            & (amp["concentration"] >= min_concentration))
+
+
+# Detectors whose swept threshold is the last filter on a column of their flagged accounts: run once at the
+# loosest grid value, then filtered (parameter, column).
+LAST_FILTER = {"compromised accounts": ("min_change", "change"), "single-issue batches": ("min_focus", "focus")}
+
+
+def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score: Scorer) -> list[dict]:
+    """The case-study detectors, with the release's campaign thresholds, each swept parameter over its grid."""
+    data = load(release, raw_dir, work_dir, topics=False)
+    own = campaigns.for_release(release)
+    rows = []
+    for name, detect in DETECTORS.items():
+        key = CAMPAIGN_KEY.get(name)
+        base = {} if key is None else (own.params(key) if own is not None else campaigns.DEFAULTS[key])
+        grid = [{}] if name in NOT_SWEPT else settings(name)
+        cache: dict[tuple, Finding] = {}
+        for setting in grid:
+            kw = {**base, **setting}
+            if name in LAST_FILTER:
+                param, column = LAST_FILTER[name]
+                run_kw = {**kw, param: min(GRID[name][param])}
+                k = tuple(sorted(run_kw.items()))
+                f = cache[k] = cache[k] if k in cache else detect(data, **run_kw)
+                flagged = f.accounts.loc[f.accounts[column] >= kw[param], "userid"] if f.applicable else []
+            else:
+                f = detect(data, **kw)
+                flagged = f.flagged
+            is_default = all(base.get(k) == v for k, v in setting.items())
+            rows.append(_row(seed, release, "case study", name, setting, is_default, f.applicable, flagged,
+                             score.roles(flagged, f.roles)))
+    return rows
+
+
+def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
+    """Scores of every detector and grid setting on data seed ``seed`` (one row per release x detector x
+    setting, :data:`COLUMNS`), computed in ``folder`` (``raw/``: the generated archive, ``work/``: its stages)."""
+    gc.freeze()  # the imported modules never become garbage: keep the stages' gc.collect() calls cheap
+    try:
+        raw, work = folder / "raw", folder / "work"
+        stages.ensure_synthetic(raw, seed, scale)
+        rows = []
+        for release in stages.prepare(raw, work, seed, scale):
+            truth = ground_truth.load(raw, release)
+            if truth is None:
+                raise RuntimeError(f"{release} of seed {seed} has no planted ground truth")
+            cstage.ensure(release, work)
+            score = Scorer(truth)
+            rows += coordination_rows(seed, release, work, score)
+            rows += group_rows(seed, release, work, score)
+            rows += detector_rows(seed, release, raw, work, score)
+    finally:
+        gc.unfreeze()
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m ioa_utils.evaluation.seeds SEED FOLDER [SCALE]``: one seed's scores as JSON lines (debugging)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    df = run(int(args[0]), Path(args[1]), float(args[2]) if len(args) > 2 else 1.0)
+    for rec in df.to_dict("records"):
+        print(json.dumps(rec, default=str))
+
+
+if __name__ == "__main__":
+    main()
