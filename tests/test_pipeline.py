@@ -107,11 +107,12 @@ def _plan(*stems: str) -> list[pipeline.Run]:
 
 def test_dependencies_let_independent_notebooks_run_side_by_side():
     runs = _plan("01_load", "02_clean", "03_topics", "04_networks", "05_case_china", "case_study", "case_study",
-                 "08_comparison", "10_students_own")
+                 "08_comparison", "09_evaluation", "10_students_own")
     needs = pipeline.dependencies(runs)
     assert needs[:4] == [set(), {0}, {1}, {1}]  # topics and networks both need only the cleaned tables
     assert needs[4] == needs[5] == needs[6] == {2, 3}  # case studies read both stages
-    assert needs[7] == set(range(7)) and needs[8] == set(range(8))  # unlisted notebooks wait for all before
+    assert needs[7] == set(range(7)) and needs[9] == set(range(9))  # unlisted notebooks wait for all before
+    assert needs[8] == set()  # the evaluation makes its own data
 
 
 def _waits_for(other: str, me: str) -> list[str]:
