@@ -289,8 +289,7 @@ def test_china_shapes(archive: dict[str, list[Path]]) -> None:
     # 70% of campaign accounts write mainly Chinese (per account: tweet counts are heavy-tailed)
     main = camp.groupby("userid")["tweet_language"].agg(lambda x: x.value_counts().index[0])
     assert 0.6 < (main == "zh").mean() < 0.8
-    amp = df[df["role"] == "amplifier"]
-    assert amp["is_rt"].mean() > 0.6
+    assert not (df["role"] == "amplifier").any()  # as in the real release (its amplifiers were not published)
     core_camp = df[(df["role"] == "core") & (df["group"] == "")]
     followers = core_camp.drop_duplicates("userid")["follower_count"].astype(int)
     assert 0.6 < (followers <= 5).mean() < 0.95  # few followers, drawn from a distribution, not cut at 5
@@ -330,3 +329,55 @@ def test_scale_multiplies_tweets(tmp_path: Path, archive: dict[str, list[Path]])
     for release in RELEASES:
         n_big, n_small = len(_tweets(archive[release])), len(_tweets(small[release]))
         assert 1.5 < n_big / n_small < 2.6, (release, n_big, n_small)
+
+
+def _plan_counts(release: str, seed: int = 2020, **options: bool) -> pd.DataFrame:
+    """Accounts of the default-size plan of ``release`` with their role, group and tweet count (units run in
+    memory, nothing written: the counts ``generate`` would write)."""
+    import numpy as np
+
+    from ioa_utils.synthetic.generate import _plan
+    from ioa_utils.synthetic.plans import make_ctx
+    from ioa_utils.synthetic.shapes import default_size
+
+    spec = RELEASES[release]
+    acc, style, units = _plan(spec, seed, default_size(spec.key), **options)
+    ctx, index = make_ctx(spec.key, acc), list(RELEASES).index(release)
+    n = np.zeros(len(acc), dtype=np.int64)
+    for k, unit in enumerate(units):
+        n += np.bincount(unit(ctx, style, np.random.default_rng([seed, index, 1, k])).uidx, minlength=len(acc))
+    return pd.DataFrame({"role": [a.role for a in acc.items], "group": [a.group for a in acc.items],
+                         "is_control": [a.is_control for a in acc.items], "n": n})
+
+
+# Tweets per campaign account of the default archive (seed 2020; shapes.DEFAULT) and of the real releases.
+DEFAULT_SHAPE = {"synth_china_052020": (15, 14.7), "synth_russia_052020": (3_081, 2_981),
+                 "synth_turkey_052020": (5_038, 5_034)}
+
+
+@pytest.mark.parametrize("release", list(DEFAULT_SHAPE))
+def test_default_archive_has_the_real_shape(release: str) -> None:
+    """Real tweets per campaign account (within 10% on seed 2020), fewer accounts, organic accounts at least as
+    many as campaign ones and at their own (lower) activity, no amplifiers in China, every tactic several
+    accounts."""
+    df = _plan_counts(release)
+    camp, org = df[~df["is_control"]], df[df["is_control"]]
+    measured, real = DEFAULT_SHAPE[release]
+    assert round(camp["n"].mean()) == measured and abs(measured / real - 1) < 0.1
+    assert len(org) >= len(camp) and org["n"].mean() < camp["n"].mean()
+    roles = camp["role"].value_counts()
+    if release == "synth_china_052020":
+        assert "amplifier" not in roles and roles["core"] >= 100
+    elif release == "synth_russia_052020":
+        assert roles["official_poser"] >= 2 and roles["commercial"] >= 5 and roles["core"] >= 4
+    else:
+        rings = camp.loc[camp["role"] == "ring", "group"]
+        assert rings.nunique() >= 3 and rings.value_counts().min() >= 6
+        assert roles["compromised"] >= 2 and roles["single_issue"] >= 5
+
+
+def test_china_amplifiers_are_an_option() -> None:
+    df = _plan_counts("synth_china_052020", china_amplifiers=True)
+    amp = df[df["role"] == "amplifier"]
+    assert len(amp) > 100 and (df.loc[df["group"].str.startswith("amplification_"), "role"] == "core").any()
+    assert not _plan_counts("synth_china_052020")["group"].str.startswith("amplification").any()
