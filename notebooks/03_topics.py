@@ -139,8 +139,8 @@ for r, res in results.items():
 
 # %% [markdown] tags=[]
 # ## 5 · Who pushed which narrative
-# *Why:* the split of topics across account roles separates the campaign's core from amplifiers and
-# organic-looking controls. Roles are the planted ones on synthetic data; on real releases (no ground
+# *Why:* the split of topics across account roles separates the campaign's roles (core posters, ring members,
+# amplifiers where a release holds them) from organic-looking controls. Roles are the planted ones on synthetic data; on real releases (no ground
 # truth) each account is labelled by its dominant tweet kind instead.
 
 # %% tags=[]

@@ -163,7 +163,7 @@ def test_ground_truth_covers_everything(archive: dict[str, list[Path]]) -> None:
 
 
 def test_retweets(archive: dict[str, list[Path]]) -> None:
-    for files in archive.values():
+    for release, files in archive.items():
         users, df = _users(files), _tweets(files)
         rt = df[df["is_rt"]]
         assert len(rt) and rt["tweet_text"].str.startswith("RT @").all() and (rt["retweet_tweetid"] != "").all()
@@ -172,6 +172,9 @@ def test_retweets(archive: dict[str, list[Path]]) -> None:
         # retweets of release tweets name the author's screen name as in the users file
         internal = rt.merge(df[["tweetid", "userid", "tweet_text"]], left_on="retweet_tweetid", right_on="tweetid",
                             suffixes=("", "_src"))
+        if release == "synth_china_052020":  # only its (unreleased) amplifiers retweeted release tweets
+            assert not len(internal)
+            continue
         assert len(internal)
         screen = users.set_index("userid")["user_screen_name"]
         prefix = "RT @" + internal["userid_src"].map(screen) + ": "
@@ -206,11 +209,15 @@ def test_rings_retweet_each_other_within_ten_minutes(archive: dict[str, list[Pat
 def test_co_tweet_groups_post_identical_texts_within_five_minutes(archive: dict[str, list[Path]],
                                                                   release: str) -> None:
     df = _with_roles(release, archive[release])
-    co = df[df["planted"] == "co_tweet"]
+    co = df[df["planted"] == "co_tweet"].sort_values("time")
     assert len(co) and (co["group_kind"] == "co_tweet").all()
     for _, g in co.groupby(["group", "tweet_text"]):
-        assert g["userid"].nunique() >= 5 and g["userid"].is_unique
-        assert g["time"].max() - g["time"].min() <= pd.Timedelta(minutes=5)
+        # a text can recur in a later burst (Turkey's single-issue batch posts hundreds of texts on one issue and
+        # the templates repeat some): bursts are split at gaps of more than 5 minutes
+        burst = (g["time"].diff() > pd.Timedelta(minutes=5)).cumsum()
+        for _, b in g.groupby(burst):
+            assert b["userid"].nunique() >= 5 and b["userid"].is_unique
+            assert b["time"].max() - b["time"].min() <= pd.Timedelta(minutes=5)
     assert co.groupby("group")["tweet_text"].nunique().min() >= 10
 
 

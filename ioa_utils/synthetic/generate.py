@@ -16,7 +16,7 @@ from .releases import RELEASES, ReleaseSpec
 from .shapes import default_size, real_size
 from .writer import GroundTruthSink, TweetSink, write_users
 
-ZIP64_SCALE = 50.0  # above this, zip members may pass 4 GiB: write them as zip64
+ZIP64_SCALE = 10.0  # above this, zip members may pass 4 GiB: write them as zip64 (scale 1: 133k Turkey tweets)
 ZIP64_TWEETS = 2_000_000  # the same for ``tweets=`` releases (4 GiB is > 2,000 bytes per tweet)
 FAST_ZIP_LEVEL = 1  # deflate level of ``tweets=`` releases (the default archive keeps zlib's default, 6)
 

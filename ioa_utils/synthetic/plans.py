@@ -117,7 +117,7 @@ WORK_SHARE = (6.0, 3.0)  # Beta (a, b) of a worker's share of tweets posted at w
 BILINGUAL_SHARE = (3.0, 4.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.43, assumed)
 BILINGUAL_DRIFT = 0.4  # share of bilingual users drifting into their second language over time
 # Campaign accounts each plan makes at scale 1 (seed 2020; other seeds differ by a few accounts).
-CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 34, "turkey": 46}
+CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 32, "turkey": 44}  # China's with its amplifiers (planted or not)
 FAN_TOPICS = ({"organic_sport": 1.0}, {"organic_tech": 0.5, "organic_weather": 0.5})
 NEWS_TOPICS = {"organic_weather": 0.3, "organic_tech": 0.4, "organic_sport": 0.3}
 
@@ -389,7 +389,7 @@ def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         # each original is retweeted by ~1.8 ring-mates whatever the ring size
         units.append(partial(U.ring, members=grp, mix=TURKEY_MIX, orig_mean=165 * f, p_rt=1.8 / (len(grp) - 1)))
     comp = []
-    n, f = size.n(6)
+    n, f = size.n(6, 2)  # some compromised accounts at every size
     for _ in range(n):
         lang = _pick(rng, ("en", "ar", "de"))
         comp.append(member("compromised", lang=lang, account_language=lang, description=_pick(rng, OLD_BIOS[lang]),
