@@ -190,7 +190,9 @@ findings.topic_agreement(scores, results, truth)
 # %% tags=[]
 baseline = {r: topics.kmeans_baseline(r, res.assignments, truth[r].tweets if truth[r] else None, params.languages,
                                       seed, work_dir) for r, res in results.items()}
-pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index")
+# n_tweets here is the scored sample (capped), not the release's tweet count
+pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index").rename(
+    columns={"n_tweets": "sampled tweets"})
 
 # %% tags=[]
 findings.topic_baseline(baseline)
