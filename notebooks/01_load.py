@@ -104,8 +104,9 @@ plots.show(plots.volume_over_time(profile.monthly_volume(releases, work_dir), "m
 # - Timestamps have minute precision, so any timing finding finer than a minute is beyond the data.
 # - The China release holds only the core accounts: Twitter withheld its roughly 150,000 amplifiers, so
 #   amplification by accounts outside the release cannot be studied from the archive.
-# - On the default data every figure describes the synthetic archive, whose shapes imitate the real releases
-#   but whose content is generated.
+# - On the default data every figure describes the synthetic archive, whose content is generated: it has the
+#   real releases' tweets per campaign account, but far fewer accounts, organic accounts (real releases have
+#   none) and, like the real China release, no amplifiers (`data/README.md`).
 
 # %% [markdown] tags=[]
 # ## References

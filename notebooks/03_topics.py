@@ -139,8 +139,8 @@ for r, res in results.items():
 
 # %% [markdown] tags=[]
 # ## 5 · Who pushed which narrative
-# *Why:* the split of topics across account roles separates the campaign's core from amplifiers and
-# organic-looking controls. Roles are the planted ones on synthetic data; on real releases (no ground
+# *Why:* the split of topics across account roles separates the campaign's roles (core posters, ring members,
+# amplifiers where a release holds them) from organic-looking controls. Roles are the planted ones on synthetic data; on real releases (no ground
 # truth) each account is labelled by its dominant tweet kind instead.
 
 # %% tags=[]
@@ -190,7 +190,9 @@ findings.topic_agreement(scores, results, truth)
 # %% tags=[]
 baseline = {r: topics.kmeans_baseline(r, res.assignments, truth[r].tweets if truth[r] else None, params.languages,
                                       seed, work_dir) for r, res in results.items()}
-pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index")
+# n_tweets here is the scored sample (capped), not the release's tweet count
+pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index").rename(
+    columns={"n_tweets": "sampled tweets"})
 
 # %% tags=[]
 findings.topic_baseline(baseline)

@@ -155,6 +155,9 @@ findings.detector_spread(found, data)
 # - The releases differ in size by two orders of magnitude and in what Twitter disclosed (China without its
 #   amplifiers), so shares and rates are compared, not counts, and absences may be disclosure choices rather
 #   than tactics.
+# - The synthetic releases have the real releases' tweets per campaign account with a few dozen campaign accounts
+#   (Russia, Turkey) or a few hundred (China), and at least as many organic ones (`data/README.md`); China's holds
+#   no amplifiers, like the real one, so whatever the amplifier and core rules flag there is a false positive.
 # - Every number here is read from the stages the earlier notebooks computed, with their default parameters;
 #   a notebook run with other parameters is not reflected here.
 # - On the synthetic archive the side-by-side view describes the generator's campaigns, not the real

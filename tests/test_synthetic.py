@@ -163,7 +163,7 @@ def test_ground_truth_covers_everything(archive: dict[str, list[Path]]) -> None:
 
 
 def test_retweets(archive: dict[str, list[Path]]) -> None:
-    for files in archive.values():
+    for release, files in archive.items():
         users, df = _users(files), _tweets(files)
         rt = df[df["is_rt"]]
         assert len(rt) and rt["tweet_text"].str.startswith("RT @").all() and (rt["retweet_tweetid"] != "").all()
@@ -172,6 +172,9 @@ def test_retweets(archive: dict[str, list[Path]]) -> None:
         # retweets of release tweets name the author's screen name as in the users file
         internal = rt.merge(df[["tweetid", "userid", "tweet_text"]], left_on="retweet_tweetid", right_on="tweetid",
                             suffixes=("", "_src"))
+        if release == "synth_china_052020":  # only its (unreleased) amplifiers retweeted release tweets
+            assert not len(internal)
+            continue
         assert len(internal)
         screen = users.set_index("userid")["user_screen_name"]
         prefix = "RT @" + internal["userid_src"].map(screen) + ": "
@@ -206,11 +209,15 @@ def test_rings_retweet_each_other_within_ten_minutes(archive: dict[str, list[Pat
 def test_co_tweet_groups_post_identical_texts_within_five_minutes(archive: dict[str, list[Path]],
                                                                   release: str) -> None:
     df = _with_roles(release, archive[release])
-    co = df[df["planted"] == "co_tweet"]
+    co = df[df["planted"] == "co_tweet"].sort_values("time")
     assert len(co) and (co["group_kind"] == "co_tweet").all()
     for _, g in co.groupby(["group", "tweet_text"]):
-        assert g["userid"].nunique() >= 5 and g["userid"].is_unique
-        assert g["time"].max() - g["time"].min() <= pd.Timedelta(minutes=5)
+        # a text can recur in a later burst (Turkey's single-issue batch posts hundreds of texts on one issue and
+        # the templates repeat some): bursts are split at gaps of more than 5 minutes
+        burst = (g["time"].diff() > pd.Timedelta(minutes=5)).cumsum()
+        for _, b in g.groupby(burst):
+            assert b["userid"].nunique() >= 5 and b["userid"].is_unique
+            assert b["time"].max() - b["time"].min() <= pd.Timedelta(minutes=5)
     assert co.groupby("group")["tweet_text"].nunique().min() >= 10
 
 
@@ -258,7 +265,7 @@ def test_hard_negatives_look_coordinated_but_are_not_planted(archive: dict[str, 
     # newcomers: recent, some with no bio and a handful of followers, not all
     new = df[df["role"] == "organic_newcomer"].drop_duplicates("userid")
     few = (new["follower_count"].astype(int) <= 5) & (new["user_profile_description"] == "")
-    assert few.any() and not few.all()
+    assert not few.all()  # some have none: pooled over releases below (a small release has a handful of newcomers)
     assert new["account_creation_date"].min() > df.loc[df["role"] == "control", "account_creation_date"].max()
     # workers post more on weekdays by day than plain controls
     local = df["time"] + pd.Timedelta(hours={"synth_china_052020": 8}.get(release, 3))
@@ -289,8 +296,7 @@ def test_china_shapes(archive: dict[str, list[Path]]) -> None:
     # 70% of campaign accounts write mainly Chinese (per account: tweet counts are heavy-tailed)
     main = camp.groupby("userid")["tweet_language"].agg(lambda x: x.value_counts().index[0])
     assert 0.6 < (main == "zh").mean() < 0.8
-    amp = df[df["role"] == "amplifier"]
-    assert amp["is_rt"].mean() > 0.6
+    assert not (df["role"] == "amplifier").any()  # as in the real release (its amplifiers were not published)
     core_camp = df[(df["role"] == "core") & (df["group"] == "")]
     followers = core_camp.drop_duplicates("userid")["follower_count"].astype(int)
     assert 0.6 < (followers <= 5).mean() < 0.95  # few followers, drawn from a distribution, not cut at 5
@@ -330,3 +336,61 @@ def test_scale_multiplies_tweets(tmp_path: Path, archive: dict[str, list[Path]])
     for release in RELEASES:
         n_big, n_small = len(_tweets(archive[release])), len(_tweets(small[release]))
         assert 1.5 < n_big / n_small < 2.6, (release, n_big, n_small)
+
+
+def _plan_counts(release: str, seed: int = 2020, **options: bool) -> pd.DataFrame:
+    """Accounts of the default-size plan of ``release`` with their role, group and tweet count (units run in
+    memory, nothing written: the counts ``generate`` would write)."""
+    import numpy as np
+
+    from ioa_utils.synthetic.generate import _plan
+    from ioa_utils.synthetic.plans import make_ctx
+    from ioa_utils.synthetic.shapes import default_size
+
+    spec = RELEASES[release]
+    acc, style, units = _plan(spec, seed, default_size(spec.key), **options)
+    ctx, index = make_ctx(spec.key, acc), list(RELEASES).index(release)
+    n = np.zeros(len(acc), dtype=np.int64)
+    for k, unit in enumerate(units):
+        n += np.bincount(unit(ctx, style, np.random.default_rng([seed, index, 1, k])).uidx, minlength=len(acc))
+    return pd.DataFrame({"role": [a.role for a in acc.items], "group": [a.group for a in acc.items],
+                         "is_control": [a.is_control for a in acc.items], "n": n})
+
+
+# Tweets per campaign account of the default archive (seed 2020; shapes.DEFAULT) and of the real releases.
+DEFAULT_SHAPE = {"synth_china_052020": (15, 14.7), "synth_russia_052020": (3_081, 2_981),
+                 "synth_turkey_052020": (5_038, 5_034)}
+
+
+@pytest.mark.parametrize("release", list(DEFAULT_SHAPE))
+def test_default_archive_has_the_real_shape(release: str) -> None:
+    """Real tweets per campaign account (within 10% on seed 2020), fewer accounts, organic accounts at least as
+    many as campaign ones and at their own (lower) activity, no amplifiers in China, every tactic several
+    accounts."""
+    df = _plan_counts(release)
+    camp, org = df[~df["is_control"]], df[df["is_control"]]
+    measured, real = DEFAULT_SHAPE[release]
+    assert round(camp["n"].mean()) == measured and abs(measured / real - 1) < 0.1
+    assert len(org) >= len(camp) and org["n"].mean() < camp["n"].mean()
+    roles = camp["role"].value_counts()
+    if release == "synth_china_052020":
+        assert "amplifier" not in roles and roles["core"] >= 100
+    elif release == "synth_russia_052020":
+        assert roles["official_poser"] >= 2 and roles["commercial"] >= 5 and roles["core"] >= 4
+    else:
+        rings = camp.loc[camp["role"] == "ring", "group"]
+        assert rings.nunique() >= 3 and rings.value_counts().min() >= 6
+        assert roles["compromised"] >= 2 and roles["single_issue"] >= 5
+
+
+def test_china_amplifiers_are_an_option() -> None:
+    df = _plan_counts("synth_china_052020", china_amplifiers=True)
+    amp = df[df["role"] == "amplifier"]
+    assert len(amp) > 100 and (df.loc[df["group"].str.startswith("amplification_"), "role"] == "core").any()
+    assert not _plan_counts("synth_china_052020")["group"].str.startswith("amplification").any()
+
+
+def test_some_newcomers_have_no_bio_and_few_followers(archive: dict[str, list[Path]]) -> None:
+    new = pd.concat([_with_roles(r, files) for r, files in archive.items()])
+    new = new[new["role"] == "organic_newcomer"].drop_duplicates("userid")
+    assert ((new["follower_count"].astype(int) <= 5) & (new["user_profile_description"] == "")).any()

@@ -4,6 +4,7 @@ the campaign files' (``campaign.DEFAULTS``, from ``data/campaigns/template.yaml`
 
 from __future__ import annotations
 
+from ..ground_truth import GroundTruth
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
 from .campaign import DEFAULTS
 from .narratives import narratives as campaign_narratives
@@ -12,8 +13,8 @@ from .profile import office_sql
 
 _PERSONAS, _OFFICE = DEFAULTS["personas"], DEFAULTS["office_hours"]
 
-__all__ = ["CAMPAIGN_ROLES", "core_amplifiers", "narratives", "office_hours", "personas", "score_narratives",
-           "topic_narratives"]
+__all__ = ["CAMPAIGN_ROLES", "amplifier_note", "core_amplifiers", "has_amplifiers", "narratives", "office_hours",
+           "personas", "score_narratives", "topic_narratives"]
 
 
 def narratives(data: CaseData, campaign: str = "china", min_share: float = DEFAULTS["narratives"]["min_share"],
@@ -50,6 +51,35 @@ def core_amplifiers(data: CaseData) -> tuple[Finding, Finding]:
                      f"{len(core_df)} accounts are top targets of >= {AMPLIFIER['min_amplifiers']} amplifiers "
                      f"({int(core_df['in_release'].sum())} of them in the release)", core_df, roles=("core",))
     return amp_f, core_f
+
+
+def has_amplifiers(truth: GroundTruth | None) -> bool | None:
+    """Whether the release holds planted amplifier accounts (None: not known, real data). The real China
+    release left its amplifiers out, and so does the default synthetic one."""
+    return None if truth is None else bool((truth.accounts["role"] == "amplifier").any())
+
+
+def amplifier_note(amp: Finding, core: Finding, truth: GroundTruth | None) -> str:
+    """What the amplifier and core findings mean for this release, from its counts: where the release holds
+    no amplifiers, every account the rule flags is a false positive and the core rule has nothing to find."""
+    if not amp.applicable:
+        return f"The amplifier analysis does not apply: {amp.evidence}."
+    core_in = int(core.accounts["in_release"].sum()) if core.applicable and len(core.accounts) else 0
+    served = (f"; {core.n_accounts:,} accounts are served by >= 2 of them, {core_in:,} of those in the release"
+              if core.applicable else "")
+    present = has_amplifiers(truth)
+    if present is None:
+        return (f"The rule flags {amp.n_accounts:,} accounts that mostly retweet a few accounts{served}. Without "
+                "ground truth it is not known whether the release holds amplifiers at all: read them as leads.")
+    if present:
+        n = int((truth.accounts["role"] == "amplifier").sum())  # type: ignore[union-attr]
+        return f"The release holds {n:,} planted amplifier accounts; the rule flags {amp.n_accounts:,}{served}."
+    roles = truth.accounts.set_index("userid")["role"].reindex(amp.flagged).value_counts()  # type: ignore[union-attr]
+    by = ", ".join(f"{c:,} {r}" for r, c in roles.items())
+    return (f"The release holds no amplifier accounts, so the amplifier analysis has none to find: the "
+            f"{amp.n_accounts:,} accounts the rule flags are all false positives" + (f" ({by})" if by else "")
+            + f"{served}. The core rule (accounts that amplifiers serve) cannot find this campaign's core "
+            "without them, so neither rule is scored here.")
 
 
 def personas(data: CaseData, max_followers: int = _PERSONAS["max_followers"],

@@ -1,5 +1,6 @@
 """CLI: ``python -m ioa_utils.synthetic --out data/raw/synthetic --seed 2020 --scale 1.0``, or a release at a
-target size in the real release's shape: ``... --releases synth_turkey_052020 --tweets 37000000``."""
+target size in the real release's shape: ``... --releases synth_turkey_052020 --tweets 37000000``; China with
+its amplifier accounts planted (the real release and the default have none): ``... --china-amplifiers``."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ def main(argv: list[str] | None = None) -> None:
     size.add_argument("--tweets", type=int, default=None,
                       help="about this many tweets per release, with the real release's tweets per account")
     parser.add_argument("--releases", nargs="*", choices=list(RELEASES), default=None)
+    parser.add_argument("--china-amplifiers", action="store_true",
+                        help="plant China's amplifier accounts (the real release, and the default, have none)")
     args = parser.parse_args(argv)
     if args.tweets is not None and args.out == str(DEFAULT_RAW_DIR):
         parser.error("--tweets needs --out: the default folder holds the default archive")
     start = time.perf_counter()
-    paths = generate(args.out, seed=args.seed, scale=args.scale, releases=args.releases, tweets=args.tweets)
+    paths = generate(args.out, seed=args.seed, scale=args.scale, releases=args.releases, tweets=args.tweets,
+                     china_amplifiers=args.china_amplifiers)
     for release, files in paths.items():
         print(release)
         for p in files:

@@ -13,10 +13,10 @@ from .behaviours import Style
 from .model import Accounts, Part
 from .plans import PLANS, Size, Unit, make_ctx
 from .releases import RELEASES, ReleaseSpec
-from .shapes import real_size
+from .shapes import default_size, real_size
 from .writer import GroundTruthSink, TweetSink, write_users
 
-ZIP64_SCALE = 50.0  # above this, zip members may pass 4 GiB: write them as zip64
+ZIP64_SCALE = 10.0  # above this, zip members may pass 4 GiB: write them as zip64 (scale 1: 133k Turkey tweets)
 ZIP64_TWEETS = 2_000_000  # the same for ``tweets=`` releases (4 GiB is > 2,000 bytes per tweet)
 FAST_ZIP_LEVEL = 1  # deflate level of ``tweets=`` releases (the default archive keeps zlib's default, 6)
 
@@ -30,20 +30,23 @@ def _clean(folder: Path, spec: ReleaseSpec) -> None:
             p.unlink()
 
 
-def _plan(spec: ReleaseSpec, seed: int, size: Size) -> tuple[Accounts, Style, list[Unit]]:
+def _plan(spec: ReleaseSpec, seed: int, size: Size,
+          china_amplifiers: bool = False) -> tuple[Accounts, Style, list[Unit]]:
     index = list(RELEASES).index(spec.release_id)  # fixed per release, so a subset gives the same bytes
-    return PLANS[spec.key](seed, size, np.random.default_rng([seed, index, 0]))
+    options = {"amplifiers": china_amplifiers} if spec.key == "china" else {}
+    return PLANS[spec.key](seed, size, np.random.default_rng([seed, index, 0]), **options)
 
 
-def release_size(spec: ReleaseSpec, seed: int, tweets: int) -> Size:
+def release_size(spec: ReleaseSpec, seed: int, tweets: int, china_amplifiers: bool = False) -> Size:
     """The size of a release of about ``tweets`` tweets in the real release's shape."""
-    return real_size(spec.key, tweets, lambda scale: len(_plan(spec, seed, Size(scale=scale))[0]))
+    return real_size(spec.key, tweets,
+                     lambda scale: len(_plan(spec, seed, Size(scale=scale), china_amplifiers)[0]))
 
 
 def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, size: Size, *, zip64: bool,
-                     zip_level: int | None = None) -> list[Path]:
+                     zip_level: int | None = None, china_amplifiers: bool = False) -> list[Path]:
     index = list(RELEASES).index(spec.release_id)
-    accounts, style, units = _plan(spec, seed, size)
+    accounts, style, units = _plan(spec, seed, size, china_amplifiers)
     ctx = make_ctx(spec.key, accounts)
     folder = out_dir / spec.release_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -60,13 +63,17 @@ def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, size: Size, *,
 
 
 def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases: Iterable[str] | None = None,
-             tweets: int | None = None) -> dict[str, list[Path]]:
+             tweets: int | None = None, china_amplifiers: bool = False) -> dict[str, list[Path]]:
     """Write the synthetic releases under ``out_dir/<release_id>/``; returns the files per release.
 
-    The same arguments give byte-identical files. ``scale`` multiplies account counts (and so tweet
-    counts): 1.0 is about 40k tweets in total. ``tweets`` instead makes each release about that many tweets
-    in the shape of the real release it is modeled on (its tweets per account: Turkey ~5,030, Russia ~2,980,
-    China ~15), zipped with a faster deflate level; it cannot be combined with ``scale``.
+    The same arguments give byte-identical files. At ``scale`` 1.0 each release has the real release's tweets
+    per campaign account (Turkey ~5,030, Russia ~2,980, China ~15) with few accounts, and at least as many
+    organic accounts at their own activity (``shapes.DEFAULT``, table in ``shapes``); ``scale`` multiplies the
+    account counts above the group minimums and, below them, the tweets per account. ``tweets`` instead makes
+    each release about that many tweets in the real release's shape (accounts and tweets per account, organic
+    accounts included), zipped with a faster deflate level; it cannot be combined with ``scale``.
+    ``china_amplifiers``: plant China's amplifier accounts (the real release left its ~150,000 out, so the
+    default release has none); for exercising the amplifier detector, not the default archive.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -81,8 +88,10 @@ def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases
     for r in chosen:
         spec = RELEASES[r]
         if tweets is None:
-            paths[r] = generate_release(out, spec, seed, Size(scale=scale), zip64=scale > ZIP64_SCALE)
+            paths[r] = generate_release(out, spec, seed, default_size(spec.key, scale), zip64=scale > ZIP64_SCALE,
+                                        china_amplifiers=china_amplifiers)
         else:
-            paths[r] = generate_release(out, spec, seed, release_size(spec, seed, tweets),
-                                        zip64=tweets > ZIP64_TWEETS, zip_level=FAST_ZIP_LEVEL)
+            paths[r] = generate_release(out, spec, seed, release_size(spec, seed, tweets, china_amplifiers),
+                                        zip64=tweets > ZIP64_TWEETS, zip_level=FAST_ZIP_LEVEL,
+                                        china_amplifiers=china_amplifiers)
     return paths

@@ -31,10 +31,17 @@ def _months(start: str, end: str, bumps: dict[str, float] | None = None) -> dict
 
 @dataclass(frozen=True)
 class Size:
-    """How big a release is: ``scale`` multiplies account counts, ``activity`` tweets per account."""
+    """How big a release is: ``scale`` multiplies account counts, ``activity`` tweets per campaign account and
+    ``organic`` tweets per organic account (None: ``activity``, the shape of ``real_size``; the default archive
+    keeps organic accounts at their own activity, ``shapes.DEFAULT``)."""
 
     scale: float = 1.0
     activity: float = 1.0
+    organic: float | None = None
+
+    @property
+    def organic_activity(self) -> float:
+        return self.activity if self.organic is None else self.organic
 
     def n(self, x: float, minimum: int = 1) -> tuple[int, float]:
         """How many of something ``x * scale`` makes (at least ``minimum``), and the factor for their tweet
@@ -110,7 +117,7 @@ WORK_SHARE = (6.0, 3.0)  # Beta (a, b) of a worker's share of tweets posted at w
 BILINGUAL_SHARE = (3.0, 4.0)  # Beta (a, b) of a bilingual user's share in the second language (mean 0.43, assumed)
 BILINGUAL_DRIFT = 0.4  # share of bilingual users drifting into their second language over time
 # Campaign accounts each plan makes at scale 1 (seed 2020; other seeds differ by a few accounts).
-CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 34, "turkey": 46}
+CAMPAIGN_ACCOUNTS = {"china": 634, "russia": 32, "turkey": 44}  # China's with its amplifiers (planted or not)
 FAN_TOPICS = ({"organic_sport": 1.0}, {"organic_tech": 0.5, "organic_weather": 0.5})
 NEWS_TOPICS = {"organic_weather": 0.3, "organic_tech": 0.4, "organic_sport": 0.3}
 
@@ -153,11 +160,12 @@ def _organic(acc: Accounts, rng: np.random.Generator, size: Size, st: Style, o: 
     work = _add_controls(acc, rng, n["organic_worker"], o.langs, start, end, role="organic_worker")
     bil = _add_controls(acc, rng, n["organic_bilingual"], {k: v for k, v in o.langs.items() if k in o.alt},
                         start, end, role="organic_bilingual")
-    expected = CONTROL_RATIO * o.campaign * size.scale
+    # organic accounts at their own activity: tweets per account as planned; else volume proportional to the scale
+    expected = total if size.organic is not None else CONTROL_RATIO * o.campaign * size.scale
 
     def mean(role: str, members: int) -> float:
         """Tweets per account at which the role's volume is its share of ``expected`` accounts' (like Size.n)."""
-        return o.mean * ORGANIC_SHARES[role] * expected / max(members, 1) * size.activity
+        return o.mean * ORGANIC_SHARES[role] * expected / max(members, 1) * size.organic_activity
 
     units: list[Unit] = [partial(U.controls, members=c, mean=mean("control", len(ctl)), alt=o.alt)
                          for c in size.chunks(ctl)]
@@ -190,7 +198,11 @@ CHINA_BIOS = ("爱国青年", "热爱祖国，热爱和平", "新闻搬运工", 
               "真相只有一个\n拒绝谣言", "Truth matters")
 
 
-def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, Style, list[Unit]]:
+def china(seed: int, size: Size, rng: np.random.Generator, *,
+          amplifiers: bool = False) -> tuple[Accounts, Style, list[Unit]]:
+    """China's plan. ``amplifiers``: plant the amplifier accounts that retweet each amplification group's core
+    (``U.amplification``). The real release left its ~150,000 amplifiers out (SIO), so by default the release
+    holds none, and the core of those groups posts without them (no planted group: nothing links it)."""
     st = Style(
         key="china", domains=CAMPAIGN_DOMAINS["china"],
         handles={"zh": EXTERNAL_HANDLES["zh"], "en": EXTERNAL_HANDLES["en"]}, control_handles=CONTROL_HANDLES,
@@ -234,9 +246,10 @@ def china(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, St
     units: list[Unit] = []
     n_amp_groups, f = size.n(25)
     for g in range(n_amp_groups):
-        name = f"amplification_{g + 1}"
-        core = [persona("core", name, "amplification", big=0.08) for _ in range(4)]
-        amps = [persona("amplifier", name, "amplification") for _ in range(int(rng.integers(14, 22)))]
+        name, kind = (f"amplification_{g + 1}", "amplification") if amplifiers else ("", "")
+        core = [persona("core", name, kind, big=0.08) for _ in range(4)]
+        amps = ([persona("amplifier", name, kind) for _ in range(int(rng.integers(14, 22)))] if amplifiers
+                else [])
         units.append(partial(U.amplification, core=core, amps=amps, mix=CHINA_MIX, core_mean=36 * f,
                              amp_mean=10 * f, alt=alt))
     n, f = size.n(90)
@@ -267,6 +280,7 @@ RUSSIA_OFFICE_BIOS = ("Официальный аккаунт. Новости с�
                       "Новости регионального отделения партии «Единая Россия»",
                       "Информация для жителей района\nПриём граждан по вторникам",
                       "Официальная информация о работах по программе «Мой район»")
+RUSSIA_GROUP = 6  # members of each retweet-for-hire and co-tweet group
 RUSSIA_BIOS = ("Патриот России 🇷🇺", "За Путина!", "Люблю Москву", "Россия — великая страна", "", "", "")
 
 
@@ -309,14 +323,14 @@ def russia(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
     n, f = size.n(1)
     for g in range(n):
         name = f"commercial_{g + 1}"
-        members = [member("commercial", name, "commercial_retweet") for _ in range(8)]
+        members = [member("commercial", name, "commercial_retweet") for _ in range(RUSSIA_GROUP)]
         units.append(partial(U.commercial, members=members, n_bursts=max(10, round(240 * f)),
                              own_mix={"putin": 0.5, "united_russia": 0.5}, own_mean=150 * f,
                              ad_handles=EXTERNAL_HANDLES["ads_ru"]))
     n, f = size.n(1)
     for g in range(n):
         name = f"co_tweet_{g + 1}"
-        members = [member("core", name, "co_tweet") for _ in range(6)]
+        members = [member("core", name, "co_tweet") for _ in range(RUSSIA_GROUP)]
         units.append(partial(U.co_tweet, members=members, mix={"putin": 0.5, "united_russia": 0.5},
                              n_texts=max(10, round(40 * f)), own_mean=150 * f))
     units += _organic(acc, rng, size, st, Organic({"ru": 1.0}, {"ru": "en"}, ("2010-01-01", "2016-12-31"), 100,
@@ -331,6 +345,8 @@ TURKEY_NAMES = (("AK Gençlik İstanbul", "akgenc_ist"), ("Ahmet Yıldız 🇹�
                 ("Zeynep Ak", "zeynep_akgenc"))
 TURKEY_BIOS = ("Recep Tayyip Erdoğan sevdalısı 🇹🇷", "AK Gençlik | Dava adamı", "Önce vatan 🇹🇷\nAK Parti",
                "Yerli ve milli", "Reis'in askeriyiz", "")
+RINGS = 3  # retweet rings at least (several, so that ring detection is scored on more than one)
+TURKEY_ISSUE_GROUP = 6  # members of each single-issue co-tweet batch
 TURKEY_MIX = {"akp_promo": 0.5, "attack_hdp": 0.25, "attack_chp": 0.25}
 OLD_BIOS = {"en": ("Music, movies and coffee", "Just me", "Travel addict ✈️"),
             "ar": ("الحمد لله دائما", "أحب السفر", ""), "de": ("Fußball und Freunde", "Berlin ❤️", "")}
@@ -363,16 +379,17 @@ def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         return acc.add(followers=fc, name=_pick(rng, TURKEY_NAMES) if big else None, **args)
 
     units: list[Unit] = []
-    n, f = size.n(26, 6)
+    n, f = size.n(26, 6 * RINGS)
     ring_members = [member("ring") for _ in range(n)]
-    k = max(round(len(ring_members) / 9), -(-len(ring_members) // 12))  # rings of 6-12 accounts
+    n = len(ring_members)  # rings of 6-12 accounts, about 9, and at least RINGS of them
+    k = max(round(n / 9), -(-n // 12), RINGS)
     for g, grp in enumerate(_split(ring_members, k)):
         for a in grp:
             acc[a].group, acc[a].group_kind = f"retweet_ring_{g + 1}", "retweet_ring"
         # each original is retweeted by ~1.8 ring-mates whatever the ring size
         units.append(partial(U.ring, members=grp, mix=TURKEY_MIX, orig_mean=165 * f, p_rt=1.8 / (len(grp) - 1)))
     comp = []
-    n, f = size.n(6)
+    n, f = size.n(6, 2)  # some compromised accounts at every size
     for _ in range(n):
         lang = _pick(rng, ("en", "ar", "de"))
         comp.append(member("compromised", lang=lang, account_language=lang, description=_pick(rng, OLD_BIOS[lang]),
@@ -390,7 +407,7 @@ def turkey(seed: int, size: Size, rng: np.random.Generator) -> tuple[Accounts, S
         members = [member("single_issue", name, "co_tweet", followers=int(rng.integers(0, 30)),
                           created_day=batch + int(rng.integers(0, 3)), description="",
                           client=st.campaign_client if rng.random() < 0.7 else "Twitter for Android")
-                   for _ in range(7)]
+                   for _ in range(TURKEY_ISSUE_GROUP)]
         units.append(partial(U.co_tweet, members=members, mix=issues[g % 2], n_texts=max(10, round(60 * f)),
                              own_mean=10 * f, start_day=batch + 3, end_day=batch + 120))
     units += _organic(acc, rng, size, st, Organic({"tr": 0.8, "en": 0.2}, {"tr": "en", "en": "tr"},
