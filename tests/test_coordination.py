@@ -235,6 +235,50 @@ def test_word_tokens_are_pythons_word_runs_in_any_script():
         assert [w for i, w in zip(rows, tokens, strict=True) if i == k] == re.findall(r"\w+", text or ""), text
 
 
+def test_arrow_coded_word_tokens_are_word_tokens():
+    import pyarrow as pa
+
+    from ioa_utils.coordination.minhash import _arrow_word_tokens, word_tokens
+
+    rng = np.random.default_rng(12)
+    alphabet = list("ab _-.,!?#0123") + list("çğİ") + list("абв") + list("香港") + ["\u0301", "\U00011F04", "\u200b"]
+    texts = ["".join(rng.choice(alphabet, int(rng.integers(0, 30)))) for _ in range(300)] + [None, ""]
+    rows, tokens = word_tokens(pd.Series(texts, dtype=object))
+    r, code, vocab = _arrow_word_tokens(pa.array(texts, pa.string()))
+    got = sorted(zip(r.tolist(), np.asarray(vocab.to_pylist(), dtype=object)[code].tolist(), strict=True))
+    assert got == sorted(zip(rows.tolist(), tokens.tolist(), strict=True))
+
+
+def test_near_duplicate_equals_all_pairs_of_signatures():
+    """The banded window join finds exactly the pairs of documents within the window whose estimated Jaccard
+    (share of equal signature values) reaches the threshold and that share an LSH band bucket."""
+    from ioa_utils.coordination.minhash import doc_signatures, lsh_params
+
+    words = "alpha beta gamma delta epsilon zeta eta theta".split()
+    rng = np.random.default_rng(5)
+    base = [" ".join(rng.choice(words, 7)) for _ in range(6)]
+    rows = [{"userid": f"u{i % 9}", "text": base[int(rng.integers(0, 6))] if rng.random() < 0.7
+             else " ".join(rng.choice(words, 7)), "t": 60 * int(rng.integers(0, 40))} for i in range(150)]
+    t = frame(rows)
+    got = co.near_duplicate(t, window=600, threshold=0.6, min_weight=1, num_perm=32)
+    docs, sig = doc_signatures(t, num_perm=32)
+    bands, r = lsh_params(0.6, 32)
+    secs = co.cooccurrence.to_seconds(docs["tweet_time"])
+    matches = set()
+    for i in range(len(docs)):
+        for j in range(len(docs)):
+            same_band = any(np.array_equal(sig[i, b * r:(b + 1) * r], sig[j, b * r:(b + 1) * r]) for b in range(bands))
+            if i != j and same_band and abs(secs[i] - secs[j]) <= 600 and (sig[i] == sig[j]).mean() >= 0.6:
+                matches.add((i, docs["userid"].iloc[j]))
+    w = pd.Series([docs["userid"].iloc[i] for i, _ in matches]).to_frame("u1").assign(
+        u2=[u for _, u in matches]).value_counts()
+    want = {}
+    for (a, b), n in w.items():
+        if a < b and (b, a) in w:
+            want[(a, b)] = min(n, w[(b, a)])
+    assert edge_set(got) == want and want
+
+
 def test_minhash_signatures_equal_the_direct_definition():
     from ioa_utils.coordination.minhash import _apply, _hash_functions, doc_signatures, token_table
 

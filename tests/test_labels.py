@@ -37,9 +37,9 @@ def scans(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = labels.select_sql
 
-    def counted(source: str = "tweets") -> str:
+    def counted(source: str = "tweets", order: str | None = None) -> str:
         calls.append(source)
-        return real(source)
+        return real(source, order)
 
     monkeypatch.setattr(labels, "select_sql", counted)
     return calls
@@ -66,6 +66,28 @@ def test_in_memory_labels_are_computed_once_and_match_label_sql(scans):
         assert _strs(got[name]) == _strs(label_frame(tw.reset_index(drop=True), lex)), name
     assert _strs(got["china"])[:3] == ["covid", None, "hong_kong"]
     assert _strs(got["all"])[3:6] == ["russia:putin", "turkey:akp_promo", "turkey:attack_chp"]
+
+
+def test_each_distinct_text_is_labelled_once_with_every_tweets_labels():
+    """Retweets repeat their original's text: the labels of a text are computed once and given to every tweet
+    holding it (same text *and* hashtags), in the source's row order when asked."""
+    texts = ["putin said", "putin said", "the virus", "putin said", "the virus", None, None, "chp"]
+    tags = [[], [], ["hongkong"], [], ["hongkong"], ["hdp"], None, ["akparti", "chp"]]
+    n = len(texts)
+    tw = pd.DataFrame({"tweetid": [str(9 - i) for i in range(n)], "userid": "a",
+                       "tweet_time": pd.Timestamp("2020-01-01", tz="UTC"), "text_norm": texts, "hashtags": tags,
+                       "row": range(n)})
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("frame", tw)
+    got = con.execute(labels.select_sql("frame", "row")).df()
+    assert got["tweetid"].tolist() == tw["tweetid"].tolist()  # rows in the order asked
+    for name, lex in labels.lexicons().items():
+        assert _strs(got[name]) == _strs(label_frame(tw, lex)), name
+    assert _strs(got["all"]) == ["russia:putin", "russia:putin", "china:hong_kong", "russia:putin", "china:hong_kong",
+                                 _strs(label_frame(tw, labels.lexicons()["all"]))[5], None,
+                                 _strs(label_frame(tw, labels.lexicons()["all"]))[7]]
 
 
 def _strs(s: pd.Series) -> list[str | None]:
@@ -109,6 +131,10 @@ def test_labels_stage_is_built_once_and_reused(work, builds, scans):
     dest = labels.folder(TURKEY, work)
     assert parquet_rows(dest) == parquet_rows(table_path(TURKEY, "tweets", work_dir=work)) == data.n_tweets
     assert stageio.read_stamp(dest) == labels.stamp(TURKEY, work)
+    for part, lab in zip(sorted((work / "processed" / TURKEY / "tweets").glob("part-*.parquet")),
+                         sorted(dest.glob("part-*.parquet")), strict=True):  # each labels file in its tweets' order
+        assert (pd.read_parquet(lab, columns=["tweetid"])["tweetid"].tolist()
+                == pd.read_parquet(part, columns=["tweetid"])["tweetid"].tolist())
     # a second data object and every detector again: nothing is rebuilt or re-tokenised
     again = cs.load(TURKEY, DEFAULT_RAW_DIR, work, topics=False)
     _detectors(again)

@@ -1,11 +1,13 @@
 """Narrative labels of every tweet, for every lexicon, computed once per release and read by every detector.
 
-Tokenising tweets is what keyword labelling costs, so it happens once: one scan tokenises each tweet that may
-contain a keyword of any lexicon (:func:`.narratives.prefiltered_tokens_sql`) and derives the label of every
-lexicon from those tokens (:func:`.narratives.tokens_label_sql`; the same labels as ``label_sql`` of each
-lexicon alone). Lexicons (:func:`lexicons`): each bundled campaign file's narratives (``data/campaigns/*.yaml``,
-read into ``lexicon.NARRATIVES``: ``china``, ``russia``, ``turkey``) and ``all``, every campaign's narratives
-together named ``<campaign>:<narrative>``. A user's own campaign file is labelled by the queries that use it
+Tokenising tweets is what keyword labelling costs, so it happens once per distinct text: one scan per partition
+finds the distinct texts (text and hashtags: retweets repeat their original's), tokenises each that may contain a
+keyword of any lexicon (the prefilter of :func:`.narratives.prefiltered_tokens_sql`), counts each narrative's
+keyword hits once (:func:`.narratives.hits_sql`) and derives the label of every lexicon from those counts (the
+same labels as ``label_sql`` of each lexicon alone), then joins the labels back to the tweets in file order.
+Lexicons (:func:`lexicons`): each bundled campaign file's narratives (``data/campaigns/*.yaml``, read into
+``lexicon.NARRATIVES``: ``china``, ``russia``, ``turkey``) and ``all``, every campaign's narratives together named
+``<campaign>:<narrative>``. A user's own campaign file is labelled by the queries that use it
 (:func:`.narratives.labelled_sql`), not here.
 
 The table holds ``tweetid, userid, tweet_time`` and one nullable label column per lexicon, one row per tweet.
@@ -30,7 +32,7 @@ from .. import stageio
 from ..paths import DATA_DIR, processed_dir
 from ..store import partitions
 from .lexicon import NARRATIVES
-from .narratives import prefiltered_tokens_sql, tokens_label_sql
+from .narratives import _tweet_texts, hits_sql, prefilter_regex, text_sql, tokens_sql
 
 NAME = "labels"
 ALL = "all"
@@ -54,16 +56,47 @@ def column(lexicon: str) -> str:
     return '"' + lexicon.replace('"', '""') + '"'
 
 
-def select_sql(source: str = "tweets") -> str:
+def _best_sql(names: list[str], hits: str) -> str:
+    """SQL expression: the name of the largest of ``hits`` (a list), ties to the first; NULL when all are 0."""
+    quoted = "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in names) + "]"
+    return f"CASE WHEN list_max({hits}) > 0 THEN {quoted}[list_position({hits}, list_max({hits}))] END"
+
+
+def _label_struct_sql(text: str) -> str:
+    """SQL expression: the struct of every lexicon's label of ``text`` (the raw text of :func:`_raw_text_sql`).
+    Each keyword list is matched once: every campaign's hits are a slice of the ``all`` lexicon's hits (its
+    entries are the campaigns' in order), so the labels are those of ``tokens_label_sql`` of each lexicon."""
+    entries = all_narratives()
+    words = [w for ws in entries.values() for w in ws]
+    pre = prefilter_regex(words)
+    if pre is None:
+        return "NULL"
+    fields, start = [], 1
+    for name, lex in NARRATIVES.items():
+        fields.append(f"{column(name)} := {_best_sql(list(lex), f'h[{start}:{start + len(lex) - 1}]')}")
+        start += len(lex)
+    fields.append(f"{column(ALL)} := {_best_sql(list(entries), 'h')}")
+    hits = "[" + ", ".join(hits_sql("t", v) for v in entries.values()) + "]"
+    tokens = f"CASE WHEN regexp_matches({text_sql(text)}, '{pre}') THEN {tokens_sql(text)} END"
+    return (f"list_transform([{tokens}], lambda t: CASE WHEN t IS NOT NULL THEN "
+            f"list_transform([{hits}], lambda h: struct_pack({', '.join(fields)}))[1] END)[1]")
+
+
+def _raw_text_sql(text: str = "text_norm", hashtags: str = "hashtags") -> str:
+    """SQL expression: what a tweet's labels depend on, its text and ``#`` + hashtags joined (not lower-cased:
+    :func:`.narratives.text_sql` of it is exactly the text the narratives' SQL tokenises)."""
+    return " || ' ' || ".join(f"coalesce({t}, '')" for t in _tweet_texts(text, hashtags))
+
+
+def select_sql(source: str = "tweets", order: str | None = None) -> str:
     """SQL query: ``tweetid, userid, tweet_time`` and every lexicon's label of each tweet of ``source`` (a
-    relation with ``text_norm`` and ``hashtags``), tokenising each tweet at most once."""
-    lex = lexicons()
-    words = [w for entries in lex.values() for ws in entries.values() for w in ws]
-    # the token string is bound once by a lambda (a subquery column would be recomputed for every label)
-    fields = ", ".join(f"{column(name)} := {tokens_label_sql(entries, 't')}" for name, entries in lex.items())
+    relation with ``text_norm`` and ``hashtags``; rows in the order of its column ``order`` if given). Each
+    distinct text is labelled once (retweets repeat their original's text) and joined back to its tweets."""
     keys = ", ".join(KEYS)
-    return (f"SELECT {keys}, unnest(list_transform([{prefiltered_tokens_sql(words)}], lambda t: CASE WHEN t IS NOT "
-            f"NULL THEN struct_pack({fields}) END)[1]) FROM {source}")
+    row = f", {order} AS _row" if order else ""
+    return (f"WITH src AS (SELECT {keys}{row}, {_raw_text_sql()} AS _text FROM {source}), "
+            f"lab AS (SELECT _text, {_label_struct_sql('_text')} AS _l FROM (SELECT DISTINCT _text FROM src)) "
+            f"SELECT {keys}, unnest(_l) FROM src LEFT JOIN lab USING (_text)" + (" ORDER BY _row" if order else ""))
 
 
 def folder(release: str, work_dir: str | Path = DATA_DIR) -> Path:
@@ -99,8 +132,8 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR) -> None:
     """Label every partition of the processed tweets into ``out`` (one Parquet file each, in order)."""
     with _connect() as con:
         for i, part in enumerate(partitions(processed_dir(release, work_dir) / "tweets")):
-            src = f"read_parquet({_sql_str(part)})"
-            con.execute(f"COPY ({select_sql(src)}) TO {_sql_str(out / _part(i))} (FORMAT parquet)")
+            src = f"read_parquet({_sql_str(part)}, file_row_number = true)"
+            con.execute(f"COPY ({select_sql(src, 'file_row_number')}) TO {_sql_str(out / _part(i))} (FORMAT parquet)")
 
 
 def verify(release: str, out: Path, work_dir: str | Path = DATA_DIR) -> None:

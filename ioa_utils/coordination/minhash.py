@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cooccurrence import Events, _sorted_counts, iter_event_pairs, to_seconds, undirected
+from .cooccurrence import Events, _arrow, _codes, _sorted_counts, iter_event_pairs, to_seconds, undirected
 from .networks import check_seconds
 
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -76,19 +76,21 @@ def signatures(doc: np.ndarray, token_hash: np.ndarray, n_docs: int, num_perm: i
 
 def coded_signatures(doc: np.ndarray, token: np.ndarray, vocab_hash: np.ndarray, n_docs: int, num_perm: int,
                      seed: int, chunk: int = 200_000) -> np.ndarray:
-    """:func:`signatures` from token codes into ``vocab_hash`` (the 64-bit hash of each distinct token)."""
+    """:func:`signatures` from token codes into ``vocab_hash`` (the 64-bit hash of each distinct token). The
+    minimum is taken one hash function at a time over the rows sorted by document (``chunk`` is kept for
+    the signature only: the result does not depend on it)."""
     a, b = _hash_functions(num_perm, seed)
-    hashed = _apply(vocab_hash, a, b)
-    sig = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    order = np.argsort(doc, kind="stable")
-    doc, token = doc[order], token[order]
-    for s in range(0, len(doc), chunk):
-        d = doc[s:s + chunk]
-        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-        m = np.minimum.reduceat(hashed[token[s:s + chunk]], starts, axis=0)
-        ud = d[starts]
-        sig[ud] = np.minimum(sig[ud], m)
-    return sig
+    hashed = np.ascontiguousarray(_apply(vocab_hash, a, b).T)  # num_perm x vocabulary
+    sig = np.full((num_perm, n_docs), np.iinfo(np.uint32).max, dtype=np.uint32)
+    if len(doc):
+        if np.any(doc[1:] < doc[:-1]):
+            order = np.argsort(doc, kind="stable")
+            doc, token = doc[order], token[order]
+        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        ud = doc[starts]
+        for j in range(num_perm):
+            sig[j, ud] = np.minimum.reduceat(hashed[j][token], starts)
+    return np.ascontiguousarray(sig.T)
 
 
 _NOT_WORD = r"[^\p{L}\p{N}_]+"  # RE2: what Python's ``\w`` excludes, for the Unicode version both know
@@ -133,38 +135,65 @@ def word_tokens(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return rows.astype(np.int64), tokens.astype(object)
 
 
+def _arrow_word_tokens(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """:func:`word_tokens` of an Arrow string array (nulls have no words), tokens dictionary-encoded by Arrow:
+    ``(row, token code, distinct tokens)``; no Python string is made but for the distinct tokens' hashing."""
+    arr = pc.fill_null(texts, "")
+    newer = _newer_word_characters()
+    python = (np.zeros(len(arr), bool) if newer is None
+              else pc.match_substring_regex(arr, newer).to_numpy(zero_copy_only=False))
+    split = pc.split_pattern_regex(pc.if_else(pa.array(python), "", arr), _NOT_WORD)
+    rows = pc.list_parent_indices(split).to_numpy()
+    tokens = pc.list_flatten(split)
+    keep = pc.not_equal(tokens, "")
+    rows, tokens = rows[keep.to_numpy(zero_copy_only=False)], tokens.filter(keep)
+    if python.any():
+        extra = [(i, w) for i in np.flatnonzero(python) for w in re.findall(r"\w+", arr[int(i)].as_py())]
+        rows = np.r_[rows, np.array([i for i, _ in extra], dtype=rows.dtype)]
+        tokens = pa.concat_arrays([tokens.cast(pa.string()), pa.array([w for _, w in extra], pa.string())])
+    enc = pc.dictionary_encode(tokens)
+    return rows.astype(np.int64), enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
+
+
 def doc_signatures(tweets: pd.DataFrame, num_perm: int = 64, min_tokens: int = 5, seed: int = 2020,
                    chunk_docs: int = 100_000) -> tuple[pd.DataFrame, np.ndarray]:
     """The documents of :func:`token_table` (``tweetid, userid, tweet_time``, sorted by tweetid) and their
     MinHash signatures, computed ``chunk_docs`` tweets at a time (a tweet's rows stay in one chunk), so the
     tokens of the whole release are never held at once. The hash functions depend only on ``seed``, so
-    chunking does not change any signature."""
+    chunking does not change any signature. Words are split and coded by Arrow; each distinct word of a
+    chunk is hashed once (``pd.util.hash_array``)."""
     t = tweets.loc[tweets["tweet_kind"].isin(("original", "reply", "quote")).to_numpy(),
-                   ["tweetid", "userid", "tweet_time", "text_norm"]]
-    codes, _ = pd.factorize(t["tweetid"], sort=True)
+                   ["tweetid", "userid", "tweet_time", "text_norm"]].reset_index(drop=True)
+    codes, _ = _codes(t["tweetid"], sort=True)  # tweetid order
+    by_doc = np.argsort(codes, kind="stable")  # rows of a tweet together, first appearance first
+    codes = codes[by_doc]
+    text = _arrow(t["text_norm"])
+    text = (pa.chunked_array([pa.array(t["text_norm"].to_numpy(object), pa.string())]) if text is None
+            else text).combine_chunks()
     docs, sigs = [], []
-    for lo in range(0, int(codes.max()) + 1 if len(codes) else 0, chunk_docs):
-        part = t[(codes >= lo) & (codes < lo + chunk_docs)].reset_index(drop=True)
-        row, token = word_tokens(part["text_norm"])
+    n_codes = int(codes[-1]) + 1 if len(codes) else 0
+    bounds = np.searchsorted(codes, np.arange(0, n_codes + chunk_docs, chunk_docs))
+    for lo, (a, b) in zip(range(0, n_codes, chunk_docs), zip(bounds[:-1], bounds[1:], strict=True), strict=True):
+        rows_here = by_doc[a:b]
+        row, tok_code, vocab = _arrow_word_tokens(text.take(pa.array(rows_here)))
         if not len(row):
             continue
-        tok_code, vocab = pd.factorize(token)
-        doc_code, doc_ids = pd.factorize(part["tweetid"].to_numpy(object)[row], sort=True)
-        pair = np.sort(doc_code.astype(np.int64) * np.int64(len(vocab)) + tok_code)
+        nv = np.int64(max(len(vocab), 1))
+        pair = np.sort((codes[a:b][row] - lo) * nv + tok_code)
         pair = pair[np.r_[True, pair[1:] != pair[:-1]]]  # distinct (doc, token)
-        doc_of, tok_of = pair // len(vocab), pair % len(vocab)
-        enough = np.bincount(doc_of, minlength=len(doc_ids)) >= min_tokens
+        doc_of, tok_of = pair // nv, pair % nv
+        enough = np.bincount(doc_of, minlength=chunk_docs) >= min_tokens
         keep = enough[doc_of]
         if not keep.any():
             continue
         kept = np.flatnonzero(enough)
-        new_code = np.full(len(doc_ids), -1, np.int64)
+        new_code = np.full(len(enough), -1, np.int64)
         new_code[kept] = np.arange(len(kept))
-        hashes = pd.util.hash_array(np.asarray(vocab, dtype=object))
+        hashes = pd.util.hash_array(np.asarray(vocab.to_numpy(zero_copy_only=False), dtype=object))
         sigs.append(coded_signatures(new_code[doc_of[keep]], tok_of[keep], hashes, len(kept), num_perm, seed))
-        first = part.drop_duplicates("tweetid").set_index("tweetid")
-        docs.append(first.loc[np.asarray(doc_ids)[kept], ["userid", "tweet_time"]].rename_axis("tweetid")
-                    .reset_index())
+        first = np.r_[0, np.flatnonzero(codes[a + 1:b] != codes[a:b - 1]) + 1]  # first row of each tweet
+        first = first[enough[codes[a:b][first] - lo]]
+        docs.append(t.iloc[by_doc[a:b][first], :3].reset_index(drop=True))
     if not docs:
         return pd.DataFrame(columns=["tweetid", "userid", "tweet_time"]), np.zeros((0, num_perm), np.uint32)
     return pd.concat(docs, ignore_index=True), np.concatenate(sigs)
@@ -214,18 +243,21 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
     if not keep.any():
         return empty
     docs, sig, bucket = docs[keep].reset_index(drop=True), sig[keep], bucket[keep]
-    users, doc_user = np.unique(docs["userid"].to_numpy(object), return_inverse=True)
-    doc_user = doc_user.astype(np.int64)
+    doc_user, users = _codes(docs["userid"], sort=True)  # sorted userids, as np.unique
     n, nu = len(docs), np.int64(max(len(users), 1))
     times, msgs = to_seconds(docs["tweet_time"]), docs["tweetid"].to_numpy(object)
     found = []  # distinct (document, partner account) matches, one band at a time: a document's matches in
     for b in range(bands):  # every band are united below, so the result is that of all bands joined at once
         key, keys = pd.factorize(bucket[:, b])
-        ev = Events(doc_user, np.arange(n, dtype=np.int64), key.astype(np.int64), times, users, msgs, doc_user,
-                    np.asarray(keys))
+        shared = np.flatnonzero(np.bincount(key)[key] > 1)  # a bucket of one document pairs it with itself only
+        if not len(shared):
+            continue
+        ev = Events(doc_user[shared], np.arange(len(shared), dtype=np.int64), key[shared].astype(np.int64),
+                    times[shared], users, msgs[shared], doc_user[shared], np.asarray(keys))
         for i, j in iter_event_pairs(ev, window, chunk_pairs):
             keep = i != j
-            cand = _distinct(i[keep] * np.int64(n) + j[keep])
+            i, j = shared[i[keep]], shared[j[keep]]
+            cand = _distinct(i * np.int64(n) + j)
             mi, mj = cand // n, cand % n
             sim = np.empty(len(mi))
             for s in range(0, len(mi), 200_000):
