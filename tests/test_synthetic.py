@@ -196,8 +196,9 @@ def test_rings_retweet_each_other_within_minutes(archive: dict[str, list[Path]])
     assert len(src) == len(rt) > 100
     assert (src["group"] == src["group_src"]).all() and (src["userid"] != src["userid_src"]).all()
     delay = src["time"] - src["time_src"]
-    # log-normal delays (behaviours.RING_DELAY): most within ten minutes, some later, none before the tweet
-    assert (delay > pd.Timedelta(0)).all() and delay.median() <= pd.Timedelta(minutes=10)
+    # log-normal delays (behaviours.RING_DELAY): most within ten minutes, some later, none before the tweet (times
+    # have minute precision: a retweet within the minute shows a delay of 0)
+    assert (delay >= pd.Timedelta(0)).all() and delay.median() <= pd.Timedelta(minutes=10)
     assert 0 < (delay > pd.Timedelta(minutes=10)).mean() < 0.5
     # dense: most ring members retweet most of their ring-mates
     pairs = src.groupby("group").apply(lambda g: g[["userid", "userid_src"]].drop_duplicates().shape[0]
@@ -326,7 +327,9 @@ def test_russia_roles(archive: dict[str, list[Path]]) -> None:
     com = df[df["planted"] == "commercial_retweet"]
     assert len(com) and com["is_rt"].all() and (com["narrative"] == "commercial_ads").all()
     bursts = com.groupby("retweet_tweetid").agg(n=("userid", "nunique"), span=("time", lambda t: t.max() - t.min()))
-    assert (bursts["n"] >= 4).all() and (bursts["span"] <= pd.Timedelta(minutes=10)).all()
+    # log-normal offsets (behaviours.BURST_OFFSET): most bursts within ten minutes, some spread wider
+    assert (bursts["n"] >= 4).all() and bursts["span"].median() <= pd.Timedelta(minutes=10)
+    assert (bursts["span"] > pd.Timedelta(minutes=10)).any()
     camp = df[~df["is_control"]]
     assert (camp["like_count"].astype(int) == 0).mean() > 0.8
 
