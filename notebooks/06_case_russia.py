@@ -214,16 +214,20 @@ print(compare.summary_text(prof, compare.run_all(data), data.truth))
 # %% [markdown] tags=[]
 # ## Limitations
 #
-# - Keyword lexicons match whole words, but they do not model stance: a tweet that mentions an opposition
-#   party counts for that narrative whether it attacks or defends it.
 # - Detectors flag accounts whose behaviour fits a tactic described by SIO; a flag is a lead to verify by
 #   reading the account's tweets, not a finding on its own.
 # - Posting hours are read in the attributed country's time zone (from the release registry); operators
 #   working from elsewhere, or schedulers, shift them.
 # - On the synthetic archive the scores are measured against roles planted by the project's own generator,
 #   against organic accounts from the same generator (as many as the campaign's or more, some made to look
-#   like it: newcomers, office workers, fan communities, news aggregators, bilingual users): they show whether
-#   a detector works as designed, not how it would score on a real release, which has no control accounts.
+#   like it: newcomers, office workers, fan communities, news aggregators, bilingual users, opponents of the
+#   campaign's line): they show whether a detector works as designed, not how it would score on a real
+#   release, which has no control accounts.
+
+# %% tags=[]
+from ioa_utils.casestudy import stance
+
+stance.limitation(stance.opposite_stance(data, camp))  # stance: measured on organic opposite-stance tweets
 
 # %% [markdown] tags=[]
 # ## References

@@ -106,11 +106,13 @@ def test_narrative_labels_and_covid_peak(data, findings):
     f = findings[CHINA]["narratives"]
     assert "covid peaks in 2020-03" in f.evidence
     scored = china.score_narratives(f, data[CHINA])
-    # recall of covid 0.875 (0.908 before the generator's persona draws changed its random stream: same
-    # templates, other draws), others >= 0.956
-    assert (scored["precision"] >= 0.95).all() and (scored["recall"] >= 0.85).all(), scored
+    # The generator's vocabulary is written apart from the keywords (tests/test_vocabulary_overlap.py), with
+    # paraphrases they miss, and organic opposite-stance tweets name the same targets: measured precision
+    # 0.898-0.967, recall 0.448-0.578 (China); 0.968-0.978 and 0.583-0.614 (Turkey). Before the rewrite the
+    # templates held nearly every China keyword: precision >= 0.95, recall >= 0.875.
+    assert (scored["precision"] >= 0.85).all() and (scored["recall"] >= 0.40).all(), scored
     party = china.score_narratives(findings[TURKEY]["party messaging"], data[TURKEY])
-    assert (party["precision"] >= 0.95).all() and (party["recall"] >= 0.95).all(), party
+    assert (party["precision"] >= 0.93).all() and (party["recall"] >= 0.53).all(), party
 
 
 def test_other_campaigns_lexicons_do_not_apply(findings):

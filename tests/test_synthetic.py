@@ -191,14 +191,18 @@ def _with_roles(release: str, files: list[Path]) -> pd.DataFrame:
     return _tweets(files).merge(gt.tweets, on=["tweetid", "userid"]).merge(gt.accounts, on="userid")
 
 
-def test_rings_retweet_each_other_within_ten_minutes(archive: dict[str, list[Path]]) -> None:
+def test_rings_retweet_each_other_within_minutes(archive: dict[str, list[Path]]) -> None:
     df = _with_roles("synth_turkey_052020", archive["synth_turkey_052020"])
     rt = df[df["is_rt"] & (df["planted"] == "retweet_ring")]
     src = rt.merge(df[["tweetid", "userid", "group", "time"]], left_on="retweet_tweetid", right_on="tweetid",
                    suffixes=("", "_src"))
     assert len(src) == len(rt) > 100
     assert (src["group"] == src["group_src"]).all() and (src["userid"] != src["userid_src"]).all()
-    assert ((src["time"] - src["time_src"]) <= pd.Timedelta(minutes=10)).all()
+    delay = src["time"] - src["time_src"]
+    # log-normal delays (behaviours.RING_DELAY): most within ten minutes, some later, none before the tweet (times
+    # have minute precision: a retweet within the minute shows a delay of 0)
+    assert (delay >= pd.Timedelta(0)).all() and delay.median() <= pd.Timedelta(minutes=10)
+    assert 0 < (delay > pd.Timedelta(minutes=10)).mean() < 0.5
     # dense: most ring members retweet most of their ring-mates
     pairs = src.groupby("group").apply(lambda g: g[["userid", "userid_src"]].drop_duplicates().shape[0]
                                        / (g["userid"].nunique() * (g["userid"].nunique() - 1)))
@@ -206,18 +210,21 @@ def test_rings_retweet_each_other_within_ten_minutes(archive: dict[str, list[Pat
 
 
 @pytest.mark.parametrize("release", list(RELEASES))
-def test_co_tweet_groups_post_identical_texts_within_five_minutes(archive: dict[str, list[Path]],
-                                                                  release: str) -> None:
+def test_co_tweet_groups_post_identical_texts_within_minutes(archive: dict[str, list[Path]], release: str) -> None:
     df = _with_roles(release, archive[release])
     co = df[df["planted"] == "co_tweet"].sort_values("time")
     assert len(co) and (co["group_kind"] == "co_tweet").all()
+    spans = []
     for _, g in co.groupby(["group", "tweet_text"]):
         # a text can recur in a later burst (Turkey's single-issue batch posts hundreds of texts on one issue and
-        # the templates repeat some): bursts are split at gaps of more than 5 minutes
-        burst = (g["time"].diff() > pd.Timedelta(minutes=5)).cumsum()
+        # the templates repeat some): bursts are split at gaps of more than two hours
+        burst = (g["time"].diff() > pd.Timedelta(hours=2)).cumsum()
         for _, b in g.groupby(burst):
             assert b["userid"].nunique() >= 5 and b["userid"].is_unique
-            assert b["time"].max() - b["time"].min() <= pd.Timedelta(minutes=5)
+            spans.append(b["time"].max() - b["time"].min())
+    # log-normal offsets (behaviours.CO_TWEET_OFFSET): most texts posted by all within minutes, some spread wider
+    spans = pd.Series(spans)
+    assert spans.median() <= pd.Timedelta(minutes=10) and (spans > pd.Timedelta(minutes=5)).any()
     assert co.groupby("group")["tweet_text"].nunique().min() >= 10
 
 
@@ -326,7 +333,9 @@ def test_russia_roles(archive: dict[str, list[Path]]) -> None:
     com = df[df["planted"] == "commercial_retweet"]
     assert len(com) and com["is_rt"].all() and (com["narrative"] == "commercial_ads").all()
     bursts = com.groupby("retweet_tweetid").agg(n=("userid", "nunique"), span=("time", lambda t: t.max() - t.min()))
-    assert (bursts["n"] >= 4).all() and (bursts["span"] <= pd.Timedelta(minutes=10)).all()
+    # log-normal offsets (behaviours.BURST_OFFSET): most bursts within ten minutes, some spread wider
+    assert (bursts["n"] >= 4).all() and bursts["span"].median() <= pd.Timedelta(minutes=10)
+    assert (bursts["span"] > pd.Timedelta(minutes=10)).any()
     camp = df[~df["is_control"]]
     assert (camp["like_count"].astype(int) == 0).mean() > 0.8
 

@@ -11,11 +11,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .ids import external_userid
+from .lexicon_common import OPPOSITION
 from .model import Ctx, Part, Strings, arrow_strings, blank, objects, take_strings
 from .text import Texts, append_item, mention_repr, prepend_item, render
 from .timegen import DAY, diurnal, month_days, to_ms, uniform_days
 
 ORGANIC = ("organic_food", "organic_sport", "organic_weather", "organic_tech")
+# Organic accounts' topics: everyday ones plus politics against the campaigns' line (``lexicon_common.OPPOSITION``),
+# each account with its own mix (Dirichlet with these weights). Politics is a minority of ordinary users' tweets,
+# concentrated in a few accounts: Pew Research Center (2019, "National politics on Twitter: Small share of U.S.
+# adults produce majority of tweets") found about 13% of U.S. adults' tweets were about national politics; a weight
+# of 0.45 against 0.8 for each everyday topic gives a mean share of 12%, most accounts well below it.
+ORGANIC_TOPIC_MIX = ((*ORGANIC, OPPOSITION), (0.8, 0.8, 0.8, 0.8, 0.45))
+
+# --- delays of planted coordination ---------------------------------------------------------------------------
+# Reaction delays online are heavy-tailed and close to log-normal (Doerr, Blenn & Van Mieghem 2013, "Lognormal
+# infection times of online information spread", PLoS ONE 8(5): e64349). The medians and sigmas below are
+# assumptions (no published delay distribution of a state-backed network was found), set without reference to
+# the detectors' windows (coordination/traces.py: tests/test_generator_independence.py checks they differ), so
+# part of the planted coordination falls outside them and a detector's recall can be below 1.
+CO_TWEET_OFFSET = (90.0, 1.0)  # median s, sigma: when each co-tweeting member posts, after the planned time
+RING_DELAY = (240.0, 1.0)  # a ring member's retweet of a fellow member's tweet, after the tweet
+BURST_OFFSET = (180.0, 1.0)  # a paid retweet, after its burst started
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,12 @@ def choose(rng: np.random.Generator, mix: dict[str, float], n: int) -> np.ndarra
     keys = list(mix)
     w = np.array([mix[k] for k in keys], dtype=float)
     return objects(keys)[rng.choice(len(keys), size=n, p=w / w.sum())]
+
+
+def lognormal_delays(rng: np.random.Generator, n: int, median_sigma: tuple[float, float]) -> np.ndarray:
+    """``n`` whole-second delays (at least 1 s) from a log-normal with the given median and sigma."""
+    median, sigma = median_sigma
+    return np.maximum(1, rng.lognormal(np.log(median), sigma, n)).astype(np.int64)
 
 
 def campaign_times(st: Style, rng: np.random.Generator, narrs: Strings) -> np.ndarray:

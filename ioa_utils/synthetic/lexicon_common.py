@@ -168,6 +168,64 @@ ORGANIC_TOPICS: dict[tuple[str, str], Topic] = {
     ),
 }
 
+# Organic users who talk about the same targets as the campaigns with the opposite stance (hard negatives for
+# stance-blind keyword labels): Hong Kong protesters' supporters and critics of the Covid-19 cover-up, critics of
+# Putin and United Russia (the 2020 "обнуление" of presidential terms, "партия жуликов и воров"), Turkish voters
+# of CHP and HDP and critics of the AKP government (Imamoğlu's 2019 "Her şey çok güzel olacak", Demirtaş's
+# detention, the trustees (kayyum) replacing elected HDP mayors). Written from news coverage of the period.
+OPPOSITION = "organic_opposition"
+OPPOSITION_TOPICS: dict[tuple[str, str], Topic] = {
+    (OPPOSITION, "zh"): Topic(
+        ("支持香港人争取{w}，不要再打压了", "警察对示威者滥用暴力，{w}在哪里？", "李文亮医生说了真话却被训诫，{w}何在",
+         "武汉封城前瞒报疫情，{w}呢", "台湾人有权选择自己的{w}", "一国两制早就名存实亡，{w}没了",
+         "郭文贵爆料的事，{w}总该有人查一查"),
+        ("自由", "民主", "言论自由", "真相", "新闻自由", "人权", "公道", "未来", "普选", "透明"),
+        ("StandWithHongKong", "李文亮", "言论自由", "香港"),
+    ),
+    (OPPOSITION, "en"): Topic(
+        ("I stand with the people of Hong Kong and their {w}",
+         "Police brutality against protesters in Hong Kong has to stop, we need {w}",
+         "Wuhan doctors were silenced about the virus, where is the {w}",
+         "Taiwan handled the pandemic better than anyone, {w} matters",
+         "Putin jailed his critics again, so much for {w}",
+         "Erdogan is locking up journalists, {w} is dying in Turkey",
+         "United Russia rigged another vote, no {w} there"),
+        ("freedom", "democracy", "free press", "accountability", "transparency", "human rights", "rule of law",
+         "free speech"),
+        ("StandWithHongKong", "FreePress", "HumanRights", "Democracy"),
+    ),
+    (OPPOSITION, "ru"): Topic(
+        ("Единая Россия — партия жуликов и воров, {w} не будет", "Не голосуйте за Единую Россию, пора требовать {w}",
+         "Путин опять обнулился, про {w} можно забыть", "Единороссы снова подняли пенсионный возраст, где {w}",
+         "Президент обещал {w}, а цены растут", "Навальный прав: без {w} страна не изменится",
+         "Опять вбросы на участке, {w} у нас нет"),
+        ("честные выборы", "свобода слова", "справедливость", "сменяемость власти", "независимый суд",
+         "реальные перемены", "нормальные зарплаты", "прозрачность"),
+        ("НетОбнулению", "Навальный", "ЧестныеВыборы", "ЕР"),
+    ),
+    (OPPOSITION, "tr"): Topic(
+        ("CHP'ye oy verdim, {w} için değişim şart", "İmamoğlu İstanbul'u kazandı, her şey çok güzel olacak, {w}",
+         "Demirtaş'a özgürlük, {w} istiyoruz", "HDP'li seçilmiş başkanların yerine kayyum atandı, {w} nerede",
+         "AKP iktidarı ekonomiyi batırdı, {w} kalmadı", "Erdoğan gitsin, {w} gelsin",
+         "Kılıçdaroğlu haklı: {w} için birlikte mücadele"),
+        ("demokrasi", "adalet", "hukuk devleti", "ifade özgürlüğü", "basın özgürlüğü", "iş", "huzur", "barış"),
+        ("HerŞeyÇokGüzelOlacak", "DemirtaşaÖzgürlük", "CHP", "HakHukukAdalet"),
+    ),
+    (OPPOSITION, "ar"): Topic(
+        ("أردوغان يعتقل الصحفيين مرة أخرى، أين {w}", "الحرية لهونغ كونغ، {w} للجميع", "لا {w} بدون انتخابات حرة"),
+        ("الحرية", "الديمقراطية", "العدالة", "حرية الصحافة"),
+        ("حرية", "حقوق_الإنسان"),
+    ),
+    (OPPOSITION, "de"): Topic(
+        ("Erdoğan sperrt wieder Journalisten ein, {w} gibt es dort nicht",
+         "Putin lässt Kritiker verhaften, traurig für {w}", "Solidarität mit Hongkong, {w} für alle",
+         "Die HDP wird wieder schikaniert, {w} sieht anders aus"),
+        ("Pressefreiheit", "Demokratie", "Meinungsfreiheit", "Rechtsstaat", "Freiheit"),
+        ("Pressefreiheit", "Demokratie"),
+    ),
+}
+ORGANIC_TOPICS.update(OPPOSITION_TOPICS)
+
 # Bios of organic accounts, per language (some with newlines, like real profiles).
 BIOS: dict[str, tuple[str, ...]] = {
     "en": ("Coffee lover. Dog person.", "Engineer | runner | dad", "Living one day at a time",

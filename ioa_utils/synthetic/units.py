@@ -7,7 +7,11 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .behaviours import (
+    BURST_OFFSET,
+    CO_TWEET_OFFSET,
     ORGANIC,
+    ORGANIC_TOPIC_MIX,
+    RING_DELAY,
     Style,
     after_creation,
     campaign_times,
@@ -15,6 +19,7 @@ from .behaviours import (
     counts,
     external_retweets,
     langs_for,
+    lognormal_delays,
     make_texts,
     organic_times,
     originals,
@@ -83,9 +88,9 @@ def amplification(ctx: Ctx, st: Style, rng: np.random.Generator, *, core: list[i
 
 
 def co_tweet(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
-             n_texts: int, own_mean: float, min_size: int = 5, window: int = 240,
+             n_texts: int, own_mean: float, min_size: int = 5,
              alt: dict[str, str] | None = None, start_day: int | None = None, end_day: int | None = None) -> Part:
-    """Members post the identical text within ``window`` seconds, for many different texts."""
+    """Members post the identical text minutes apart (``CO_TWEET_OFFSET``), for many different texts."""
     m = np.array(members, dtype=np.int64)
     narrs = choose(rng, mix, n_texts)
     langs = langs_for(ctx, rng, np.full(n_texts, m[0]), alt or {})
@@ -97,7 +102,7 @@ def co_tweet(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
     order = np.argsort(rng.random((n_texts, len(m))), axis=1)
     rows = np.repeat(np.arange(n_texts), sizes)
     who = np.concatenate([m[order[k, :s]] for k, s in enumerate(sizes)])
-    ts = t0[rows] + rng.integers(0, window, size=len(rows))
+    ts = t0[rows] + lognormal_delays(rng, len(rows), CO_TWEET_OFFSET)
     t = make_texts(ctx, st, rng, narrs, langs)  # one text per co-tweet, posted by several members
     co = originals(ctx, st, rng, who, ts, narrs[rows], langs[rows], planted="co_tweet", texts=t.take(rows))
     u = np.repeat(m, counts(rng, len(m), own_mean, 0.8))
@@ -112,8 +117,8 @@ def co_tweet(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
 
 
 def ring(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mix: dict[str, float],
-         orig_mean: float, p_rt: float, max_delay: int = 600) -> Part:
-    """A retweet ring: members retweet each other's tweets 1-10 minutes after posting."""
+         orig_mean: float, p_rt: float) -> Part:
+    """A retweet ring: members retweet each other's tweets minutes after posting (``RING_DELAY``)."""
     m = np.array(members, dtype=np.int64)
     u = np.repeat(m, counts(rng, len(m), orig_mean, 0.5))
     narrs = choose(rng, mix, len(u))
@@ -122,8 +127,8 @@ def ring(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], m
                      reply_frac=0.03, quote_frac=0.01)
     hit = (rng.random((len(orig), len(m))) < p_rt) & (orig.uidx[:, None] != m[None, :])
     j, who = np.nonzero(hit)
-    delay = rng.integers(60, max_delay, size=len(j))
-    rt = retweets(ctx, rng, m[who], orig, j, orig.ts[j] + delay, planted="retweet_ring")
+    rt = retweets(ctx, rng, m[who], orig, j, orig.ts[j] + lognormal_delays(rng, len(j), RING_DELAY),
+                  planted="retweet_ring")
     cnt = np.bincount(j, minlength=len(orig))
     orig.rts += cnt
     orig.planted[cnt > 0] = "retweet_ring"
@@ -140,7 +145,7 @@ def commercial(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[i
     order = np.argsort(rng.random((n_bursts, len(m))), axis=1)
     rows = np.repeat(np.arange(n_bursts), sizes)
     who = np.concatenate([m[order[k, :s]] for k, s in enumerate(sizes)])
-    ts = t0[rows] + rng.integers(30, 600, size=len(rows))
+    ts = t0[rows] + lognormal_delays(rng, len(rows), BURST_OFFSET)
     lang = ctx.accounts[m[0]].lang
     bursts = external_retweets(ctx, st, rng, who, ts, ["commercial_ads"] * len(rows), [lang] * len(rows),
                                handles={lang: ad_handles, "en": ad_handles}, planted="commercial_retweet",
@@ -186,7 +191,8 @@ def compromised(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[
 def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int], mean: float,
              alt: dict[str, str] | None = None, p_rt: float = 0.25, p_alt: float | tuple[float, float] = 0.15,
              drift: float = 0.0, work: tuple[float, float] | None = None) -> Part:
-    """Organic control accounts: diverse everyday topics, spread-out timing, never coordinated.
+    """Organic control accounts: everyday topics and some politics against the campaigns' line
+    (``ORGANIC_TOPIC_MIX``), spread-out timing, never coordinated.
 
     ``p_alt``: share of tweets in the account's second language (``alt``), or the (a, b) of a Beta distribution
     it is drawn from per account (bilingual users); ``drift``: share of accounts whose second language grows
@@ -195,10 +201,11 @@ def controls(ctx: Ctx, st: Style, rng: np.random.Generator, *, members: list[int
     hours (``timegen.work_hours``); None: everyday timing."""
     m = np.array(members, dtype=np.int64)
     n = counts(rng, len(m), mean, 0.9)
-    prefs = rng.dirichlet(np.full(len(ORGANIC), 0.8), len(m))
+    topics, weights = ORGANIC_TOPIC_MIX
+    prefs = rng.dirichlet(weights, len(m))
     u = np.repeat(m, n)
-    pick = np.concatenate([rng.choice(len(ORGANIC), size=k, p=p) for k, p in zip(n, prefs, strict=True)])
-    narrs = objects(ORGANIC)[pick]
+    pick = np.concatenate([rng.choice(len(topics), size=k, p=p) for k, p in zip(n, prefs, strict=True)])
+    narrs = objects(topics)[pick]
     if work is None:
         ts = organic_times(st, rng, len(u))
     else:
