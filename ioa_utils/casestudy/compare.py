@@ -117,6 +117,7 @@ def topic_summary(releases: list[str], work_dir: str | Path = DATA_DIR, n: int =
                          "largest topics": "the topics stage has not run"})
             continue
         con = duckdb.connect(config={"threads": 1})
+        con.execute("SET enable_progress_bar = false")
         t = con.execute("SELECT topic, topic_label, count(*) AS n FROM read_parquet(?) GROUP BY ALL",
                         [str(path)]).df()
         con.close()

@@ -129,6 +129,7 @@ def label_frame(tweets: pd.DataFrame, lexicon: dict[str, tuple[str, ...]]) -> pd
     import duckdb
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # no progress widget in notebook outputs
     con.register("frame", tweets[["text_norm", "hashtags"]].reset_index(drop=True))
     out = con.execute(f"SELECT {label_sql(lexicon)} AS label FROM frame").df()["label"]
     con.close()

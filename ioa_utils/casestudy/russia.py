@@ -42,6 +42,7 @@ def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFIC
     import duckdb
 
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.register("a", a[["userid", "display_name", "description"]])
         tok = con.execute(f"SELECT userid, {tokens_sql('display_name')} AS name, {tokens_sql('description')} AS bio "
                           "FROM a").df().set_index("userid")

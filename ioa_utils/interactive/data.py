@@ -20,7 +20,7 @@ def _query(sql: str, params: list | None = None) -> pd.DataFrame:
 
     con = duckdb.connect()
     try:
-        con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'; SET enable_progress_bar = false")
         return con.execute(sql, params or []).df()
     finally:
         con.close()

@@ -67,7 +67,8 @@ def connect(scratch: Path, threads: int = THREADS, memory_limit: str = MEMORY_LI
 
     con = duckdb.connect(str(scratch / "topics.duckdb"))
     con.execute(f"SET threads = {int(threads)}; SET memory_limit = '{memory_limit}'; "
-                f"SET temp_directory = '{scratch / 'spill'}'; SET preserve_insertion_order = false")
+                f"SET temp_directory = '{scratch / 'spill'}'; SET preserve_insertion_order = false; "
+                "SET enable_progress_bar = false")
     return con
 
 
