@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +109,24 @@ class CaseData:
         with warnings.catch_warnings():  # DuckDB's pandas conversion uses drop(inplace=True), deprecated in pandas 3.1
             warnings.filterwarnings("ignore", message="The inplace keyword")
             return result.df()
+
+    @contextmanager
+    def planted(self, name: str) -> Iterator[None]:
+        """While active, view ``name`` holds the planted (tweetid, narrative) of every tweet (ground truth
+        required), queried from its Parquet file, never held whole in pandas."""
+        con, file = self.connection(), self.truth.tweets_file
+        if file is None:
+            con.register(name, self.truth.read_tweets(["tweetid", "narrative"]))
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT tweetid, narrative "
+                        f"FROM read_parquet({_sql_str(file)})")
+        try:
+            yield
+        finally:
+            if file is None:
+                con.unregister(name)
+            else:
+                con.execute(f"DROP VIEW {name}")
 
     def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """First and last tweet time (UTC); figures mark the months the release covers only partly."""

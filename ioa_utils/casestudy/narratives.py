@@ -222,25 +222,12 @@ def score_narratives(finding: Finding, data: CaseData, campaign: str | Campaign 
     campaign = campaign or campaign_of(finding)
     if data.truth is None or not finding.applicable or campaign is None:
         return None
-    con = data.connection()
-    file = data.truth.tweets_file  # planted labels queried from their Parquet file, never held whole in pandas
-    if file is None:
-        con.register("truth_tweets", data.truth.read_tweets(["tweetid", "narrative"]))
-    else:
-        path = str(file).replace("'", "''")
-        con.execute("CREATE OR REPLACE TEMP VIEW truth_tweets AS "
-                    f"SELECT tweetid, narrative FROM read_parquet('{path}')")
-    try:
+    with data.planted("truth_tweets"):
         got = data.query("SELECT l.narrative, count(*) AS labelled, count(*) FILTER (WHERE g.narrative = l.narrative) "
                          f"AS tp FROM ({labelled_sql(campaign)}) l "
                          "LEFT JOIN truth_tweets g USING (tweetid) GROUP BY l.narrative").set_index("narrative")
         planted = data.query("SELECT narrative, count(*) AS n FROM truth_tweets WHERE narrative IS NOT NULL "
                              "GROUP BY narrative").set_index("narrative")["n"]
-    finally:
-        if file is None:
-            con.unregister("truth_tweets")
-        else:
-            con.execute("DROP VIEW truth_tweets")
     rows = []
     for k in [c for c in finding.table.columns if c in got.index]:
         n_planted, labelled, tp = int(planted.get(k, 0)), int(got.at[k, "labelled"]), int(got.at[k, "tp"])

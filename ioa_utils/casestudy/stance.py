@@ -50,33 +50,23 @@ def opposite_stance(data: CaseData, campaign: Campaign) -> StanceEffect | None:
     if data.truth is None:
         return None
     con = data.connection()
-    file = data.truth.tweets_file  # planted labels read from their Parquet file, never whole in pandas
-    if file is None:
-        con.register("stance_truth", data.truth.read_tweets(["tweetid", "narrative"]))
-    else:
-        path = str(file).replace("'", "''")
-        con.execute("CREATE OR REPLACE TEMP VIEW stance_truth AS "
-                    f"SELECT tweetid, narrative FROM read_parquet('{path}')")
     organic = data.truth.accounts.loc[data.truth.accounts["role"].isin(CONTROL_ROLES), ["userid"]]
     con.register("stance_organic", organic)
     targets = _targets(campaign)
     names = ", ".join("'" + t.replace("'", "''") + "'" for t in targets)
     try:
-        row = data.query(
-            "SELECT count(*) FILTER (WHERE opp) AS tweets, count(*) FILTER (WHERE opp AND hit) AS mislabelled, "
-            "count(DISTINCT userid) FILTER (WHERE opp) AS accounts, "
-            "count(DISTINCT userid) FILTER (WHERE opp AND hit) AS accounts_mislabelled, "
-            "count(*) FILTER (WHERE hit) AS labelled FROM (SELECT l.userid, "
-            f"coalesce(l.narrative IN ({names}), false) AS hit, "
-            f"coalesce(g.narrative = '{OPPOSITION}' AND o.userid IS NOT NULL, false) AS opp "
-            f"FROM ({labelled_sql(campaign, keep_unlabelled=True)}) l LEFT JOIN stance_truth g USING (tweetid) "
-            "LEFT JOIN stance_organic o ON o.userid = l.userid)").iloc[0]
+        with data.planted("stance_truth"):
+            row = data.query(
+                "SELECT count(*) FILTER (WHERE opp) AS tweets, count(*) FILTER (WHERE opp AND hit) AS mislabelled, "
+                "count(DISTINCT userid) FILTER (WHERE opp) AS accounts, "
+                "count(DISTINCT userid) FILTER (WHERE opp AND hit) AS accounts_mislabelled, "
+                "count(*) FILTER (WHERE hit) AS labelled FROM (SELECT l.userid, "
+                f"coalesce(l.narrative IN ({names}), false) AS hit, "
+                f"coalesce(g.narrative = '{OPPOSITION}' AND o.userid IS NOT NULL, false) AS opp "
+                f"FROM ({labelled_sql(campaign, keep_unlabelled=True)}) l LEFT JOIN stance_truth g USING (tweetid) "
+                "LEFT JOIN stance_organic o ON o.userid = l.userid)").iloc[0]
     finally:
         con.unregister("stance_organic")
-        if file is None:
-            con.unregister("stance_truth")
-        else:
-            con.execute("DROP VIEW stance_truth")
     marked = bool(campaign.promotion or campaign.attack)
     return StanceEffect(targets, marked, *(int(row[k]) for k in ("tweets", "mislabelled", "accounts",
                                                           "accounts_mislabelled", "labelled")))
