@@ -73,7 +73,11 @@ def opposite_stance(data: CaseData, campaign: Campaign) -> StanceEffect | None:
 
 
 def _pct(a: int, b: int) -> str:
-    return f"{100 * a / b:.0f}%" if b else "n/a"
+    """A share as a percentage; one decimal below 1% (so a few tweets in many never read "0%")."""
+    if not b:
+        return "n/a"
+    p = 100 * a / b
+    return f"{p:.0f}%" if p >= 1 or a == 0 else f"{p:.1f}%" if p >= 0.1 else "under 0.1%"
 
 
 def limitation(effect: StanceEffect | None) -> Markdown:
