@@ -259,10 +259,15 @@ def _seconds(s: float) -> str:
     return f"{s:.1f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60):02d} s"
 
 
+_PRINT = threading.Lock()  # notebooks run side by side: one whole line at a time
+
+
 def progress(step: str, message: str) -> None:
     """One progress line on stdout, flushed at once (``make report`` shows it as the run goes):
     wall-clock time, the step (``[3/8] 03_topics``) and what happened."""
-    print(f"{time.strftime('%H:%M:%S')} {step} {message}", flush=True)
+    with _PRINT:
+        sys.stdout.write(f"{time.strftime('%H:%M:%S')} {step} {message}\n")
+        sys.stdout.flush()
 
 
 class _Relay(threading.Thread):
