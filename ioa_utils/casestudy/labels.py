@@ -2,7 +2,7 @@
 
 Tokenising tweets is what keyword labelling costs, so it happens once per distinct text: one scan per partition
 finds the distinct texts (text and hashtags: retweets repeat their original's), tokenises each that may contain a
-keyword of any lexicon (the prefilter of :func:`.narratives.prefiltered_tokens_sql`), counts each narrative's
+keyword of any lexicon (the regular expression of :func:`.narratives.prefilter_regex`), counts each narrative's
 keyword hits once (:func:`.narratives.hits_sql`) and derives the label of every lexicon from those counts (the
 same labels as ``label_sql`` of each lexicon alone), then joins the labels back to the tweets in file order.
 Lexicons (:func:`lexicons`): each bundled campaign file's narratives (``data/campaigns/*.yaml``, read into

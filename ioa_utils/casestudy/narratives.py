@@ -102,16 +102,6 @@ def tokens_label_sql(lexicon: dict[str, tuple[str, ...]], tokens: str) -> str:
     return f"list_transform([{hits}], lambda h: {best})[1]"
 
 
-def prefiltered_tokens_sql(words, text: str = "text_norm", hashtags: str = "hashtags") -> str:
-    """SQL expression: a tweet's token string (:func:`tweet_tokens_sql`) when it may contain one of ``words``
-    (:func:`prefilter_regex`), else NULL (not tokenised)."""
-    pre = prefilter_regex(words)
-    if pre is None:
-        return "NULL::VARCHAR"
-    texts = _tweet_texts(text, hashtags)
-    return f"CASE WHEN regexp_matches({text_sql(*texts)}, '{pre}') THEN {tokens_sql(*texts)} END"
-
-
 def label_sql(lexicon: dict[str, tuple[str, ...]], text: str = "text_norm", hashtags: str = "hashtags") -> str:
     """SQL expression giving one narrative label per tweet: the lexicon entry with the most keyword hits
     (ties: the first in the lexicon's order), NULL when no keyword matches. Detectors read the labels the
