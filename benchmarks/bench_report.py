@@ -6,7 +6,8 @@ DAG order, with its wall time and peak RSS (``os.wait4``: the process and every 
 so a notebook's kernel counts in the report step):
 
     prepare        load + clean (stages.prepare)
-    profile        case-study data layer + profile (casestudy.load, casestudy.profile)
+    profile        case-study data layer + profile (casestudy.load without topics, casestudy.profile; with
+                   topics, load runs the whole topics stage on a release that has none)
     coordination   the coordination stage (every trace, communities, rings, amplifiers)
     topics         the topics stage
     casestudy      the case-study findings stage (every detector, profile persisted)
@@ -36,7 +37,7 @@ LIMIT_GB = 12.0
 
 STEPS = {
     "prepare": "from ioa_utils import stages; stages.prepare(raw_dir=RAW, work_dir=WORK)",
-    "profile": "from ioa_utils import casestudy as cs; cs.profile(cs.load(REL, RAW, WORK), WORK)",
+    "profile": "from ioa_utils import casestudy as cs; cs.profile(cs.load(REL, RAW, WORK, topics=False), WORK)",
     "coordination": "from ioa_utils.coordination import stage; stage.ensure(REL, WORK)",
     "topics": "from ioa_utils import topics; topics.run([REL], WORK)",
     "casestudy": "from ioa_utils.casestudy import stage; stage.ensure(REL, RAW, WORK)",

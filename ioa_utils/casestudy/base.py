@@ -36,6 +36,7 @@ from ..schema import PROCESSED_TWEETS_SCHEMA
 from .lexicon import NARRATIVES
 
 TOPIC_COLUMNS = ["tweetid", "userid", "topic", "topic_label"]
+ITEM_TABLES = ("hashtags", "mentions", "urls")  # the clean stage's exploded list columns (``clean.EXPLODED_TABLE``)
 # The roles every campaign detector is scored against (controls are the negatives).
 CAMPAIGN_ROLES = ("core", "amplifier", "official_poser", "commercial", "ring", "compromised", "single_issue")
 # DuckDB's budget per CaseData: it spills to a temporary folder beyond MEMORY_LIMIT (2 cores on this machine).
@@ -61,6 +62,8 @@ class CaseData:
     tweet_files: tuple[Path, ...] = ()  # processed tweet partitions (empty: ``frames["tweets"]``)
     topics_file: Path | None = None  # the topics stage's assignments
     frames: dict[str, pa.Table] = field(default_factory=dict, repr=False)  # in-memory "tweets" / "topics"
+    # the clean stage's exploded list columns ("hashtags", "mentions", "urls": one row per item) -> partitions
+    item_files: dict[str, tuple[Path, ...]] = field(default_factory=dict, repr=False)
     _con: Any = field(default=None, init=False, repr=False, compare=False)
     _labelled: bool = field(default=False, init=False, repr=False, compare=False)
 
@@ -238,10 +241,16 @@ def load(release: str, raw_dir: str | Path = "data/raw/synthetic", work_dir: str
     """Everything the case-study detectors need for one release (run ``stages.prepare`` first): the accounts
     in pandas, the tweets and topics as DuckDB views over the processed Parquet (nothing else is read)."""
     parts = tuple(store.partitions(store.table_path(release, "tweets", work_dir=work_dir)))
+    items = {}
+    for table in ITEM_TABLES:
+        try:
+            items[table] = tuple(store.partitions(store.table_path(release, table, work_dir=work_dir)))
+        except FileNotFoundError:  # written by the clean stage with the tweets; without it, lists are unnested
+            continue
     acc = store.read(release, "accounts", work_dir=work_dir).sort_values("userid").reset_index(drop=True)
     assigned, note = topic_assignments(release, work_dir) if topics else (None, "topics not requested")
     return CaseData(release, acc, ground_truth.load(raw_dir, release), timezone or guess_timezone(release),
-                    resolve(work_dir), note, parts, assigned)
+                    resolve(work_dir), note, parts, assigned, item_files=items)
 
 
 @dataclass
