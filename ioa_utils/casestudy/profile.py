@@ -81,7 +81,7 @@ TOP_ITEMS = {"hashtags": ("hashtags", "hashtags", "hashtag"), "mentions": ("user
 def _top_items(data: CaseData, n: int) -> pd.DataFrame:
     """The ``n`` most frequent hashtags, mentions, URLs and domains (original tweets and retweets alike;
     ties alphabetical) as ``item (count)``. Counted from the clean stage's exploded tables when the release is
-    on disk (one flat column: unnesting the list columns of every tweet costs 7 times the CPU at 37M tweets),
+    on disk (one flat column: unnesting the list columns of every tweet costs 8 times the CPU at 37M tweets),
     else by unnesting the tweets' lists."""
     out = {}
     for label, (column, table, item) in TOP_ITEMS.items():
