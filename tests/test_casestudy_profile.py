@@ -1,8 +1,11 @@
 """The profile's posting hours, office share, months and span, computed once per distinct (timestamp, kind), equal
 the same figures computed once per tweet: in zones with DST and with non-whole-hour offsets, at the
-transitions, and at seconds precision (nothing assumes minute precision)."""
+transitions, and at seconds precision (nothing assumes minute precision); and the top items counted from the clean
+stage's exploded tables equal those of the unnested list columns."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -70,3 +73,16 @@ def test_kathmandu_quarter_hour_edges():
     p = cs.profile(CaseData.from_frames("tiny", _tweets(rows), _accounts(["a"]), timezone="Asia/Kathmandu"))
     assert p.hours.loc["Mon", 8] == 1 and p.hours.loc["Mon", 9] == 1
     assert p.summary["% tweets weekdays 9-18 h (Asia/Kathmandu)"] == 50.0
+
+
+def test_top_items_from_exploded_tables_equal_unnested_lists():
+    """On disk, the top items are counted from the clean stage's exploded tables; unnesting the tweets' list
+    columns gives the same table."""
+    from ioa_utils import stages
+    from ioa_utils.casestudy.profile import _top_items
+    from ioa_utils.paths import DEFAULT_RAW_DIR
+
+    release = stages.prepare()[0]
+    d = cs.load(release, DEFAULT_RAW_DIR, topics=False)
+    assert set(d.item_files) == {"hashtags", "mentions", "urls"}
+    pd.testing.assert_frame_equal(_top_items(d, 25), _top_items(dataclasses.replace(d, item_files={}), 25))
