@@ -60,7 +60,7 @@ _TOKENS: dict[str, tuple[str, ...]] = {}  # keyword -> its tokens (memo: a DuckD
 _TOKENS_LOCK = threading.Lock()
 
 
-def _tokenize(words: Iterable[str]) -> None:
+def tokenize_keywords(words: Iterable[str]) -> None:
     """Tokenise every keyword of ``words`` not yet in the memo, in one DuckDB query."""
     with _TOKENS_LOCK:
         todo = sorted({w for w in words if w not in _TOKENS})
@@ -76,7 +76,7 @@ def _tokenize(words: Iterable[str]) -> None:
 
 def keyword_tokens(word: str) -> tuple[str, ...]:
     """The tokens of a keyword (without its stem mark), by the same SQL as the text's."""
-    _tokenize((word,))
+    tokenize_keywords((word,))
     return _TOKENS[word]
 
 
@@ -87,7 +87,7 @@ def _literal(tok: str) -> str:
 def keyword_regex(words: tuple[str, ...]) -> str | None:
     """RE2 alternation (as SQL string content) matching any of ``words`` on the token string, longest first
     so a phrase wins over its first word; ``None`` when no word has a letter or digit."""
-    _tokenize(words)
+    tokenize_keywords(words)
     pats = set()
     for w in words:
         toks = keyword_tokens(w)
@@ -100,7 +100,7 @@ def prefilter_regex(words) -> str | None:
     """RE2 alternation of the first token of every keyword: a tweet without any of them as a substring
     cannot match, so the tokenising is skipped for it."""
     words = list(words)
-    _tokenize(words)
+    tokenize_keywords(words)
     first = sorted({_literal(keyword_tokens(w)[0]) for w in words if keyword_tokens(w)})
     return "|".join(first) or None
 
