@@ -63,7 +63,7 @@ sync: install-lint
 	$(PY) -m jupytext --quiet --to py:percent notebooks/[0-9][0-9]_*.ipynb notebooks/case_study.ipynb
 
 test: install-test lint
-	$(PY) -m pytest tests notebooks $(NBVAL)
+	$(PY) -m pytest tests notebooks $(NBVAL) --durations=25
 
 # Re-execute the committed notebooks in place on the default data (do this after changing one); case_study (the
 # generic case study the report runs per release) runs last, on its default release, whose stages are then cached.

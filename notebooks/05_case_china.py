@@ -27,7 +27,7 @@
 # | | |
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB without loading every tweet; its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); the amplifiers and core of the coordination stage (`processed/<release>/coordination/`, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination stages) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics, coordination and case-study stages; notebook 08 reads the last: the profile and every detector at the campaign file's thresholds, `processed/<release>/casestudy/`) |
 # | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names China, here `synth_china_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (personas, office hours; None: the campaign file's, `ioa_utils/data/campaigns/china_052020.yaml`, which also holds the narratives' keywords; the amplifier thresholds are the coordination stage's) |
 
 # %% tags=["parameters"]
@@ -65,7 +65,8 @@ print("topics:", f"{n_assigned:,} assignments" if data.has_topics else f"none ({
 # engagement — says what kind of operation it is and what the later detectors can work with.
 
 # %% tags=[]
-prof = cs.profile(data, work_dir)
+results = compare.load_all([release], raw_dir, work_dir, {release: data.timezone})[release]  # case-study stage
+prof = results.profile
 prof.summary.to_frame()
 
 # %% [markdown] tags=[]
@@ -216,7 +217,7 @@ findings.detector_scores(scores)
 # *Why:* the findings of this release in a few computed sentences (they change with the data, unlike the text that follows).
 
 # %% tags=[]
-print(compare.summary_text(prof, compare.run_all(data), data.truth))
+print(compare.summary_text(prof, results.findings, data.truth))
 
 # %% [markdown] tags=[]
 # How to read these results: every detector needs evidence, so its recall is bounded where the evidence

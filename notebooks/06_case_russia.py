@@ -27,7 +27,7 @@
 # | | |
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's co-retweet edges and communities (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics, coordination and case-study stages; notebook 08 reads the last: the profile and every detector at the campaign file's thresholds, `processed/<release>/casestudy/`) |
 # | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Russia, here `synth_russia_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (cheerleading share, engagement; None: the campaign file's, `ioa_utils/data/campaigns/russia_052020.yaml`, which also holds the keyword lists; co-retweet window: the coordination stage's) |
 
 # %% tags=["parameters"]
@@ -69,7 +69,8 @@ print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({da
 # engagement — says what kind of operation it is and what the later detectors can work with.
 
 # %% tags=[]
-prof = cs.profile(data, work_dir)
+results = compare.load_all([release], raw_dir, work_dir, {release: data.timezone})[release]  # case-study stage
+prof = results.profile
 prof.summary.to_frame()
 
 # %% [markdown] tags=[]
@@ -199,7 +200,7 @@ findings.detector_scores(scores)
 # *Why:* the findings of this release in a few computed sentences (they change with the data, unlike the text that follows).
 
 # %% tags=[]
-print(compare.summary_text(prof, compare.run_all(data), data.truth))
+print(compare.summary_text(prof, results.findings, data.truth))
 
 # %% [markdown] tags=[]
 # The chapter's signals are keyword matching of names and bios (official posers), the cheerleading

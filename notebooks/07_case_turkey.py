@@ -27,7 +27,7 @@
 # | | |
 # |---|---|
 # | **Inputs** | processed tables of `release` (`data/processed/<release>/`, written by `stages.prepare`), queried with DuckDB; the coordination stage's retweet rings (`processed/<release>/coordination/`, built once if missing); its topic assignments (`topics.parquet`, from the topics stage, computed once if missing); planted ground truth of synthetic releases (only to score) |
-# | **Outputs** | tables and figures below (nothing is written except the cached topics and coordination tables) |
+# | **Outputs** | tables and figures below (nothing is written except the cached topics, coordination and case-study stages; notebook 08 reads the last: the profile and every detector at the campaign file's thresholds, `processed/<release>/casestudy/`) |
 # | **Parameters** | `raw_dir`, `work_dir`, `release` (default: the release whose id names Turkey, here `synth_turkey_052020`, or the only release in `raw_dir`), `timezone` (default: the attributed country's, from the release registry), `seed`, `scale`; detector thresholds (change threshold, batch gap, issue focus; None: the campaign file's, `ioa_utils/data/campaigns/turkey_052020.yaml`, which also holds the keywords and which narratives promote or attack; ring delay: the coordination stage's) |
 
 # %% tags=["parameters"]
@@ -71,7 +71,8 @@ print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({da
 # engagement — says what kind of operation it is and what the later detectors can work with.
 
 # %% tags=[]
-prof = cs.profile(data, work_dir)
+results = compare.load_all([release], raw_dir, work_dir, {release: data.timezone})[release]  # case-study stage
+prof = results.profile
 prof.summary.to_frame()
 
 # %% [markdown] tags=[]
@@ -201,7 +202,7 @@ findings.detector_scores(scores)
 # *Why:* the findings of this release in a few computed sentences (they change with the data, unlike the text that follows).
 
 # %% tags=[]
-print(compare.summary_text(prof, compare.run_all(data), data.truth))
+print(compare.summary_text(prof, results.findings, data.truth))
 
 # %% [markdown] tags=[]
 # Rings are sought through reciprocal fast retweets, compromised accounts through the abrupt joint change

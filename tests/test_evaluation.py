@@ -207,12 +207,15 @@ def test_filtered_sweeps_equal_direct_calls(seed_run):
     for st in seeds.settings("retweet rings"):
         rings = retweet_rings(delays, **{**ring_params(), **st})
         assert rows.at[("retweet rings", seeds.label(st)), "flagged"] == len(rings)
-    data = load_case(release, raw, work, topics=False)
-    own = campaigns.for_release(release)
-    for name in seeds.LAST_FILTER:
-        for st in seeds.settings(name):
-            f = seeds.DETECTORS[name](data, **{**own.params(protocol.CAMPAIGN_KEY[name]), **st})
-            assert rows.at[(name, seeds.label(st)), "flagged"] == f.n_accounts, (name, st)
+    for release in sorted(scores["release"].unique()):  # every last-filter detector, on every release
+        rows = scores[scores["release"] == release].set_index(["detector", "setting"])
+        data = load_case(release, raw, work, topics=False)
+        own = campaigns.for_release(release)
+        for name in seeds.LAST_FILTER:
+            for st in seeds.settings(name):
+                f = seeds.DETECTORS[name](data, **{**own.params(protocol.CAMPAIGN_KEY[name]), **st})
+                got = rows.loc[(name, seeds.label(st))]
+                assert (got["flagged"], got["applicable"]) == (f.n_accounts, f.applicable), (release, name, st)
 
 
 def test_findings_sentences_follow_the_scores():

@@ -18,7 +18,8 @@ without the first token of any keyword as a substring are not tokenised at all (
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -55,13 +56,28 @@ def tweet_tokens_sql(text: str = "text_norm", hashtags: str = "hashtags") -> str
     return tokens_sql(*_tweet_texts(text, hashtags))
 
 
-@lru_cache(maxsize=1024)
+_TOKENS: dict[str, tuple[str, ...]] = {}  # keyword -> its tokens (memo: a DuckDB connection costs ~40 ms)
+_TOKENS_LOCK = threading.Lock()
+
+
+def tokenize_keywords(words: Iterable[str]) -> None:
+    """Tokenise every keyword of ``words`` not yet in the memo, in one DuckDB query."""
+    with _TOKENS_LOCK:
+        todo = sorted({w for w in words if w not in _TOKENS})
+        if not todo:
+            return
+        import duckdb
+
+        with duckdb.connect() as con:
+            rows = con.execute(f"SELECT regexp_extract_all(lower(rtrim(w, '{STEM}')), '{TOKEN}') "
+                               "FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS t(w, i) ORDER BY i", [todo]).fetchall()
+        _TOKENS.update((w, tuple(r[0])) for w, r in zip(todo, rows, strict=True))
+
+
 def keyword_tokens(word: str) -> tuple[str, ...]:
     """The tokens of a keyword (without its stem mark), by the same SQL as the text's."""
-    import duckdb
-
-    with duckdb.connect() as con:
-        return tuple(con.execute(f"SELECT regexp_extract_all(lower(?), '{TOKEN}')", [word.rstrip(STEM)]).fetchone()[0])
+    tokenize_keywords((word,))
+    return _TOKENS[word]
 
 
 def _literal(tok: str) -> str:
@@ -71,6 +87,7 @@ def _literal(tok: str) -> str:
 def keyword_regex(words: tuple[str, ...]) -> str | None:
     """RE2 alternation (as SQL string content) matching any of ``words`` on the token string, longest first
     so a phrase wins over its first word; ``None`` when no word has a letter or digit."""
+    tokenize_keywords(words)
     pats = set()
     for w in words:
         toks = keyword_tokens(w)
@@ -82,6 +99,8 @@ def keyword_regex(words: tuple[str, ...]) -> str | None:
 def prefilter_regex(words) -> str | None:
     """RE2 alternation of the first token of every keyword: a tweet without any of them as a substring
     cannot match, so the tokenising is skipped for it."""
+    words = list(words)
+    tokenize_keywords(words)
     first = sorted({_literal(keyword_tokens(w)[0]) for w in words if keyword_tokens(w)})
     return "|".join(first) or None
 

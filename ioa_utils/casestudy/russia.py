@@ -16,13 +16,14 @@ from ..coordination.traces import Params, window_of
 from .base import CAMPAIGN_ROLES, CaseData, Finding, not_applicable
 from .campaign import DEFAULTS, Campaign
 from .lexicon import OFFICIAL_KEYWORDS
-from .narratives import keyword_regex, labelled_sql, lexicon_of, name_of, tokens_sql
+from .narratives import keyword_regex, labelled_sql, lexicon_of, name_of, tokenize_keywords, tokens_sql
 
 _CHEER, _ENGAGE, _HIRE = DEFAULTS["cheerleading"], DEFAULTS["engagement"], DEFAULTS["retweet_for_hire"]
 
 
 def _token_patterns(keywords: dict[str, tuple[str, ...]]) -> list[tuple[str, str, re.Pattern]]:
     """``(language, keyword, pattern)``: each keyword as a pattern on a :func:`.narratives.tokens_sql` string."""
+    tokenize_keywords(w for words in keywords.values() for w in words)  # one query for all of them
     out = []
     for lang, words in keywords.items():
         for w in words:

@@ -8,6 +8,7 @@ stamped by the model seeds and the code; the data seed's archive and stages are 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -40,24 +41,32 @@ def run(data_seed: int, folder: Path, model_seeds: tuple[int, ...] = MODEL_SEEDS
     """Rows of ``seeds.COLUMNS`` (``setting``: ``model_seed=<m>``) for retweet rings, retweet-for-hire,
     co-retweet communities' detector inputs and near-duplicates, per release and model seed."""
     raw, work = folder / "raw", folder / "work"
-    rows = []
-    for release in sorted(p.name for p in (work / "processed").iterdir() if p.is_dir()):
-        truth = ground_truth.load(raw, release)
-        score = Scorer(truth)
-        data = load(release, raw, work, topics=False)
-        own = campaigns.for_release(release)
-        hire = own.params("retweet_for_hire") if own is not None else campaigns.DEFAULTS["retweet_for_hire"]
-        for m in model_seeds:
-            p = Params(seed=m)
-            cstage.ensure(release, work, p)
-            setting = {"model_seed": m}
-            for f in (turkey.rings(data, p), russia.commercial_cluster(data, p, **hire)):
-                rows.append(_row(data_seed, release, "case study", f.name, setting, m == Params().seed,
-                                 f.applicable, f.flagged, score.roles(f.flagged, f.roles)))
-            flagged = nodes_of(cstage.read(release, "edges/near_duplicate", work, p))
-            rows.append(_row(data_seed, release, "coordination", "near_duplicate", setting, m == Params().seed, True,
-                             flagged, score.groups(flagged, TRACES["near_duplicate"].targets)))
+    gc.freeze()  # as seeds.run: the imported modules never become garbage, keep the stages' gc.collect() cheap
+    try:
+        rows = [row for release in sorted(p.name for p in (work / "processed").iterdir() if p.is_dir())
+                for row in _release_rows(data_seed, release, raw, work, model_seeds)]
+    finally:
+        gc.unfreeze()
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _release_rows(data_seed: int, release: str, raw: Path, work: Path, model_seeds: tuple[int, ...]) -> list[dict]:
+    score = Scorer(ground_truth.load(raw, release))
+    data = load(release, raw, work, topics=False)
+    own = campaigns.for_release(release)
+    hire = own.params("retweet_for_hire") if own is not None else campaigns.DEFAULTS["retweet_for_hire"]
+    rows = []
+    for m in model_seeds:
+        p = Params(seed=m)
+        cstage.ensure(release, work, p)
+        setting, is_default = {"model_seed": m}, m == Params().seed
+        for f in (turkey.rings(data, p), russia.commercial_cluster(data, p, **hire)):
+            rows.append(_row(data_seed, release, "case study", f.name, setting, is_default, f.applicable, f.flagged,
+                             score.roles(f.flagged, f.roles)))
+        flagged = nodes_of(cstage.read(release, "edges/near_duplicate", work, p))
+        rows.append(_row(data_seed, release, "coordination", "near_duplicate", setting, is_default, True, flagged,
+                         score.groups(flagged, TRACES["near_duplicate"].targets)))
+    return rows
 
 
 def ensure(data_seed: int, scale: float = 1.0, work_dir: str | Path = DATA_DIR,

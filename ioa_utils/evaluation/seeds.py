@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -145,9 +146,37 @@ def amplifier_mask(amp: pd.DataFrame, min_retweet_share: float, min_concentratio
             & (amp["concentration"] >= min_concentration))
 
 
-# Detectors whose swept threshold is the last filter on a column of their flagged accounts: run once at the
-# loosest grid value, then filtered (parameter, column).
-LAST_FILTER = {"compromised accounts": ("min_change", "change"), "single-issue batches": ("min_focus", "focus")}
+# Detectors whose swept thresholds are the last filters on columns of what they flag: run once at the loosest grid
+# values, then filtered. detector -> ((parameter, column, comparison), ...), on ``Finding.accounts`` (retweet-for-hire:
+# on its communities, ``Finding.table``, whose members are its accounts). ``tests/test_evaluation.py`` checks every
+# setting against a direct call.
+LAST_FILTER: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "office hours": (("min_share", "office_share", ">="),),
+    "cheerleading": (("min_share", "cheer_share", ">="),),
+    "low engagement": (("max_per_tweet", "engagement_per_tweet", "<"),),
+    "retweet-for-hire": (("min_external", "external_share", ">="), ("min_bursts", "bursts", ">=")),
+    "compromised accounts": (("min_change", "change", ">="),),
+    "single-issue batches": (("min_focus", "focus", ">="),),
+}
+_KEEP = {">=": operator.ge, "<": operator.lt}
+
+
+def loosest(name: str) -> dict:
+    """The grid values of ``name``'s filtered parameters that flag the most (a superset of every other setting)."""
+    return {param: (min if op == ">=" else max)(GRID[name][param]) for param, _, op in LAST_FILTER[name]}
+
+
+def filtered(name: str, f: Finding, setting: dict) -> pd.Series:
+    """The accounts ``name`` flags at ``setting``, from its Finding at :func:`loosest` values."""
+    if not f.applicable:
+        return pd.Series([], dtype=object)
+    frame = f.table if name == "retweet-for-hire" else f.accounts
+    keep = pd.Series(True, index=frame.index)
+    for param, column, op in LAST_FILTER[name]:
+        keep &= _KEEP[op](frame[column], setting[param])
+    if name == "retweet-for-hire":
+        return f.accounts.loc[f.accounts["community"].isin(frame.loc[keep, "community"]), "userid"]
+    return frame.loc[keep, "userid"]
 
 
 def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score: Scorer) -> list[dict]:
@@ -163,11 +192,10 @@ def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score:
         for setting in grid:
             kw = {**base, **setting}
             if name in LAST_FILTER:
-                param, column = LAST_FILTER[name]
-                run_kw = {**kw, param: min(GRID[name][param])}
+                run_kw = {**kw, **loosest(name)}
                 k = tuple(sorted(run_kw.items()))
                 f = cache[k] = cache[k] if k in cache else detect(data, **run_kw)
-                flagged = f.accounts.loc[f.accounts[column] >= kw[param], "userid"] if f.applicable else []
+                flagged = filtered(name, f, kw)
             else:
                 f = detect(data, **kw)
                 flagged = f.flagged
