@@ -64,8 +64,11 @@ def _expect_rows(path: Path, expected: int, what: str) -> None:
         raise StageCheckError(f"{what}: {path.name} holds {found} rows where the stage reported {expected}")
 
 
-def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, scale: float = 1.0) -> Path:
+def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, scale: float = 1.0,
+                     zip_level: int | None = None) -> Path:
     """Generate the synthetic mini-archive into ``raw_dir`` unless the same one is already there.
+    ``zip_level``: deflate level of its zips when generated (``synthetic.generate``); not part of the stamp, since
+    the zips hold the same files at any level.
 
     Only a folder that is the default synthetic folder, or that a previous generation marked as
     synthetic, is ever (re)written: folders of real downloads are never touched.
@@ -83,7 +86,7 @@ def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, sc
             raise FileExistsError(f"{folder} holds files that were not generated here; not overwriting them")
         from .synthetic import generate  # imported lazily: real-data runs do not need it
 
-        generate(folder, seed=seed, scale=scale)
+        generate(folder, seed=seed, scale=scale, zip_level=zip_level)
         write_sha256sums(folder)
         marker.write_text(json.dumps(stamp, indent=2, sort_keys=True))
     return folder

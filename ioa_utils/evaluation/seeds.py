@@ -30,6 +30,7 @@ from ..coordination.evaluate import nodes_of, score_accounts
 from ..coordination.groups import amplified_core, amplifiers, retweet_rings
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
 from ..ground_truth import GroundTruth
+from ..synthetic.generate import FAST_ZIP_LEVEL
 from .protocol import CAMPAIGN_KEY, GRID, NOT_SWEPT, defaults
 
 COLUMNS = ("seed", "release", "family", "detector", "setting", "is_default", "applicable", "n_positive",
@@ -211,7 +212,7 @@ def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
     gc.freeze()  # the imported modules never become garbage: keep the stages' gc.collect() calls cheap
     try:
         raw, work = folder / "raw", folder / "work"
-        stages.ensure_synthetic(raw, seed, scale)
+        stages.ensure_synthetic(raw, seed, scale, zip_level=FAST_ZIP_LEVEL)  # a working copy: fast deflate
         rows = []
         for release in stages.prepare(raw, work, seed, scale):
             truth = ground_truth.load(raw, release)

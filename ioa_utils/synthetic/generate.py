@@ -63,7 +63,8 @@ def generate_release(out_dir: Path, spec: ReleaseSpec, seed: int, size: Size, *,
 
 
 def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases: Iterable[str] | None = None,
-             tweets: int | None = None, china_amplifiers: bool = False) -> dict[str, list[Path]]:
+             tweets: int | None = None, china_amplifiers: bool = False,
+             zip_level: int | None = None) -> dict[str, list[Path]]:
     """Write the synthetic releases under ``out_dir/<release_id>/``; returns the files per release.
 
     The same arguments give byte-identical files. At ``scale`` 1.0 each release has the real release's tweets
@@ -74,6 +75,8 @@ def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases
     accounts included), zipped with a faster deflate level; it cannot be combined with ``scale``.
     ``china_amplifiers``: plant China's amplifier accounts (the real release left its ~150,000 out, so the
     default release has none); for exercising the amplifier detector, not the default archive.
+    ``zip_level``: deflate level of zipped tweet files (None: zlib's default at ``scale``, ``FAST_ZIP_LEVEL`` with
+    ``tweets``); it changes the bytes of the zips, not what they hold.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -89,9 +92,10 @@ def generate(out_dir: str | Path, seed: int = 2020, scale: float = 1.0, releases
         spec = RELEASES[r]
         if tweets is None:
             paths[r] = generate_release(out, spec, seed, default_size(spec.key, scale), zip64=scale > ZIP64_SCALE,
-                                        china_amplifiers=china_amplifiers)
+                                        zip_level=zip_level, china_amplifiers=china_amplifiers)
         else:
             paths[r] = generate_release(out, spec, seed, release_size(spec, seed, tweets, china_amplifiers),
-                                        zip64=tweets > ZIP64_TWEETS, zip_level=FAST_ZIP_LEVEL,
+                                        zip64=tweets > ZIP64_TWEETS,
+                                        zip_level=FAST_ZIP_LEVEL if zip_level is None else zip_level,
                                         china_amplifiers=china_amplifiers)
     return paths

@@ -53,6 +53,8 @@ class _Shard:
                                         compresslevel=level)
             info = zipfile.ZipInfo(path.name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
+            # ZipFile.open(ZipInfo) ignores the archive's compresslevel: the level goes on the member itself
+            setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", level)
             info.external_attr = 0o644 << 16
             self._stream: IO[bytes] = self._zip.open(info, "w", force_zip64=zip64)
             self.path = path.with_suffix(".zip")
