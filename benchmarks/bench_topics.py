@@ -5,7 +5,7 @@ For each size: generate a release in the real Turkey release's shape (``python -
 (reused by later runs, not timed), then run the topics stage (``topics.run``, saved; embedding cache emptied
 first) in its own subprocess, which reports its wall time, peak RSS (``ru_maxrss``: DuckDB runs in the same
 process), its CPU time (user + system, the better measure when other jobs share the cores) and the per-step
-seconds of ``scale.fit_partitions``. Usage::
+seconds (wall and CPU) of ``scale.fit_partitions``. Usage::
 
     .venv/bin/python benchmarks/bench_topics.py --tweets 4000000 37000000 --root /tmp/bench_topics
 
@@ -84,15 +84,17 @@ def main() -> None:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
     print("\n| tweets | topics stage (s) | tweets/s | CPU (s) | peak RSS (MB) | load avg before/after | "
-          "token keys assigned | keys/s | prepare / fit+assign keys / assign tweets / link / write (s) |")
-    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
+          "token keys assigned | keys/s | prepare / fit+assign keys / assign tweets / link / write (s) | "
+          "same steps, CPU (s) |")
+    print("|---:|---:|---:|---:|---:|---|---:|---:|---|---|")
+    names = ("prepare_s", "sample_fit_transform_s", "assign_s", "link_table_s", "write_s")
     for r in rows:
         s = r["stats"]
-        steps = " / ".join(str(s.get(k)) for k in ("prepare_s", "sample_fit_transform_s", "assign_s",
-                                                   "link_table_s", "write_s"))
+        steps = " / ".join(str(s.get(k)) for k in names)
+        cpu = " / ".join(str(s.get(f"cpu_{k}")) for k in names)
         print(f"| {r['tweets']:,} | {r['seconds']} | {r['tweets_per_s']:,} | {r['cpu_s']} | {r['peak_rss_mb']:,} | "
               f"{r['load_before']} / {r['load_after']} | {r['transformed_keys']:,} | {r['transform_keys_per_s']} | "
-              f"{steps} |")
+              f"{steps} | {cpu} |")
     out = ROOT / "benchmarks" / "results" / "topics_scale.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2))

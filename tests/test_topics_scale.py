@@ -119,3 +119,28 @@ def test_week_of_is_the_monday_of_pandas_weekly_periods():
     times = pd.concat([times, pd.Series([pd.NaT], dtype=times.dtype)], ignore_index=True).astype("datetime64[ms, UTC]")
     expected = times.dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time.dt.date.astype(str)
     pd.testing.assert_series_equal(model.week_of(times), expected)
+
+
+def _pylists(table) -> dict:
+    return {c: table.column(c).to_pylist() for c in table.column_names}
+
+
+def test_arrow_preparation_equals_the_pandas_reference(data):
+    """``prepare_arrow`` (the stage) gives ``prepare_pandas``' values: ids of different lengths and repeated,
+    a missing text and time, an evidence column absent from the partition; and it defers to pandas for ids
+    that ``str.zfill`` pads after a sign."""
+    import pyarrow as pa
+
+    tweets = data[0].sample(frac=1, random_state=3).reset_index(drop=True).head(200).copy()
+    tweets.loc[0, "tweetid"] = "7"
+    tweets.loc[1, "tweetid"] = tweets.loc[2, "tweetid"]
+    tweets.loc[3, "text_norm"] = None
+    tweets.loc[4, "tweet_time"] = pd.NaT
+    table = pa.Table.from_pandas(tweets[[c for c in model.TWEET_COLUMNS if c in tweets]], preserve_index=False)
+    evidence = ("hashtags", "absent")
+    got = scale.prepare_arrow(table, evidence, 2)
+    want = scale.prepare_pandas(table.to_pandas(), evidence, 2)
+    assert got.column_names == want.column_names
+    assert _pylists(got) == _pylists(want)
+    signed = table.set_column(0, "tweetid", pa.array(["-1", *table.column("tweetid").to_pylist()[1:]]))
+    assert scale.prepare_arrow(signed, evidence, 2) is None

@@ -3,9 +3,9 @@ partitions with bounded memory (a 37M-tweet release never sits in pandas).
 
 Steps, for one release (``fit_partitions``):
 
-1. *prepare* (partition-wise, pandas): each processed partition, only the needed columns, sorted by tweet id,
-   plus ``text``, ``key`` (token key), ``group`` (script) and ``week`` (``model.derive_columns``) ->
-   ``prep/part-i.parquet``;
+1. *prepare* (partition-wise, Arrow kernels; ``prepare_pandas`` is the pandas reference): each processed
+   partition, only the needed columns, sorted by tweet id, plus ``text``, ``key`` (token key), ``group``
+   (script) and ``week`` (``model.derive_columns``) -> ``prep/part-i.parquet``;
 2. *sample* (DuckDB): distinct original texts per group with the language and week of their first tweet;
    stratum sizes go to Python, which draws the same positions as ``model.stratified_sample`` (numpy, seeded);
 3. *fit* each group on its sample (``model.fit_texts``);
@@ -54,12 +54,14 @@ from .model import (
     tweet_order,
 )
 from .report import outlier_shares, topic_table
+from .tokenize import describe
 
 OUT_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week",
                "topic", "topic_label", "probability", "fitted_on"]
 ROW_GROUP = 1024 * 1024  # rows per row group of the assignments (pyarrow's default for one write_table)
 MEMORY_LIMIT = "2GB"  # DuckDB's own memory; it spills to its temp folder beyond it
 THREADS = 2
+PREP_COMPRESSION = "lz4"  # the scratch copies of the partitions: 1.6x zstd's size, written and read faster
 
 
 def connect(scratch: Path, threads: int = THREADS, memory_limit: str = MEMORY_LIMIT):
@@ -117,15 +119,17 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
 
 
 class _Clock:
-    """Records the seconds since the previous call under a name in ``stats``."""
+    """Records the seconds since the previous call under a name in ``stats`` (``name``: wall time;
+    ``cpu_<name>``: the process's CPU time, all threads, DuckDB's included)."""
 
     def __init__(self, stats: dict):
-        self.stats, self.last = stats, time.perf_counter()
+        self.stats, self.last, self.cpu = stats, time.perf_counter(), time.process_time()
 
     def __call__(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.stats[name] = round(now - self.last, 2)
-        self.last = now
+        self.stats[f"cpu_{name}"] = round(cpu - self.cpu, 2)
+        self.last, self.cpu = now, cpu
 
 
 # --- 1. prepare ------------------------------------------------------------------------------------------
@@ -136,16 +140,73 @@ def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...
     for i, part in enumerate(parts):
         present = set(pq.read_schema(part).names)
         cols = [c for c in dict.fromkeys((*TWEET_COLUMNS, *evidence)) if c in present]
-        df = pq.read_table(part, columns=cols).to_pandas()
-        for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
-            if c not in df.columns:
-                df[c] = pd.Series([None] * len(df), dtype=object)
-        df.insert(0, "tkey", tweet_order(df["tweetid"]))
-        df = derive_columns(df.sort_values("tkey", kind="stable").reset_index(drop=True))
-        df.insert(0, "part", np.full(len(df), i, dtype=np.int64))
-        store.write_table(df.drop(columns="text_norm"), folder / f"part-{i:05d}.parquet")
+        table = pq.read_table(part, columns=cols)
+        out = prepare_arrow(table, evidence, i)
+        if out is None:  # ids that are not plain digit strings: the pandas reference code
+            out = prepare_pandas(table.to_pandas(), evidence, i)
+        pq.write_table(out, folder / f"part-{i:05d}.parquet", compression=PREP_COMPRESSION)
         progress.step(f"prepared partition {i + 1}/{len(parts)}")
     return len(parts)
+
+
+def prepare_pandas(df: pd.DataFrame, evidence: tuple[str, ...], i: int) -> pa.Table:
+    """``prepare_arrow`` as ``fit_release`` computes it, in pandas (the reference; any tweet id)."""
+    for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
+        if c not in df.columns:
+            df[c] = pd.Series([None] * len(df), dtype=object)
+    df.insert(0, "tkey", tweet_order(df["tweetid"]))
+    df = derive_columns(df.sort_values("tkey", kind="stable").reset_index(drop=True))
+    df.insert(0, "part", np.full(len(df), i, dtype=np.int64))
+    return pa.Table.from_pandas(df.drop(columns="text_norm"), preserve_index=False)
+
+
+def prepare_arrow(table: pa.Table, evidence: tuple[str, ...], i: int) -> pa.Table | None:
+    """One partition's rows sorted by ``tweet_order`` with ``part``, ``tkey``, ``text``, ``key``, ``group`` and
+    ``week`` (``model.derive_columns``), computed with Arrow kernels and ``tokenize.describe`` on the distinct
+    texts: the values of ``prepare_pandas`` without a pandas frame. None when a tweet id is null, not a
+    string, or starts with a sign (``str.zfill`` pads after the sign, ``utf8_lpad`` before it)."""
+    import pyarrow.compute as pc
+
+    ids = table.column("tweetid")
+    if not pa.types.is_string(ids.type) and not pa.types.is_large_string(ids.type):
+        return None
+    if ids.null_count or (len(ids) and pc.any(pc.match_substring_regex(ids, "^[+-]")).as_py()):
+        return None
+    n = table.num_rows
+    for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
+        if c not in table.column_names:
+            table = table.append_column(c, pa.nulls(n))
+    tkey = pc.utf8_lpad(ids, width=24, padding="0")  # tweet_order: str.zfill(24) of digit strings
+    order = pc.sort_indices(pa.table({"k": tkey}), sort_keys=[("k", "ascending")])  # stable
+    table = table.append_column("tkey", tkey).take(order)
+    text = pc.fill_null(table.column("text_norm"), "").combine_chunks().dictionary_encode()
+    uniq = text.dictionary.to_pylist()
+    group, letters, keys = describe(uniq)
+    group[~letters] = "none"
+    week = week_strings(table.column("tweet_time"))
+    big = pa.large_string()
+    cols = {"part": pa.array(np.full(n, i, dtype=np.int64)), "tkey": table.column("tkey").cast(big)}
+    cols.update({c: (table.column(c).cast(big) if pa.types.is_string(table.column(c).type) else table.column(c))
+                 for c in table.column_names if c not in ("tkey", "text_norm")})
+    cols["text"] = pa.array(uniq, big).take(text.indices) if n else pa.array([], big)
+    cols["key"] = pa.array(keys, big).take(text.indices) if n else pa.array([], big)
+    cols["group"] = pa.array(group, big).take(text.indices) if n else pa.array([], big)
+    cols["week"] = week
+    return pa.table(cols)
+
+
+def week_strings(times: pa.ChunkedArray) -> pa.Array:
+    """``model.week_of`` on an Arrow timestamp column (the Monday of each time's UTC week, null when the time
+    is): computed once per distinct day."""
+    import pyarrow.compute as pc
+
+    ms = pc.cast(pc.cast(times, pa.timestamp("ms", tz="UTC")), pa.int64()).combine_chunks()
+    valid = ~np.asarray(ms.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    days = np.floor_divide(np.asarray(ms.fill_null(0).to_numpy(), dtype=np.int64), 86_400_000)
+    uniq, inv = np.unique(days, return_inverse=True)
+    monday = np.datetime_as_string((uniq - (uniq + 3) % 7).astype("datetime64[D]"), unit="D")
+    out = pa.array(monday.astype(object), pa.large_string()).take(pa.array(inv.reshape(-1).astype(np.int64)))
+    return out if valid.all() else pc.if_else(pa.array(valid), out, pa.scalar(None, pa.large_string()))
 
 
 # --- 2.-4. sample, fit, transform ------------------------------------------------------------------------
@@ -255,17 +316,14 @@ def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
     not modelled); in-data retweets the topic,
     probability and group of the tweet they retweet (``none`` when that one has none or is a retweet itself).
     """
-    con.execute("""CREATE VIEW own AS SELECT p.*, coalesce(f.topic, t.topic) AS own_topic,
-                   coalesce(f.probability, t.probability) AS own_probability,
-                   CASE WHEN f.text IS NOT NULL THEN 'fit' WHEN t.key IS NOT NULL THEN 'transform' END AS own_how
-                   FROM prep p LEFT JOIN fitted f ON f.text = p.text
-                   LEFT JOIN transformed t ON f.text IS NULL AND t.g = p."group" AND t.key = p.key""")
-    con.execute("""CREATE TABLE src AS SELECT s.tweetid, s."group" AS g,
+    con.execute(f"CREATE VIEW own AS {own_sql('prep')}")
+    # the retweeted tweets' own topics: filtered before the joins (the same rows as filtering ``own``)
+    sources = "(SELECT * FROM prep WHERE tweetid IN (SELECT retweet_tweetid FROM rt))"
+    con.execute(f"""CREATE TABLE src AS SELECT s.tweetid, s."group" AS g,
                    CASE WHEN r.tweetid IS NULL THEN s.own_topic END AS topic,
                    CASE WHEN r.tweetid IS NULL THEN s.own_probability END AS probability,
                    CASE WHEN r.tweetid IS NULL AND s.own_how IS NOT NULL THEN 'retweet' ELSE 'none' END AS how
-                   FROM own s LEFT JOIN rt r ON r.tweetid = s.tweetid
-                   WHERE s.tweetid IN (SELECT retweet_tweetid FROM rt)""")
+                   FROM ({own_sql(sources)}) s LEFT JOIN rt r ON r.tweetid = s.tweetid""")
     ev = "".join(f', p."{c}"' for c in evidence)
     con.execute(f"""CREATE TABLE pre AS SELECT p.part, p.tkey, p.userid,
                     CASE WHEN r.tweetid IS NULL THEN p."group" ELSE s.g END AS "group",
@@ -275,6 +333,16 @@ def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
                     FROM own p LEFT JOIN rt r ON r.tweetid = p.tweetid
                     LEFT JOIN src s ON r.tweetid IS NOT NULL AND s.tweetid = p.retweet_tweetid
                     ORDER BY p.part, p.tkey""")
+
+
+def own_sql(source: str) -> str:
+    """The rows of ``source`` (prepared tweets) with the topic, probability and how (``fit``/``transform``/null)
+    of their own text: fitted texts by text, others by (group, token key)."""
+    return f"""SELECT p.*, coalesce(f.topic, t.topic) AS own_topic,
+               coalesce(f.probability, t.probability) AS own_probability,
+               CASE WHEN f.text IS NOT NULL THEN 'fit' WHEN t.key IS NOT NULL THEN 'transform' END AS own_how
+               FROM {source} p LEFT JOIN fitted f ON f.text = p.text
+               LEFT JOIN transformed t ON f.text IS NULL AND t.g = p."group" AND t.key = p.key"""
 
 
 # --- 6. link, sizes --------------------------------------------------------------------------------------
