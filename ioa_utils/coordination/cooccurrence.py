@@ -255,10 +255,10 @@ def _account_pair_codes(ev: Events, window: float | None, chunk_pairs: int) -> I
         yield u[rep[keep]] * nu + u[partner[keep]]
 
 
-def directed_weights(ev: Events, window: float | None, min_weight: int = 1,
-                     chunk_pairs: int = DEFAULT_CHUNK_PAIRS) -> pd.DataFrame:
-    """``user_1, user_2, weight``: number of distinct messages of ``user_1`` that co-occur with a
-    message of ``user_2`` (self-loops included), kept when ``weight >= min_weight``."""
+def directed_codes(ev: Events, window: float | None, min_weight: int = 1,
+                   chunk_pairs: int = DEFAULT_CHUNK_PAIRS) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`directed_weights` as account codes: sorted ``user_1 * n_users + user_2`` (indices into
+    ``ev.users``) and their weights."""
     nu = np.int64(max(ev.n_users, 1))
     pair_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
@@ -274,15 +274,25 @@ def directed_weights(ev: Events, window: float | None, min_weight: int = 1,
             pair_parts.append(pairs)
             count_parts.append(cnt)
     if not pair_parts:
-        return pd.DataFrame({"user_1": pd.Series([], dtype=object), "user_2": pd.Series([], dtype=object),
-                             "weight": pd.Series([], dtype=np.int64)})
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if len(pair_parts) == 1:
         pairs, weight = pair_parts[0], count_parts[0].astype(np.int64)
     else:
         pairs, inv = np.unique(np.concatenate(pair_parts), return_inverse=True)
         weight = np.bincount(inv, weights=np.concatenate(count_parts)).astype(np.int64)
     keep = weight >= min_weight
-    pairs, weight = pairs[keep], weight[keep]
+    return pairs[keep], weight[keep]
+
+
+def directed_weights(ev: Events, window: float | None, min_weight: int = 1,
+                     chunk_pairs: int = DEFAULT_CHUNK_PAIRS) -> pd.DataFrame:
+    """``user_1, user_2, weight``: number of distinct messages of ``user_1`` that co-occur with a
+    message of ``user_2`` (self-loops included), kept when ``weight >= min_weight``."""
+    pairs, weight = directed_codes(ev, window, min_weight, chunk_pairs)
+    if not len(pairs):
+        return pd.DataFrame({"user_1": pd.Series([], dtype=object), "user_2": pd.Series([], dtype=object),
+                             "weight": pd.Series([], dtype=np.int64)})
+    nu = np.int64(max(ev.n_users, 1))
     return pd.DataFrame({"user_1": ev.users[pairs // nu], "user_2": ev.users[pairs % nu], "weight": weight})
 
 

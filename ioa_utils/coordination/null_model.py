@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cooccurrence import Events, directed_weights
+from .cooccurrence import Events, directed_codes
 
 METHODS = ("swap", "item", "delay", "shuffle", "circular")
 _ITEM_NULLS = ("swap", "item", "delay")  # need one event per message (co-retweet, co-tweet)
@@ -93,13 +93,12 @@ def pair_weights(events: Events, window: float | None) -> tuple[np.ndarray, np.n
     """Every pair of distinct accounts that co-occurs at least once, as sorted codes ``a * n_users + b``
     (``a < b``, account codes of ``events.users``), with the undirected weight ``min(w(a->b), w(b->a))``
     (as :func:`.cooccurrence.undirected`)."""
-    d = directed_weights(events, window)
-    u1 = np.searchsorted(events.users, d["user_1"].to_numpy(object))
-    u2 = np.searchsorted(events.users, d["user_2"].to_numpy(object))
-    keep = u1 != u2
+    pairs, w = directed_codes(events, window)
     nu = np.int64(max(events.n_users, 1))
+    u1, u2 = pairs // nu, pairs % nu
+    keep = u1 != u2
     code = np.minimum(u1, u2)[keep] * nu + np.maximum(u1, u2)[keep]
-    w = d["weight"].to_numpy(np.int64)[keep]
+    w = w[keep]
     order = np.argsort(code, kind="stable")
     code, w = code[order], w[order]
     start = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.zeros(0, np.int64)
