@@ -277,6 +277,7 @@ class _Relay(threading.Thread):
         super().__init__(name="progress-relay", daemon=True)
         self.path, self.interval, self.offset = path, interval, 0
         self.finished = threading.Event()
+        self._reading = threading.Lock()  # the relay thread and a finishing notebook's thread both drain
 
     def run(self) -> None:
         while not self.finished.wait(self.interval):
@@ -286,7 +287,7 @@ class _Relay(threading.Thread):
     def drain(self) -> None:
         if not self.path.exists():
             return
-        with self.path.open(encoding="utf-8") as f:
+        with self._reading, self.path.open(encoding="utf-8") as f:
             f.seek(self.offset)
             while (line := f.readline()).endswith("\n"):  # an unfinished last line waits for the next round
                 self.offset = f.tell()
@@ -299,6 +300,14 @@ class _Relay(threading.Thread):
         self.join()
 
 
+_RELAY: _Relay | None = None  # the active relay, drained before a notebook's last line so its stage lines come first
+
+
+def _drain_relay() -> None:
+    if (relay := _RELAY) is not None:
+        relay.drain()
+
+
 @contextmanager
 def relay_stage_progress() -> Iterator[Path]:
     """While active, kernels started from this process write stage progress to a temporary file (named in
@@ -308,12 +317,14 @@ def relay_stage_progress() -> Iterator[Path]:
         path.touch()
         before = os.environ.get(stage_progress.ENV)
         os.environ[stage_progress.ENV] = str(path)
-        relay = _Relay(path)
+        global _RELAY
+        relay = _RELAY = _Relay(path)
         relay.start()
         try:
             yield path
         finally:
             relay.stop()
+            _RELAY = None
             if before is None:
                 os.environ.pop(stage_progress.ENV, None)
             else:
@@ -429,9 +440,11 @@ def _run_one(i: int, runs: list[Run], params: dict, out_dir: Path, kernel: str, 
         papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
                                    kernel_name=kernel, progress_bar=False)
     except PapermillExecutionError:
+        _drain_relay()
         progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")
         raise
     seconds = round(time.perf_counter() - start, 1)
+    _drain_relay()  # the kernel has exited: print its last stage lines before the notebook's own
     to_html(target)
     progress(step, f"done in {_seconds(seconds)} (run so far {_seconds(time.perf_counter() - run_start)})"
                    f" -> {display(target.with_suffix('.html'))}")
