@@ -19,6 +19,7 @@ build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml i
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements/nodeps.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(PY) -m ioa_utils.cpu_pin install  # every Python of this environment starts with CPU-pinned numba/numpy/OpenBLAS
+	$(PY) -m ioa_utils.topics.jit  # UMAP's numba kernels compiled once into numba's disk cache, not in every process
 	@mkdir -p build && touch $@
 
 install-test: build/.installed-test

@@ -31,6 +31,10 @@ class ExactUMAP(BaseEstimator):
     def _umap(self, metric: str):
         from umap import UMAP
 
+        from .jit import enable
+
+        enable()  # compile UMAP's kernels once per environment (numba's disk cache), not once per process
+
         return UMAP(n_neighbors=self.n_neighbors, n_components=self.n_components, min_dist=self.min_dist,
                     metric=metric, init="random", random_state=self.random_state, n_jobs=1,
                     n_epochs=self.n_epochs)
