@@ -362,6 +362,9 @@ NEEDS: dict[str, tuple[str, ...]] = {"01": (), "02": ("01",), "03": ("02",), "04
                                      "09": ()}  # the evaluation generates and reads its own seeds
 
 
+INTERACTIVE_SKIPS = ("09",)  # notebooks whose outputs the interactive report does not read
+
+
 def _key(job: Run) -> str:
     stem = job.notebook.stem
     return stem[:2] if stem[:2].isdigit() else stem
@@ -390,6 +393,10 @@ def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manife
     done: set[int] = set()
     failed: dict[int, tuple[Exception, str]] = {}
     pending = list(range(len(runs)))
+    # the interactive report reads the stages of every notebook but the evaluation: it starts once they are done,
+    # in a free slot while the evaluation may still run (alone, or with nothing to wait for, it runs at the end)
+    feeds = {i for i, job in enumerate(runs) if _key(job) not in INTERACTIVE_SKIPS}
+    companion = None
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
         running: dict = {}
         while pending or running:
@@ -397,12 +404,19 @@ def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manife
             for i in ready[:max(1, jobs) - len(running)]:
                 pending.remove(i)
                 running[pool.submit(_run_one, i, runs, params, out_dir, kernel, run_start)] = i
+            if companion is None and feeds and feeds <= done and not failed and len(running) < max(1, jobs):
+                companion = pool.submit(write_interactive, params, out_dir)
+                running[companion] = -1
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 i = running.pop(fut)
                 exc = fut.exception()
+                if i == -1 and exc is not None:
+                    raise exc
+                if i == -1:
+                    continue
                 if exc is None:
                     entries[i] = fut.result()
                     done.add(i)
@@ -417,7 +431,8 @@ def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manife
         return 1
     manifest["inputs_sha256"] = input_checksums(params)
     _write_manifest(out_dir, manifest)
-    write_interactive(params, out_dir)
+    if companion is None:
+        write_interactive(params, out_dir)
     fonts.register()  # the index's figures are drawn in this process
     index = write_index(out_dir, manifest)
     print(f"report: {display(index)}")

@@ -144,3 +144,19 @@ def test_independent_notebooks_run_at_once_and_a_failure_stops_the_rest(tmp_path
     else:  # one at a time, 03 waits for 04 in vain: the run stops there, 05 never starts
         assert code == 1 and manifest["failed"]["notebook"] == "03_c.ipynb" and ran == ["01_a.ipynb", "02_b.ipynb"]
         assert not (out / "05_e.ipynb").exists()
+
+
+def test_interactive_report_starts_while_the_evaluation_still_runs(tmp_path: Path, monkeypatch):
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    monkeypatch.setattr(pipeline, "input_checksums", lambda params: {})
+    monkeypatch.setattr(pipeline, "write_interactive", lambda params, out: (flags / "interactive").touch())
+    monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _nb(folder / "01_a.ipynb", ["x = 1"])
+    # the evaluation finishes only once the interactive report (which does not read it) has been written
+    _nb(folder / "09_eval.ipynb", _waits_for("interactive", "09"))
+    out = tmp_path / "reports"
+    assert pipeline.run({"folder": str(flags), "seconds": 60}, out_dir=out, folder=folder, jobs=2) == 0
+    assert (flags / "interactive").exists()
