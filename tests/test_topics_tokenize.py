@@ -134,3 +134,14 @@ def test_describe_gives_the_per_text_regex_results(monkeypatch):
 
     assert group.tolist() == [expected(t) for t in texts]
     assert {"thai", "lao", "khmer", "myanmar", "japanese", "cjk"} <= set(group)
+
+
+def test_texts_with_nothing_to_segment_take_the_fast_path_with_the_same_tokens(monkeypatch):
+    mixed = _mixed_texts(3000)
+    spaced = [tokenize._ANY_RUN.sub("", t) for t in mixed]  # the same texts without any segmented script
+    texts = mixed + spaced + ["Bugün Ankara'da miting! #AKParti https://t.co/x1", "Путин — наш президент", "ÇHP'nin"]
+    assert sum(tokenize._ANY_RUN.search(t.lower()) is None for t in texts) >= 3000
+    tok = Tokenizer()
+    fast = [tok(t) for t in texts]
+    monkeypatch.setattr(tokenize, "_ANY_RUN", re.compile(""))  # matches every text: the general path only
+    assert fast == [tok(t) for t in texts]

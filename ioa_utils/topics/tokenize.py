@@ -60,6 +60,7 @@ _UNSPACED = {name: _block_class(blocks) for name, blocks in _UNSPACED_BLOCKS.ite
 _UNSPACED_WORD = {name: _block_class(blocks, word_chars=True) for name, blocks in _UNSPACED_BLOCKS.items()}
 # one alternative per segmented script: a maximal run of its (word) characters, named after the script
 _RUN = re.compile("|".join(f"(?P<{name}>[{chars}]+)" for name, chars in {"cjk": _CJK, **_UNSPACED_WORD}.items()))
+_ANY_RUN = re.compile(f"[{_CJK}{''.join(_UNSPACED_WORD.values())}]")  # one character of any ``_RUN``: cheap to look for
 _WORD = re.compile(r"[^\W\d_]{2,}(?:['’][^\W\d_]+)?")  # letters only, >= 2 of them
 _CJK_TOKEN = re.compile(f"^[{_CJK}]+$")
 SEGMENT_CACHE = 1 << 16  # segmented runs remembered (``_segment``): a few MB
@@ -154,6 +155,8 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         text = text.lower()
+        if not _ANY_RUN.search(text):  # most texts: nothing to segment (what the loop below returns, 3x faster)
+            return [t for t in _WORD.findall(text) if t not in self.stop]
         cjk = JAPANESE if _KANA.search(text) else "cjk"
         tokens: list[str] = []
         pos = 0
