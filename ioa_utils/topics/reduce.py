@@ -10,6 +10,8 @@ precomputed distance matrix. Larger fitting sets fall back to plain UMAP (pynnde
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -44,7 +46,7 @@ class ExactUMAP(BaseEstimator):
         self.train_ = X
         self.exact_ = len(X) < SMALL_DATA
         if self.exact_:
-            with warnings.catch_warnings():  # we never inverse_transform
+            with warnings.catch_warnings(), _exact_knn():  # we never inverse_transform
                 warnings.filterwarnings("ignore", message=_PRECOMPUTED_FIT, category=UserWarning)
                 self.umap_ = self._umap("precomputed").fit(euclidean_distances(X).astype(np.float32))
         else:
@@ -62,3 +64,40 @@ class ExactUMAP(BaseEstimator):
         with warnings.catch_warnings():  # the input *is* the distance matrix UMAP asks for
             warnings.filterwarnings("ignore", message=_PRECOMPUTED_TRANSFORM, category=UserWarning)
             return self.umap_.transform(d)
+
+
+def knn_indices(d: np.ndarray, n_neighbors: int) -> np.ndarray:
+    """``umap.utils.fast_knn_indices(d, n_neighbors)``, the same array, without sorting whole rows.
+
+    UMAP sorts each row of the distance matrix (numba's quicksort). Where the ``n_neighbors + 1`` smallest
+    distances of a row are all different, the first ``n_neighbors`` of that sort are fixed by the values alone,
+    so a partition and a sort of those few give them; rows with a tie among them keep UMAP's own sort, whose
+    order of equal values only it defines.
+    """
+    from umap.utils import fast_knn_indices
+
+    k = n_neighbors
+    if d.shape[0] == 0 or k + 1 > d.shape[1]:
+        return fast_knn_indices(d, n_neighbors)
+    near = np.argpartition(d, k, axis=1)[:, :k + 1]
+    values = np.take_along_axis(d, near, axis=1)
+    order = np.argsort(values, axis=1)
+    near, values = np.take_along_axis(near, order, axis=1), np.take_along_axis(values, order, axis=1)
+    out = near[:, :k].astype(np.int32)
+    tied = np.flatnonzero(~(np.diff(values, axis=1) > 0).all(axis=1))
+    if len(tied):
+        out[tied] = fast_knn_indices(np.ascontiguousarray(d[tied]), n_neighbors)
+    return out
+
+
+@contextmanager
+def _exact_knn() -> Iterator[None]:
+    """UMAP's neighbours of a precomputed matrix from :func:`knn_indices` while a fit runs (same result)."""
+    import umap.umap_ as umap_module
+
+    original = umap_module.fast_knn_indices
+    umap_module.fast_knn_indices = knn_indices
+    try:
+        yield
+    finally:
+        umap_module.fast_knn_indices = original
