@@ -25,6 +25,12 @@ The Benjamini-Hochberg false discovery rate is controlled over *all candidate pa
 accounts that co-occurs at least once in the window, not only the edges that passed the minimum weight
 (a filter chosen after seeing the weights would make the q-values too small). ``z`` compares the observed
 weight with the null mean and standard deviation.
+
+How it scales: for traces with one event per message, a draw does not redo the window join of
+:func:`pair_weights` on the permuted events; ``_NullWeights`` counts only the candidate pairs' weights, from item
+groups, orders and windows computed once (the ``item`` null sorts nothing per draw). It uses the same draws of
+the generator, so the p-values are those of the plain method, which stays here (:func:`permute`,
+:func:`pair_weights`) as the reference the tests compare it with, and for list traces.
 """
 
 from __future__ import annotations
