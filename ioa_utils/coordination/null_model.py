@@ -25,6 +25,12 @@ The Benjamini-Hochberg false discovery rate is controlled over *all candidate pa
 accounts that co-occurs at least once in the window, not only the edges that passed the minimum weight
 (a filter chosen after seeing the weights would make the q-values too small). ``z`` compares the observed
 weight with the null mean and standard deviation.
+
+How it scales: for traces with one event per message, a draw does not redo the window join of
+:func:`pair_weights` on the permuted events; ``_NullWeights`` counts only the candidate pairs' weights, from item
+groups, orders and windows computed once (the ``item`` null sorts nothing per draw). It uses the same draws of
+the generator, so the p-values are those of the plain method, which stays here (:func:`permute`,
+:func:`pair_weights`) as the reference the tests compare it with, and for list traces.
 """
 
 from __future__ import annotations
@@ -32,10 +38,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cooccurrence import Events, directed_codes
+from .cooccurrence import DEFAULT_CHUNK_PAIRS, Events, _one_event_per_message, directed_codes
 
 METHODS = ("swap", "item", "delay", "shuffle", "circular")
 _ITEM_NULLS = ("swap", "item", "delay")  # need one event per message (co-retweet, co-tweet)
+_DENSE_PAIRS = 1 << 24  # up to this many account x account cells (int32), candidate pairs are looked up in a table
 
 
 def _first_share(events: Events) -> np.ndarray:
@@ -45,12 +52,35 @@ def _first_share(events: Events) -> np.ndarray:
     return first
 
 
-def _within(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A permutation of positions that only exchanges positions of the same group."""
-    by_group = np.argsort(groups, kind="stable")
-    shuffled = np.lexsort((rng.random(len(groups)), groups))
+def _order_within(gid: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """The stable order of positions by (``gid``, ``draws``), ``gid`` non-decreasing: as
+    ``np.lexsort((draws, gid))``, but with one int64 radix-friendly sort instead of two float ones. Draws of
+    ``Generator.random`` are multiples of 2**-53, so the group and the draw's top bits fit one int64; when two
+    draws of a group share those bits (rare), the exact lexsort decides."""
+    if len(gid) < 2:
+        return np.arange(len(gid))
+    shift = max(int(gid[-1]).bit_length() - 10, 0)  # keep gid << (53 - shift) within 63 bits
+    comb = (gid << np.int64(53 - shift)) | ((draws * 2.0**53).astype(np.int64) >> np.int64(shift))
+    order = np.argsort(comb, kind="stable")
+    if shift and (np.diff(comb[order]) == 0).any():
+        return np.lexsort((draws, gid))
+    return order
+
+
+def _group_ids(sorted_groups: np.ndarray) -> np.ndarray:
+    """Dense ids 0, 1, ... of the runs of equal values of a sorted array."""
+    return np.cumsum(np.r_[False, sorted_groups[1:] != sorted_groups[:-1]]) if len(sorted_groups) else sorted_groups
+
+
+def _within(groups: np.ndarray, rng: np.random.Generator, by_group: np.ndarray | None = None) -> np.ndarray:
+    """A permutation of positions that only exchanges positions of the same group: the k-th position of a
+    group (in index order) takes the position with the group's k-th smallest draw of ``rng.random``.
+    ``by_group``: ``np.argsort(groups, kind="stable")``, when already known."""
+    draws = rng.random(len(groups))
+    if by_group is None:
+        by_group = np.argsort(groups, kind="stable")
     out = np.empty(len(groups), dtype=np.int64)
-    out[by_group] = shuffled
+    out[by_group] = by_group[_order_within(_group_ids(groups[by_group]), draws[by_group])]
     return out
 
 
@@ -106,6 +136,163 @@ def pair_weights(events: Events, window: float | None) -> tuple[np.ndarray, np.n
     return code[start][both], np.minimum.reduceat(w, start)[both] if len(start) else w
 
 
+class _NullWeights:
+    """The null weights of the candidate pairs ``codes`` (as :func:`pair_weights`, 0 for a pair that does not
+    co-occur), one draw at a time, for events that are one per message (every null applies). The same draws
+    of ``rng`` as :func:`permute` give the same weights as ``_null_weights(codes, *pair_weights(permute(...)))``
+    (the reference; a test compares them), computed with far less work:
+
+    * only events of items shared at least twice can co-occur, and every null keeps each item's share count:
+      the *slots* (events of such items, grouped by item) are fixed; a draw only decides which event, with
+      which time, fills each slot. Within an item, the first share is fixed, so ``swap`` and ``delay`` order an
+      item's events by delay alone: a sort of data already grouped by item;
+    * only events of accounts in some candidate pair can add to a candidate's weight; the others are dropped;
+    * ``item`` moves accounts between the fixed (item, time) slots: no sort at all;
+    * each co-occurring pair of events is visited once (``i < j`` in (item, time) order) and looked up among the
+      candidates (a dense account x account table when small, else ``searchsorted``), never sorting pair codes;
+      when an account has several events of one item, a partner counts only if it is the account's first event
+      in the window (``prev``, as in ``cooccurrence._account_pair_codes``), for each direction.
+    """
+
+    def __init__(self, events: Events, window: float | None, codes: np.ndarray,
+                 chunk_pairs: int = DEFAULT_CHUNK_PAIRS) -> None:
+        self.ev = events
+        self.n_codes = len(codes)
+        self.nu = np.int64(max(events.n_users, 1))
+        self.window = None if window is None else int(np.floor(window))
+        self.chunk_pairs = max(chunk_pairs, 1)
+        self.first = _first_share(events)
+        self.delay = events.time - self.first[events.key]
+        by_key = np.argsort(events.key, kind="stable")
+        shared = np.bincount(events.key, minlength=len(events.keys)) >= 2
+        self.slots = by_key[shared[events.key[by_key]]]
+        self.gid = _group_ids(events.key[self.slots])
+        self.candidate = np.zeros(int(self.nu), dtype=bool)
+        self.candidate[codes // self.nu] = True
+        self.candidate[codes % self.nu] = True
+        self.codes = np.r_[codes, np.iinfo(np.int64).max]  # a sentinel: searchsorted never runs off the end
+        self.table = None
+        if self.nu * self.nu <= _DENSE_PAIRS:  # account x account -> candidate index, -1 if none (both orders)
+            self.table = np.full(int(self.nu * self.nu), -1, dtype=np.int32)
+            self.table[codes] = np.arange(len(codes))
+            self.table[(codes % self.nu) * self.nu + codes // self.nu] = np.arange(len(codes))
+        self._by_user: np.ndarray | None = None
+        self._item: tuple | None = None
+
+    def draw(self, rng: np.random.Generator, method: str) -> np.ndarray:
+        """The candidate pairs' weights under one draw of ``method`` (float, aligned with ``codes``)."""
+        ev = self.ev
+        if method == "item":
+            return self._item_draw(rng)
+        if method == "swap":  # event i takes the item of event perm[i]: the event filling slot s is inv[s]
+            perm = rng.permutation(len(ev))
+            inv = np.empty(len(ev), dtype=np.int64)
+            inv[perm] = np.arange(len(ev))
+            filled = inv[self.slots]
+            return self._count_grouped(ev.user[filled], self.delay[filled])
+        if method == "delay":
+            if self._by_user is None:
+                self._by_user = np.argsort(ev.user, kind="stable")
+            return self._count_grouped(ev.user[self.slots],
+                                       self.delay[_within(ev.user, rng, self._by_user)[self.slots]])
+        return self._count_grouped(ev.user[self.slots], permute_times(ev, rng, method)[self.slots])
+
+    def _count_grouped(self, user: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """Weights when the slot ``s`` is filled by an event of account ``user[s]`` at ``time[s]`` (any origin
+        within an item)."""
+        keep = self.candidate[user]
+        user, time, gid = user[keep], time[keep], self.gid[keep]
+        if self.window is None:
+            return self._count(gid, gid, user, None)
+        t0 = int(time.min()) if len(time) else 0
+        span = (int(time.max()) - t0 if len(time) else 0) + 2 * self.window + 1
+        comb = gid * span + (time - t0)
+        order = np.argsort(comb, kind="stable")  # grouped already: only each item's events are reordered
+        return self._count(comb[order], gid, user[order], None)
+
+    def _item_draw(self, rng: np.random.Generator) -> np.ndarray:
+        ev = self.ev
+        if self._item is None:  # what the item null never changes: the (item, time) order of the slots
+            comb, _ = self._sorted_slots()
+            ku = self.gid * self.nu + ev.user[self.slots]
+            self._item = (comb, len(np.unique(ku)) < len(ku))  # some account with several events of an item
+        comb, repeats = self._item
+        draws = rng.random(len(ev))  # the draws of _within(ev.key, rng)
+        # event slots[k] takes the time of event source[k]: its account fills that slot
+        source = self.slots[_order_within(self.gid, draws[self.slots])]
+        account = ev.user.copy()
+        account[source] = ev.user[self.slots]
+        user = account[self._sorted_slots()[1]]
+        keep = self.candidate[user]
+        return self._count(comb[keep], self.gid[keep], user[keep], repeats)
+
+    def _sorted_slots(self) -> tuple[np.ndarray, np.ndarray]:
+        """The observed slots' sort key in (item, time) order, and the events in that order."""
+        if not hasattr(self, "_sorted"):
+            if self.window is None:  # the item alone
+                self._sorted = (self.gid, self.slots)
+                return self._sorted
+            t = self.ev.time[self.slots]
+            t0 = int(t.min()) if len(t) else 0
+            comb = self.gid * ((int(t.max()) - t0 if len(t) else 0) + 2 * self.window + 1) + (t - t0)
+            order = np.argsort(comb, kind="stable")
+            self._sorted = (comb[order], self.slots[order])
+        return self._sorted
+
+    def _count(self, comb: np.ndarray, gid: np.ndarray, user: np.ndarray, repeats: bool | None) -> np.ndarray:
+        """Candidate weights of events in (item, time) order: ``comb`` their sort key, ``gid`` their item
+        (sorted), ``user`` their accounts. ``repeats``: whether an account can have several events of one item
+        (``None``: find out)."""
+        n = len(comb)
+        w = self.window or 0
+        nc, nu = self.n_codes, self.nu
+        hi = np.searchsorted(comb, comb + w, side="right")
+        prev = None
+        if repeats is None or repeats:
+            ku = gid * nu + user
+            by = np.argsort(ku, kind="stable")
+            same = ku[by[1:]] == ku[by[:-1]]
+            if same.any():
+                # the sort key of the previous event of the same account and item (-inf if none): a partner j
+                # of event i is its account's first in i's window iff that previous event is before the window
+                prev = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+                prev[by[1:][same]] = comb[by[:-1][same]]
+        counts = np.zeros(nc if prev is None else 2 * nc, dtype=np.int64)
+        later = hi - np.arange(1, n + 1)  # partners after each event: positions i + 1 .. hi - 1
+        if n == 0 or not later.any():
+            return counts[:nc].astype(float)
+        cum = np.cumsum(later)
+        cuts = np.unique(np.r_[0, np.searchsorted(cum, np.arange(self.chunk_pairs, cum[-1], self.chunk_pairs),
+                                                  side="right"), n])
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            c = later[a:b]
+            total = int(c.sum())
+            if total == 0:
+                continue
+            start = np.cumsum(c) - c
+            j = np.arange(total) + np.repeat(np.arange(a + 1, b + 1) - start, c)
+            ui, uj = np.repeat(user[a:b], c), user[j]
+            if self.table is not None:
+                at = self.table[ui * nu + uj]
+                hit = at >= 0
+            else:
+                code = np.minimum(ui, uj) * nu + np.maximum(ui, uj)
+                at = np.searchsorted(self.codes, code)
+                hit = self.codes[at] == code  # a candidate pair (never an account with itself)
+            if prev is None:  # each account has one event per item: both directions count every pair
+                counts += np.bincount(at[hit], minlength=nc)
+                continue
+            i = np.repeat(np.arange(a, b), c)
+            side = ui > uj  # slot 2 * pair + 1 counts the events of the larger account code
+            fwd = hit & (prev[j] < comb[i] - w)  # event i, partner account uj (first of uj in i's window)
+            bwd = hit & (prev[i] < comb[j] - w)  # event j, partner account ui
+            counts += np.bincount(2 * at[fwd] + side[fwd], minlength=2 * nc)
+            counts += np.bincount(2 * at[bwd] + ~side[bwd], minlength=2 * nc)
+        if prev is not None:
+            counts = np.minimum(counts[0::2], counts[1::2])
+        return counts.astype(float)
+
+
 def bh_adjust(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values)."""
     p = np.asarray(p, dtype=float)
@@ -118,6 +305,14 @@ def bh_adjust(p: np.ndarray) -> np.ndarray:
     out = np.empty(n)
     out[order] = np.minimum(q, 1.0)
     return out
+
+
+def _null_weights(codes: np.ndarray, c: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The weights ``w`` of pairs ``c`` (sorted) at the candidate pairs ``codes``, 0 where absent."""
+    if not len(c):
+        return np.zeros(len(codes))
+    i = np.minimum(np.searchsorted(c, codes), len(c) - 1)
+    return np.where(c[i] == codes, w[i], 0).astype(float)
 
 
 def edge_significance(events: Events, edges: pd.DataFrame, window: float | None,
@@ -137,12 +332,12 @@ def edge_significance(events: Events, edges: pd.DataFrame, window: float | None,
     ge = np.zeros(len(codes))
     s1 = np.zeros(len(codes))
     s2 = np.zeros(len(codes))
+    fast = _NullWeights(events, window, codes) if _one_event_per_message(events) else None
     for _ in range(n_permutations):
-        c, w = pair_weights(permute(events, rng, method), window)
-        null = np.zeros(len(codes))
-        if len(c):
-            i = np.minimum(np.searchsorted(c, codes), len(c) - 1)
-            null = np.where(c[i] == codes, w[i], 0).astype(float)
+        if fast is not None:
+            null = fast.draw(rng, method)
+        else:
+            null = _null_weights(codes, *pair_weights(permute(events, rng, method), window))
         ge += null >= observed
         s1 += null
         s2 += null * null
