@@ -18,6 +18,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import ground_truth, stages
@@ -25,7 +26,7 @@ from ..casestudy import campaign as campaigns
 from ..casestudy import china, russia, turkey
 from ..casestudy.base import Finding, load, score_roles
 from ..coordination import stage as cstage
-from ..coordination.cooccurrence import directed_weights, undirected
+from ..coordination.cooccurrence import Events, directed_codes
 from ..coordination.evaluate import nodes_of, score_accounts
 from ..coordination.groups import amplified_core, amplifiers, retweet_rings
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
@@ -101,10 +102,11 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
         t = TRACES[trace]
         ev = events(cstage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
         for window in GRID[trace]["window"]:
-            folded = undirected(directed_weights(ev, window), 1)  # undirected(d, m): the rows of weight >= m
+            a, b, weight = folded_codes(ev, window)
             for mw in GRID[trace]["min_weight"]:
                 setting = {"window": window, "min_weight": mw}
-                flagged = nodes_of(folded[folded["weight"] >= mw])
+                keep = weight >= mw
+                flagged = ev.users[_distinct(np.r_[a[keep], b[keep]])]
                 rows.append(_row(seed, release, "coordination", trace, setting, setting == defaults(trace), True,
                                  flagged, score.groups(flagged, t.targets)))
     for trace, t in TRACES.items():
@@ -113,6 +115,29 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
             rows.append(_row(seed, release, "coordination", trace, {}, True, True, flagged,
                              score.groups(flagged, t.targets)))
     return rows
+
+
+def folded_codes(ev: Events, window: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``cooccurrence.undirected(directed_weights(ev, window))`` as account codes (indices into ``ev.users``):
+    ``(a, b, weight)`` of the pairs of distinct accounts with co-occurring messages in both directions, weight the
+    smaller of the two directions' (no account names or pandas grouping: only which accounts an edge of weight
+    ``>= m`` touches is needed; ``tests/test_evaluation.py`` checks the two agree)."""
+    pairs, weight = directed_codes(ev, window)
+    nu = np.int64(max(ev.n_users, 1))
+    u1, u2 = pairs // nu, pairs % nu
+    other = u1 != u2
+    a, b, weight = np.minimum(u1, u2)[other], np.maximum(u1, u2)[other], weight[other]
+    order = np.argsort(a * nu + b, kind="stable")
+    key, a, b, weight = (a * nu + b)[order], a[order], b[order], weight[order]
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    both = np.diff(np.r_[start, len(key)]) == 2  # each direction occurs once in ``pairs``
+    low = np.minimum.reduceat(weight, start) if len(key) else weight
+    return a[start][both], b[start][both], low[both]
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
 def group_rows(seed: int, release: str, work_dir: Path, score: Scorer) -> list[dict]:
