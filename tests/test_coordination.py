@@ -557,3 +557,33 @@ def test_node_table_adds_topic_shares_and_follower_counts_when_present(tmp_path)
     assert n.loc["a", "topic_0"] == pytest.approx(2 / 3, abs=1e-4) and n.loc["b", "topic_1"] == 1.0
     assert n["role"].tolist() == ["ring", "unknown"] and set(n["role_source"]) == {"inferred"}
     assert n["community"].tolist() == [-1, -1]
+
+
+def test_keep_reads_returns_the_same_frame_without_reading_again(tmp_path, monkeypatch):
+    """Within ``stage.keep_reads`` a wanted read is done once; a caller's change does not reach the next caller;
+    a rewritten partition, other columns and reads outside the context are read from disk."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ioa_utils.coordination import stage
+    from ioa_utils.paths import processed_dir
+
+    folder = processed_dir("synth_x_052020", tmp_path) / "tweets"
+    folder.mkdir(parents=True)
+    table = pa.table({"userid": ["a", "b", "c"], "tweet_kind": ["retweet", "original", "retweet"],
+                      "rt_userid": ["b", None, "a"]})
+    pq.write_table(table, folder / "part-00000.parquet")
+    reads = []
+    real = stage._read_columns
+    monkeypatch.setattr(stage, "_read_columns", lambda *a: reads.append(a[1:]) or real(*a))
+    cols = ("userid", "tweet_kind", "rt_userid")
+    with stage.keep_reads((cols, None, ())):
+        first = stage.read_columns("synth_x_052020", cols, None, tmp_path)
+        first["userid"] = "changed"
+        second = stage.read_columns("synth_x_052020", cols, None, tmp_path)
+        stage.read_columns("synth_x_052020", cols[:2], None, tmp_path)  # not wanted: read
+        assert len(reads) == 2 and list(second["userid"]) == ["a", "b", "c"]
+        pq.write_table(table.slice(0, 2), folder / "part-00000.parquet")  # rewritten: read again
+        assert len(stage.read_columns("synth_x_052020", cols, None, tmp_path)) == 2 and len(reads) == 3
+    stage.read_columns("synth_x_052020", cols, None, tmp_path)
+    assert len(reads) == 4

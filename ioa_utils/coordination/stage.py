@@ -22,6 +22,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -63,14 +65,48 @@ def _stamp(release: str, work_dir: str | Path, params: Params) -> dict:
             "params": {**params.as_dict(), "amplifier": AMPLIFIER, "ring": RING}}
 
 
+_KEPT: dict[tuple, pd.DataFrame] | None = None  # read_columns' frames kept while ``keep_reads`` is active
+_WANTED: set[tuple] = set()
+
+
+@contextmanager
+def keep_reads(*wanted: tuple[tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]]) -> Iterator[None]:
+    """While active, :func:`read_columns` keeps the frames it reads with any ``(columns, kinds, fallback_only)``
+    of ``wanted`` and gives them to later calls with the same arguments on the same partitions (same paths, sizes
+    and modification times) instead of reading again. Pandas copies on write, so no caller's change reaches another.
+    For a process that reads again what the stage has just read (``evaluation.seeds``); the frames are held
+    until the context ends."""
+    global _KEPT, _WANTED
+    _KEPT, _WANTED = {}, set(wanted)
+    try:
+        yield
+    finally:
+        _KEPT, _WANTED = None, set()
+
+
 def read_columns(release: str, columns: tuple[str, ...], kinds: tuple[str, ...] | None = None,
                  work_dir: str | Path = DATA_DIR, fallback_only: tuple[str, ...] = ()) -> pd.DataFrame:
     """Only ``columns`` of the processed tweets (only rows of ``kinds`` if given), read partition by
     partition; rows keep their order. ``fallback_only`` columns are kept only on rows whose
     ``retweet_tweetid`` is missing or lossy (``Trace.fallback_only``), null elsewhere."""
+    files = partitions(processed_dir(release, work_dir) / "tweets")
+    key = None
+    if _KEPT is not None and (columns, kinds, fallback_only) in _WANTED:
+        stats = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+        key = (stats, columns, kinds, fallback_only)
+        if key in _KEPT:
+            return _KEPT[key].copy(deep=False)
+    df = _read_columns(files, columns, kinds, fallback_only)
+    if key is not None and _KEPT is not None:
+        _KEPT[key] = df.copy(deep=False)
+    return df
+
+
+def _read_columns(files: list[Path], columns: tuple[str, ...], kinds: tuple[str, ...] | None,
+                  fallback_only: tuple[str, ...]) -> pd.DataFrame:
     filters = [("tweet_kind", "in", list(kinds))] if kinds is not None else None
     parts = []
-    for path in partitions(processed_dir(release, work_dir) / "tweets"):
+    for path in files:
         t = pq.read_table(path, columns=list(columns), filters=filters)
         if fallback_only:
             bad = pc.or_(pc.is_null(t["retweet_tweetid"]), pc.fill_null(t["has_lossy_ref"], False))

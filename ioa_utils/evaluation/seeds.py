@@ -231,6 +231,11 @@ def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score:
     return rows
 
 
+# The processed tweet columns (columns, kinds, fallback_only) both the coordination stage and the sweeps read.
+REREAD = (*((TRACES[t].columns, TRACES[t].kinds, TRACES[t].fallback_only) for t in ("co_retweet", "co_tweet")),
+          (RETWEETERS, None, ()), (_DELAYS, None, ()))
+
+
 def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
     """Scores of every detector and grid setting on data seed ``seed`` (one row per release x detector x
     setting, :data:`COLUMNS`), computed in ``folder`` (``raw/``: the generated archive, ``work/``: its stages)."""
@@ -243,10 +248,11 @@ def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
             truth = ground_truth.load(raw, release)
             if truth is None:
                 raise RuntimeError(f"{release} of seed {seed} has no planted ground truth")
-            cstage.ensure(release, work)
-            score = Scorer(truth)
-            rows += coordination_rows(seed, release, work, score)
-            rows += group_rows(seed, release, work, score)
+            with cstage.keep_reads(*REREAD):  # the sweeps read again what the coordination stage reads
+                cstage.ensure(release, work)
+                score = Scorer(truth)
+                rows += coordination_rows(seed, release, work, score)
+                rows += group_rows(seed, release, work, score)
             rows += detector_rows(seed, release, raw, work, score)
     finally:
         gc.unfreeze()
