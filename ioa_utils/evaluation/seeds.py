@@ -24,10 +24,10 @@ import pandas as pd
 from .. import ground_truth, stages
 from ..casestudy import campaign as campaigns
 from ..casestudy import china, russia, turkey
-from ..casestudy.base import Finding, load, score_roles
+from ..casestudy.base import Finding, load, role_truth
 from ..coordination import stage as cstage
 from ..coordination.cooccurrence import Events, directed_codes
-from ..coordination.evaluate import nodes_of, score_accounts
+from ..coordination.evaluate import nodes_of, positives_negatives, score_sets
 from ..coordination.groups import amplified_core, amplifiers, retweet_rings
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
 from ..ground_truth import GroundTruth
@@ -69,20 +69,24 @@ class Scorer:
     def __init__(self, truth: GroundTruth):
         self.truth = truth
         self._memo: dict[tuple, dict] = {}
+        self._sets: dict[tuple, tuple[set[str], set[str]]] = {}  # (family, kinds or roles) -> positives, negatives
+
+    def _score(self, family: str, which: tuple | None, flagged: Iterable[str]) -> dict:
+        key = (family, which, frozenset(flagged))
+        if key not in self._memo:
+            if (family, which) not in self._sets:
+                truth = self.truth if family == "groups" else role_truth(self.truth, which)
+                self._sets[family, which] = positives_negatives(truth, which if family == "groups" else None)
+            self._memo[key] = score_sets(key[2], *self._sets[family, which])
+        return self._memo[key]
 
     def groups(self, flagged: Iterable[str], kinds: Sequence[str] | None) -> dict:
         """``coordination.evaluate.score_accounts``: planted group members of ``kinds`` against the controls."""
-        key = ("groups", None if kinds is None else tuple(kinds), frozenset(flagged))
-        if key not in self._memo:
-            self._memo[key] = score_accounts(key[2], self.truth, kinds)
-        return self._memo[key]
+        return self._score("groups", None if kinds is None else tuple(kinds), flagged)
 
     def roles(self, flagged: Iterable[str], roles: Sequence[str]) -> dict:
         """``casestudy.base.score_roles``: accounts with ``roles`` against every other account."""
-        key = ("roles", tuple(roles), frozenset(flagged))
-        if key not in self._memo:
-            self._memo[key] = score_roles(sorted(key[2]), self.truth, tuple(roles))
-        return self._memo[key]
+        return self._score("roles", tuple(roles), flagged)
 
 
 def _row(seed: int, release: str, family: str, detector: str, setting: dict, is_default: bool, applicable: bool,
