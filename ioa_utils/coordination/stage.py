@@ -37,6 +37,7 @@ from ..paths import DATA_DIR, check_release_id, processed_dir
 from ..store import partitions, write_table
 from .evaluate import nodes_of
 from .groups import amplified_core, amplifiers, communities, retweet_rings
+from .networks import retweet_delays
 from .traces import AMPLIFIER, DEFAULTS, RETWEETERS, RING, TRACES, Params, compute, ring_params
 
 TABLES = ("communities", "amplifiers", "core", "rings", "summary")
@@ -139,14 +140,15 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     (out / "edges").mkdir()
     for (columns, kinds, fallback_only), names in groups.items():
         tweets = read_columns(release, columns, kinds, work_dir, fallback_only)
-        rings = None
+        rings = delays = None
         if "retweet_ring" in names:
-            rings = retweet_rings(tweets, **ring_params(params))
+            delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
+            rings = retweet_rings(tweets, **ring_params(params), delays=delays)
             counts["rings"] = _write(rings, out / "rings.parquet")
         if columns == RETWEETERS and kinds is None:
             counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
         for name in names:
-            e = compute(name, tweets, params, rings)
+            e = compute(name, tweets, params, rings, delays=delays)
             counts[f"edges/{name}"] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
             summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
                             "total_weight": round(float(e["weight"].sum()), 3)})
@@ -155,7 +157,7 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
                                         "community": c.to_numpy(np.int64)})
             del e
             progress.step(f"{name}: {summary[-1]['edges']} edges")
-        del tweets, rings
+        del tweets, rings, delays
         gc.collect()
     order = {n: i for i, n in enumerate(TRACES)}
     summary.sort(key=lambda r: order[r["trace"]])
