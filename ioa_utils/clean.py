@@ -21,6 +21,9 @@ from .store import partitions
 RT_PREFIX = r"^RT @(?P<name>[^\s:]+):?\s*"
 URL = r"https?://\S+"
 MENTION = r"@[\w+/=]+"
+# White space to collapse into one space: ``\s+`` -> " " without replacing the runs that already are one space
+# (a replacement per word cost 4x the scan)
+SPACE_RUNS = r"\s\s+|[^\S ]"
 EXPLODED = {"hashtags": "hashtag", "urls": "url", "user_mentions": "mention"}
 EXPLODED_TABLE = {"hashtags": "hashtags", "urls": "urls", "user_mentions": "mentions"}
 
@@ -31,7 +34,7 @@ def normalize_text(text: pa.Array) -> pa.Array:
     t = pc.replace_substring_regex(t, URL, " ")
     t = pc.replace_substring_regex(t, MENTION, " ")
     t = pc.utf8_lower(t)
-    t = pc.replace_substring_regex(t, r"\s+", " ")
+    t = pc.replace_substring_regex(t, SPACE_RUNS, " ")
     return pc.utf8_trim_whitespace(t)
 
 

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet  # noqa: F401  (pa.parquet)
 
 from ioa_utils import stages, store
-from ioa_utils.clean import domains, normalize_text
+from ioa_utils.clean import SPACE_RUNS, domains, normalize_text
 
 
 def test_normalize_text():
@@ -20,6 +20,22 @@ def test_normalize_text():
         "Не RT в середине: rt @x",
     ])).to_pylist()
     assert got == ["hello world !", "nested", "plain text with #tag", "hashed name", "не rt в середине: rt"]
+
+
+def test_white_space_collapses_as_one_replacement_per_run():
+    r"""normalize_text's white space step (runs that are not one space) equals ``\s+`` -> " " on any mix."""
+    import random
+    import re
+
+    import pyarrow.compute as pc
+
+    rng = random.Random(7)
+    chars = [" ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u3000", "a", "б", "香", "#"]
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randrange(0, 12))) for _ in range(3000)] + [None]
+    arr = pa.array(texts, pa.string())
+    want = pc.replace_substring_regex(arr, r"\s+", " ").to_pylist()
+    assert pc.replace_substring_regex(arr, SPACE_RUNS, " ").to_pylist() == want
+    assert [None if t is None else re.sub(r"[ \t\n\r\f]+", " ", t) for t in texts] == want  # RE2's \s
 
 
 def test_domains_keep_list_shape():

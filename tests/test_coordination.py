@@ -235,6 +235,37 @@ def test_word_tokens_are_pythons_word_runs_in_any_script():
         assert [w for i, w in zip(rows, tokens, strict=True) if i == k] == re.findall(r"\w+", text or ""), text
 
 
+def test_newer_word_characters_equal_the_per_code_point_definition():
+    """The vectorised class equals its definition, every code point tested one by one: unassigned in Python's
+    Unicode database, a word character to RE2, not one to Python's ``re``; and the code point strings it tests
+    are every code point but the surrogates, each exactly its own one-character string."""
+    import re
+    import sys
+    import unicodedata
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ioa_utils.coordination.minhash import _code_point_strings, _newer_word_characters
+
+    codes, arr = _code_point_strings()
+    arr.validate(full=True)
+    assert codes.tolist() == [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    assert arr.to_pylist() == [chr(c) for c in codes.tolist()]
+    unassigned = [chr(c) for c in range(sys.maxunicode + 1)
+                  if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Cn"]
+    is_word = pc.match_substring_regex(pa.array(unassigned), r"^[\p{L}\p{N}_]$").to_numpy(zero_copy_only=False)
+    want = [ord(ch) for ch, w in zip(unassigned, is_word, strict=True) if w and not re.fullmatch(r"\w", ch)]
+    got = _newer_word_characters.__wrapped__()
+    if not want:
+        assert got is None
+        return
+    ranges = re.findall(r"\\x\{([0-9A-F]+)\}(?:-\\x\{([0-9A-F]+)\})?", got)
+    assert got == "[" + "".join(f"\\x{{{a}}}" + (f"-\\x{{{b}}}" if b else "") for a, b in ranges) + "]"
+    assert [c for a, b in ranges for c in range(int(a, 16), int(b or a, 16) + 1)] == want
+    assert got == _newer_word_characters()
+
+
 def test_arrow_coded_word_tokens_are_word_tokens():
     import pyarrow as pa
 
@@ -526,3 +557,33 @@ def test_node_table_adds_topic_shares_and_follower_counts_when_present(tmp_path)
     assert n.loc["a", "topic_0"] == pytest.approx(2 / 3, abs=1e-4) and n.loc["b", "topic_1"] == 1.0
     assert n["role"].tolist() == ["ring", "unknown"] and set(n["role_source"]) == {"inferred"}
     assert n["community"].tolist() == [-1, -1]
+
+
+def test_keep_reads_returns_the_same_frame_without_reading_again(tmp_path, monkeypatch):
+    """Within ``stage.keep_reads`` a wanted read is done once; a caller's change does not reach the next caller;
+    a rewritten partition, other columns and reads outside the context are read from disk."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ioa_utils.coordination import stage
+    from ioa_utils.paths import processed_dir
+
+    folder = processed_dir("synth_x_052020", tmp_path) / "tweets"
+    folder.mkdir(parents=True)
+    table = pa.table({"userid": ["a", "b", "c"], "tweet_kind": ["retweet", "original", "retweet"],
+                      "rt_userid": ["b", None, "a"]})
+    pq.write_table(table, folder / "part-00000.parquet")
+    reads = []
+    real = stage._read_columns
+    monkeypatch.setattr(stage, "_read_columns", lambda *a: reads.append(a[1:]) or real(*a))
+    cols = ("userid", "tweet_kind", "rt_userid")
+    with stage.keep_reads((cols, None, ())):
+        first = stage.read_columns("synth_x_052020", cols, None, tmp_path)
+        first["userid"] = "changed"
+        second = stage.read_columns("synth_x_052020", cols, None, tmp_path)
+        stage.read_columns("synth_x_052020", cols[:2], None, tmp_path)  # not wanted: read
+        assert len(reads) == 2 and list(second["userid"]) == ["a", "b", "c"]
+        pq.write_table(table.slice(0, 2), folder / "part-00000.parquet")  # rewritten: read again
+        assert len(stage.read_columns("synth_x_052020", cols, None, tmp_path)) == 2 and len(reads) == 3
+    stage.read_columns("synth_x_052020", cols, None, tmp_path)
+    assert len(reads) == 4

@@ -218,6 +218,26 @@ def test_filtered_sweeps_equal_direct_calls(seed_run):
                 assert (got["flagged"], got["applicable"]) == (f.n_accounts, f.applicable), (release, name, st)
 
 
+@pytest.mark.slow
+def test_folded_codes_are_the_undirected_fold(seed_run):
+    """The sweep's integer fold of co-retweet and co-tweet flags the accounts of ``undirected(directed_weights)``
+    at every window and minimum weight, with the same edges and weights."""
+    from ioa_utils.coordination.cooccurrence import directed_weights, undirected
+    from ioa_utils.coordination.traces import TRACES, events
+
+    folder, _, _ = seed_run
+    work = folder / "work"
+    for release in ("synth_russia_052020", "synth_turkey_052020"):
+        for trace in ("co_retweet", "co_tweet"):
+            t = TRACES[trace]
+            ev = events(cstage.read_columns(release, t.columns, t.kinds, work, t.fallback_only), trace)
+            for window in protocol.GRID[trace]["window"]:
+                want = undirected(directed_weights(ev, window), 1)
+                a, b, w = seeds.folded_codes(ev, window)
+                got = pd.DataFrame({"source": ev.users[a], "target": ev.users[b], "weight": w})
+                pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+
+
 def test_findings_sentences_follow_the_scores():
     from ioa_utils import findings
 

@@ -305,11 +305,17 @@ def score_roles(flagged: list[str], truth: GroundTruth | None, roles: tuple[str,
     accounts with one of ``roles`` are the positives, all other accounts of the release the negatives."""
     if truth is None:
         return None
+    return score_accounts(flagged, role_truth(truth, roles))
+
+
+def role_truth(truth: GroundTruth, roles: tuple[str, ...]) -> GroundTruth:
+    """``truth`` with accounts of ``roles`` as the one planted group and every other account as a control (what
+    :func:`score_roles` scores against; the per-tweet table is not read)."""
     a = truth.accounts
     pos = a["role"].isin(roles).to_numpy()
     proxy = pd.DataFrame({"userid": a["userid"], "group": np.where(pos, "target", ""),
                           "group_kind": np.where(pos, "target", ""), "is_control": ~pos})
-    return score_accounts(flagged, truth.with_accounts(proxy))  # the per-tweet table is not read
+    return truth.with_accounts(proxy)
 
 
 def _interval(low: float, high: float) -> str:

@@ -48,9 +48,15 @@ def official_posers(data: CaseData, keywords: dict[str, tuple[str, ...]] = OFFIC
         tok = con.execute(f"SELECT userid, {tokens_sql('display_name')} AS name, {tokens_sql('description')} AS bio "
                           "FROM a").df().set_index("userid")
     patterns = _token_patterns(keywords)
+    # any keyword at all: one search per text with the patterns' alternation, then each pattern on the matches only
+    anyone = re.compile("|".join(f"(?:{rx.pattern})" for _, _, rx in patterns)) if patterns else None
+    tok = tok.reindex(a["userid"])  # each account's row, in the accounts' order
+    names, bios = tok["name"].to_numpy(object), tok["bio"].to_numpy(object)
     rows = []
-    for r in a.itertuples(index=False):
-        name, bio = tok.at[r.userid, "name"], tok.at[r.userid, "bio"]
+    for k, r in enumerate(a.itertuples(index=False)):
+        name, bio = names[k], bios[k]
+        if anyone is None or not (anyone.search(name) or anyone.search(bio)):
+            continue
         hits = sorted({(lang, w, "name" if rx.search(name) else "bio") for lang, w, rx in patterns
                        if rx.search(name) or rx.search(bio)})
         if hits:

@@ -81,22 +81,23 @@ def monthly_features(data: CaseData, min_tweets: int = 1) -> pd.DataFrame:
     return agg
 
 
-def _switch(uid: str, g: pd.DataFrame, min_before: int, min_after: int, min_months_before: int) -> dict | None:
+def _switch(uid: str, month: np.ndarray, col: np.ndarray, n: np.ndarray, columns: list[tuple[int, str]],
+            min_before: int, min_after: int, min_months_before: int) -> dict | None:
     """The best change-point of one account from its rows of :func:`monthly_features` (``None``: none
-    qualifies): the before/after distributions of every feature, their changes and the mean change."""
-    months, mi = np.unique(g["month"].to_numpy(), return_inverse=True)
+    qualifies): the before/after distributions of every feature, their changes and the mean change. ``col``:
+    each row's index into ``columns``, every (feature index in FEATURES order, value) of the table, sorted."""
+    months, mi = np.unique(month, return_inverse=True)
     # columns: every (feature, value) the account used, features in FEATURES order, values sorted
-    order = {f: i for i, f in enumerate(FEATURES)}
-    cols = sorted(set(zip(g["feature"].map(order), g["value"], strict=True)))
-    ci = pd.MultiIndex.from_tuples(cols).get_indexer(pd.MultiIndex.from_arrays([g["feature"].map(order), g["value"]]))
+    used, ci = np.unique(col, return_inverse=True)
+    cols = [columns[j] for j in used]
     counts = np.zeros((len(months), len(cols)), dtype=np.int64)
-    np.add.at(counts, (mi, ci), g["n"].to_numpy())
+    np.add.at(counts, (mi, ci), n)
     # each tweet is counted once per feature: the TV of the stacked counts is the mean of the three
     split, _ = _best_split(counts, months, len(FEATURES) * min_before, len(FEATURES) * min_after, min_months_before)
     if split < 0:
         return None
     row = {"userid": uid, "switch_month": f"{months[split] // 12}-{months[split] % 12 + 1:02d}"}
-    for f, i in order.items():
+    for i, f in enumerate(FEATURES):
         idx = [j for j, (k, _) in enumerate(cols) if k == i]
         names = [cols[j][1] for j in idx]
         b, a = counts[:split, idx].sum(axis=0), counts[split:, idx].sum(axis=0)
@@ -105,6 +106,25 @@ def _switch(uid: str, g: pd.DataFrame, min_before: int, min_after: int, min_mont
     row["change"] = round(np.mean([row[f"{f}_change"] for f in FEATURES]), 3)
     row["tweets_before"], row["tweets_after"] = int(b.sum()), int(a.sum())
     return row
+
+
+def _switches(feats: pd.DataFrame, min_before: int, min_after: int, min_months_before: int) -> list[dict]:
+    """:func:`_switch` of every account of ``feats`` (sorted by userid), its (feature, value) pairs coded once."""
+    order = {f: i for i, f in enumerate(FEATURES)}
+    pair = list(zip(feats["feature"].map(order), feats["value"], strict=True))
+    columns = sorted(set(pair))
+    code = {c: j for j, c in enumerate(columns)}
+    col = np.fromiter((code[c] for c in pair), np.int64, len(pair))
+    users, month, n = feats["userid"].to_numpy(object), feats["month"].to_numpy(), feats["n"].to_numpy()
+    uid, inv = np.unique(users, return_inverse=True)
+    by = np.argsort(inv, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(uid)))]
+    rows = []
+    for k, u in enumerate(uid):
+        r = by[bounds[k]:bounds[k + 1]]
+        if (row := _switch(u, month[r], col[r], n[r], columns, min_before, min_after, min_months_before)) is not None:
+            rows.append(row)
+    return rows
 
 
 def compromised(data: CaseData, min_before: int = _COMPROMISED["min_before"],
@@ -120,8 +140,7 @@ def compromised(data: CaseData, min_before: int = _COMPROMISED["min_before"],
     if feats.empty:
         return not_applicable("compromised accounts", f"no account has {min_before + min_after} tweets",
                               ("compromised",))
-    rows = [r for uid, g in feats.groupby("userid", sort=True)
-            if (r := _switch(uid, g, min_before, min_after, min_months_before)) is not None]
+    rows = _switches(feats, min_before, min_after, min_months_before)
     table = pd.DataFrame(rows)
     if table.empty:
         return not_applicable("compromised accounts", f"no account has {min_before} tweets over "

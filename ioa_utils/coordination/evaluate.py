@@ -18,7 +18,8 @@ from ..ground_truth import GroundTruth
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
-def _positives_negatives(gt: GroundTruth, kinds: Sequence[str] | None) -> tuple[set[str], set[str]]:
+def positives_negatives(gt: GroundTruth, kinds: Sequence[str] | None) -> tuple[set[str], set[str]]:
+    """Members of the planted groups of ``kinds`` (any when None) and the control accounts."""
     a = gt.accounts
     grouped = a["group"].fillna("") != ""
     if kinds is not None:
@@ -55,7 +56,12 @@ def score_accounts(flagged: Iterable[str], gt: GroundTruth | None,
     many as the detector at random (``random_*``, expected values)."""
     if gt is None:
         return None
-    pos, neg = _positives_negatives(gt, kinds)
+    return score_sets(flagged, *positives_negatives(gt, kinds))
+
+
+def score_sets(flagged: Iterable[str], pos: set[str], neg: set[str]) -> dict:
+    """:func:`score_accounts` with its positives and negatives given (callers scoring many account sets against
+    the same ground truth compute them once)."""
     flagged = set(flagged)
     tp, fp, fn = len(flagged & pos), len(flagged & neg), len(pos - flagged)
     precision = tp / (tp + fp) if tp + fp else float("nan")
@@ -90,7 +96,7 @@ def score_communities(labels: pd.Series, gt: GroundTruth | None, kinds: Sequence
     swept-in controls both lower the score."""
     if gt is None:
         return None
-    pos, neg = _positives_negatives(gt, kinds)
+    pos, neg = positives_negatives(gt, kinds)
     if not pos:
         return float("nan")
     a = gt.accounts.set_index("userid")

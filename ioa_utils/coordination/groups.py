@@ -29,15 +29,16 @@ def communities(edges: pd.DataFrame, seed: int = 2020, resolution: float = 1.0) 
 
 
 def retweet_rings(tweets: pd.DataFrame, max_delay: float = 600, min_weight: int = 2, min_size: int = 3,
-                  min_density: float = 0.5, seed: int = 2020) -> pd.DataFrame:
+                  min_density: float = 0.5, seed: int = 2020, *, delays: pd.DataFrame | None = None) -> pd.DataFrame:
     """Retweet rings: groups of at least ``min_size`` accounts that retweet *each other* fast.
 
     Two accounts are linked when each retweeted at least ``min_weight`` tweets of the other within
     ``max_delay`` seconds of publication (reciprocity separates rings from one-way amplification);
     Louvain communities of that graph whose edge density is at least ``min_density`` are rings.
-    Returns ``userid, ring, ring_size, density`` (ring numbered by decreasing size)."""
+    Returns ``userid, ring, ring_size, density`` (ring numbered by decreasing size). ``delays``:
+    ``retweet_delays(tweets)`` when the caller has it."""
     check_seconds("max_delay", max_delay)
-    d = retweet_delays(tweets)
+    d = retweet_delays(tweets) if delays is None else delays
     d = d[(d["delay"] >= 0) & (d["delay"] <= max_delay) & (d["userid"] != d["original_userid"])]
     w = d.groupby(["userid", "original_userid"]).size()
     w = w[w >= min_weight].reset_index()[["userid", "original_userid"]]

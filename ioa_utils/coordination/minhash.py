@@ -96,14 +96,38 @@ def coded_signatures(doc: np.ndarray, token: np.ndarray, vocab_hash: np.ndarray,
 _NOT_WORD = r"[^\p{L}\p{N}_]+"  # RE2: what Python's ``\w`` excludes, for the Unicode version both know
 
 
+def _code_point_strings() -> tuple[np.ndarray, pa.Array]:
+    """Every code point but the surrogates, and an Arrow string array of each as a one-character string (its
+    UTF-8 bytes encoded by numpy, one block per encoded length: no Python string per code point)."""
+    blocks = [(0, 0x80), (0x80, 0x800), (0x800, 0xD800), (0xE000, 0x10000), (0x10000, sys.maxunicode + 1)]
+    codes, data, width = [], [], []
+    for lo, hi in blocks:
+        c = np.arange(lo, hi, dtype=np.int32)
+        w = 1 if hi <= 0x80 else 2 if hi <= 0x800 else 3 if hi <= 0x10000 else 4
+        out = np.empty((len(c), w), np.uint8)  # byte k holds bits 6 * (w - 1 - k) and up
+        out[:, 0] = (c >> 6 * (w - 1)) | (0, 0, 0xC0, 0xE0, 0xF0)[w]
+        for k in range(1, w):
+            out[:, k] = 0x80 | ((c >> 6 * (w - 1 - k)) & 0x3F)
+        codes.append(c)
+        data.append(out.ravel())
+        width.append(np.full(len(c), w, np.int32))
+    offsets = np.r_[0, np.cumsum(np.concatenate(width))].astype(np.int32)
+    arr = pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(np.concatenate(data)))
+    return np.concatenate(codes).astype(np.int64), arr
+
+
 @cache
 def _newer_word_characters() -> str | None:
     """An RE2 character class of the code points RE2 counts as word characters but Python's ``re`` does not:
-    letters of Unicode versions newer than Python's (texts holding one are split by Python, not Arrow)."""
-    unassigned = [chr(c) for c in range(sys.maxunicode + 1)
-                  if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Cn"]
-    is_word = pc.match_substring_regex(pa.array(unassigned), r"^[\p{L}\p{N}_]$").to_numpy(zero_copy_only=False)
-    codes = [ord(ch) for ch, w in zip(unassigned, is_word, strict=True) if w and not re.fullmatch(r"\w", ch)]
+    letters of Unicode versions newer than Python's (texts holding one are split by Python, not Arrow). Only
+    code points unassigned in Python's Unicode database (category ``Cn``) qualify. RE2 tests every code point at
+    once; Python's ``re`` and ``unicodedata`` only RE2's word characters."""
+    codes, arr = _code_point_strings()
+    is_word = pc.match_substring_regex(arr, r"^[\p{L}\p{N}_]$")
+    re2_word = codes[is_word.to_numpy(zero_copy_only=False)]
+    text = "".join(arr.filter(is_word).to_pylist())  # one character each: a match's position is its index
+    not_python_word = re2_word[[m.start() for m in re.finditer(r"\W", text)]]
+    codes = [int(c) for c in not_python_word if unicodedata.category(chr(c)) == "Cn"]
     if not codes:
         return None
     ranges, start, prev = [], codes[0], codes[0]

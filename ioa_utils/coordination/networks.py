@@ -107,13 +107,15 @@ def retweet_delays(tweets: pd.DataFrame) -> pd.DataFrame:
                          "delay": to_seconds(m["tweet_time"]) - to_seconds(m["tweet_time_orig"])})
 
 
-def fast_retweet_network(tweets: pd.DataFrame, max_delay: float = 600, min_weight: int = 1) -> pd.DataFrame:
+def fast_retweet_network(tweets: pd.DataFrame, max_delay: float = 600, min_weight: int = 1, *,
+                         delays: pd.DataFrame | None = None) -> pd.DataFrame:
     """Directed fast-retweet network: ``source`` retweeted ``weight`` tweets of ``target`` within
     ``max_delay`` seconds (inclusive) of their publication. Only originals present in the table can
     be timed. Detects automated or rehearsed amplification (rings, bots). With minute-precision
-    timestamps, ``max_delay < 60`` cannot be told apart from 0 (warns)."""
+    timestamps, ``max_delay < 60`` cannot be told apart from 0 (warns). ``delays``: ``retweet_delays(tweets)``
+    when the caller has it."""
     check_seconds("max_delay", max_delay)
-    d = retweet_delays(tweets)
+    d = retweet_delays(tweets) if delays is None else delays
     d = d[(d["delay"] >= 0) & (d["delay"] <= max_delay)]
     return _edges(d, "userid", "original_userid", min_weight)
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,7 @@ from ..paths import DATA_DIR, check_release_id, processed_dir
 from ..store import partitions, write_table
 from .evaluate import nodes_of
 from .groups import amplified_core, amplifiers, communities, retweet_rings
+from .networks import retweet_delays
 from .traces import AMPLIFIER, DEFAULTS, RETWEETERS, RING, TRACES, Params, compute, ring_params
 
 TABLES = ("communities", "amplifiers", "core", "rings", "summary")
@@ -63,14 +66,48 @@ def _stamp(release: str, work_dir: str | Path, params: Params) -> dict:
             "params": {**params.as_dict(), "amplifier": AMPLIFIER, "ring": RING}}
 
 
+_KEPT: dict[tuple, pd.DataFrame] | None = None  # read_columns' frames kept while ``keep_reads`` is active
+_WANTED: set[tuple] = set()
+
+
+@contextmanager
+def keep_reads(*wanted: tuple[tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]]) -> Iterator[None]:
+    """While active, :func:`read_columns` keeps the frames it reads with any ``(columns, kinds, fallback_only)``
+    of ``wanted`` and gives them to later calls with the same arguments on the same partitions (same paths, sizes
+    and modification times) instead of reading again. Pandas copies on write, so no caller's change reaches another.
+    For a process that reads again what the stage has just read (``evaluation.seeds``); the frames are held
+    until the context ends."""
+    global _KEPT, _WANTED
+    _KEPT, _WANTED = {}, set(wanted)
+    try:
+        yield
+    finally:
+        _KEPT, _WANTED = None, set()
+
+
 def read_columns(release: str, columns: tuple[str, ...], kinds: tuple[str, ...] | None = None,
                  work_dir: str | Path = DATA_DIR, fallback_only: tuple[str, ...] = ()) -> pd.DataFrame:
     """Only ``columns`` of the processed tweets (only rows of ``kinds`` if given), read partition by
     partition; rows keep their order. ``fallback_only`` columns are kept only on rows whose
     ``retweet_tweetid`` is missing or lossy (``Trace.fallback_only``), null elsewhere."""
+    files = partitions(processed_dir(release, work_dir) / "tweets")
+    key = None
+    if _KEPT is not None and (columns, kinds, fallback_only) in _WANTED:
+        stats = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+        key = (stats, columns, kinds, fallback_only)
+        if key in _KEPT:
+            return _KEPT[key].copy(deep=False)
+    df = _read_columns(files, columns, kinds, fallback_only)
+    if key is not None and _KEPT is not None:
+        _KEPT[key] = df.copy(deep=False)
+    return df
+
+
+def _read_columns(files: list[Path], columns: tuple[str, ...], kinds: tuple[str, ...] | None,
+                  fallback_only: tuple[str, ...]) -> pd.DataFrame:
     filters = [("tweet_kind", "in", list(kinds))] if kinds is not None else None
     parts = []
-    for path in partitions(processed_dir(release, work_dir) / "tweets"):
+    for path in files:
         t = pq.read_table(path, columns=list(columns), filters=filters)
         if fallback_only:
             bad = pc.or_(pc.is_null(t["retweet_tweetid"]), pc.fill_null(t["has_lossy_ref"], False))
@@ -103,14 +140,15 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     (out / "edges").mkdir()
     for (columns, kinds, fallback_only), names in groups.items():
         tweets = read_columns(release, columns, kinds, work_dir, fallback_only)
-        rings = None
+        rings = delays = None
         if "retweet_ring" in names:
-            rings = retweet_rings(tweets, **ring_params(params))
+            delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
+            rings = retweet_rings(tweets, **ring_params(params), delays=delays)
             counts["rings"] = _write(rings, out / "rings.parquet")
         if columns == RETWEETERS and kinds is None:
             counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
         for name in names:
-            e = compute(name, tweets, params, rings)
+            e = compute(name, tweets, params, rings, delays=delays)
             counts[f"edges/{name}"] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
             summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
                             "total_weight": round(float(e["weight"].sum()), 3)})
@@ -119,7 +157,7 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
                                         "community": c.to_numpy(np.int64)})
             del e
             progress.step(f"{name}: {summary[-1]['edges']} edges")
-        del tweets, rings
+        del tweets, rings, delays
         gc.collect()
     order = {n: i for i, n in enumerate(TRACES)}
     summary.sort(key=lambda r: order[r["trace"]])

@@ -147,20 +147,22 @@ def undirected_sum(e: pd.DataFrame) -> pd.DataFrame:
             .groupby(["source", "target"], as_index=False)["weight"].sum())
 
 
-def compute(trace: str, tweets: pd.DataFrame, p: Params = DEFAULTS, rings: pd.DataFrame | None = None) -> pd.DataFrame:
+def compute(trace: str, tweets: pd.DataFrame, p: Params = DEFAULTS, rings: pd.DataFrame | None = None, *,
+            delays: pd.DataFrame | None = None) -> pd.DataFrame:
     """Undirected edges ``source, target, weight`` of one trace from ``tweets`` (at least the trace's columns
     and rows). ``retweet_ring`` needs the rings (``groups.retweet_rings`` with :func:`ring_params`); they are
-    computed when not given."""
+    computed when not given. ``delays``: ``networks.retweet_delays(tweets)`` when the caller has it (the fast
+    retweet traces and the rings all start from it)."""
     mw = min_weight_of(trace, p)
     if trace in ("co_retweet", "co_tweet", "co_url", "co_hashtag", "co_mention", "hashtag_sequence"):
         return co_network(events(tweets, trace), window_of(trace, p), mw)
     if trace == "near_duplicate":
         return near_duplicate(tweets, p.window_tweet, p.near_duplicate_threshold, mw, seed=p.seed)
     if trace == "fast_retweet":
-        return undirected_sum(fast_retweet_network(tweets, p.max_retweet_delay, mw))
+        return undirected_sum(fast_retweet_network(tweets, p.max_retweet_delay, mw, delays=delays))
     if trace == "retweet_ring":
-        fast = fast_retweet_network(tweets, p.max_retweet_delay, mw)
-        rings = retweet_rings(tweets, **ring_params(p)) if rings is None else rings
+        fast = fast_retweet_network(tweets, p.max_retweet_delay, mw, delays=delays)
+        rings = retweet_rings(tweets, **ring_params(p), delays=delays) if rings is None else rings
         return undirected_sum(fast[fast["source"].isin(rings["userid"]) & fast["target"].isin(rings["userid"])])
     if trace == "amplification":
         return undirected_sum(amplification_network(tweets, mw))

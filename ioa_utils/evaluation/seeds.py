@@ -18,15 +18,16 @@ import operator
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import ground_truth, stages
 from ..casestudy import campaign as campaigns
 from ..casestudy import china, russia, turkey
-from ..casestudy.base import Finding, load, score_roles
+from ..casestudy.base import Finding, load, role_truth
 from ..coordination import stage as cstage
-from ..coordination.cooccurrence import directed_weights, undirected
-from ..coordination.evaluate import nodes_of, score_accounts
+from ..coordination.cooccurrence import Events, directed_codes
+from ..coordination.evaluate import nodes_of, positives_negatives, score_sets
 from ..coordination.groups import amplified_core, amplifiers, retweet_rings
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
 from ..ground_truth import GroundTruth
@@ -68,20 +69,24 @@ class Scorer:
     def __init__(self, truth: GroundTruth):
         self.truth = truth
         self._memo: dict[tuple, dict] = {}
+        self._sets: dict[tuple, tuple[set[str], set[str]]] = {}  # (family, kinds or roles) -> positives, negatives
+
+    def _score(self, family: str, which: tuple | None, flagged: Iterable[str]) -> dict:
+        key = (family, which, frozenset(flagged))
+        if key not in self._memo:
+            if (family, which) not in self._sets:
+                truth = self.truth if family == "groups" else role_truth(self.truth, which)
+                self._sets[family, which] = positives_negatives(truth, which if family == "groups" else None)
+            self._memo[key] = score_sets(key[2], *self._sets[family, which])
+        return self._memo[key]
 
     def groups(self, flagged: Iterable[str], kinds: Sequence[str] | None) -> dict:
         """``coordination.evaluate.score_accounts``: planted group members of ``kinds`` against the controls."""
-        key = ("groups", None if kinds is None else tuple(kinds), frozenset(flagged))
-        if key not in self._memo:
-            self._memo[key] = score_accounts(key[2], self.truth, kinds)
-        return self._memo[key]
+        return self._score("groups", None if kinds is None else tuple(kinds), flagged)
 
     def roles(self, flagged: Iterable[str], roles: Sequence[str]) -> dict:
         """``casestudy.base.score_roles``: accounts with ``roles`` against every other account."""
-        key = ("roles", tuple(roles), frozenset(flagged))
-        if key not in self._memo:
-            self._memo[key] = score_roles(sorted(key[2]), self.truth, tuple(roles))
-        return self._memo[key]
+        return self._score("roles", tuple(roles), flagged)
 
 
 def _row(seed: int, release: str, family: str, detector: str, setting: dict, is_default: bool, applicable: bool,
@@ -101,10 +106,11 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
         t = TRACES[trace]
         ev = events(cstage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
         for window in GRID[trace]["window"]:
-            folded = undirected(directed_weights(ev, window), 1)  # undirected(d, m): the rows of weight >= m
+            a, b, weight = folded_codes(ev, window)
             for mw in GRID[trace]["min_weight"]:
                 setting = {"window": window, "min_weight": mw}
-                flagged = nodes_of(folded[folded["weight"] >= mw])
+                keep = weight >= mw
+                flagged = ev.users[_distinct(np.r_[a[keep], b[keep]])]
                 rows.append(_row(seed, release, "coordination", trace, setting, setting == defaults(trace), True,
                                  flagged, score.groups(flagged, t.targets)))
     for trace, t in TRACES.items():
@@ -113,6 +119,29 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
             rows.append(_row(seed, release, "coordination", trace, {}, True, True, flagged,
                              score.groups(flagged, t.targets)))
     return rows
+
+
+def folded_codes(ev: Events, window: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``cooccurrence.undirected(directed_weights(ev, window))`` as account codes (indices into ``ev.users``):
+    ``(a, b, weight)`` of the pairs of distinct accounts with co-occurring messages in both directions, weight the
+    smaller of the two directions' (no account names or pandas grouping: only which accounts an edge of weight
+    ``>= m`` touches is needed; ``tests/test_evaluation.py`` checks the two agree)."""
+    pairs, weight = directed_codes(ev, window)
+    nu = np.int64(max(ev.n_users, 1))
+    u1, u2 = pairs // nu, pairs % nu
+    other = u1 != u2
+    a, b, weight = np.minimum(u1, u2)[other], np.maximum(u1, u2)[other], weight[other]
+    order = np.argsort(a * nu + b, kind="stable")
+    key, a, b, weight = (a * nu + b)[order], a[order], b[order], weight[order]
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    both = np.diff(np.r_[start, len(key)]) == 2  # each direction occurs once in ``pairs``
+    low = np.minimum.reduceat(weight, start) if len(key) else weight
+    return a[start][both], b[start][both], low[both]
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
 def group_rows(seed: int, release: str, work_dir: Path, score: Scorer) -> list[dict]:
@@ -206,6 +235,11 @@ def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score:
     return rows
 
 
+# The processed tweet columns (columns, kinds, fallback_only) both the coordination stage and the sweeps read.
+REREAD = (*((TRACES[t].columns, TRACES[t].kinds, TRACES[t].fallback_only) for t in ("co_retweet", "co_tweet")),
+          (RETWEETERS, None, ()), (_DELAYS, None, ()))
+
+
 def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
     """Scores of every detector and grid setting on data seed ``seed`` (one row per release x detector x
     setting, :data:`COLUMNS`), computed in ``folder`` (``raw/``: the generated archive, ``work/``: its stages)."""
@@ -218,10 +252,11 @@ def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
             truth = ground_truth.load(raw, release)
             if truth is None:
                 raise RuntimeError(f"{release} of seed {seed} has no planted ground truth")
-            cstage.ensure(release, work)
-            score = Scorer(truth)
-            rows += coordination_rows(seed, release, work, score)
-            rows += group_rows(seed, release, work, score)
+            with cstage.keep_reads(*REREAD):  # the sweeps read again what the coordination stage reads
+                cstage.ensure(release, work)
+                score = Scorer(truth)
+                rows += coordination_rows(seed, release, work, score)
+                rows += group_rows(seed, release, work, score)
             rows += detector_rows(seed, release, raw, work, score)
     finally:
         gc.unfreeze()
