@@ -26,9 +26,10 @@ from ..casestudy import campaign as campaigns
 from ..casestudy import china, russia, turkey
 from ..casestudy.base import Finding, load, role_truth
 from ..coordination import stage as cstage
-from ..coordination.cooccurrence import Events, directed_codes
+from ..coordination.cooccurrence import Events
 from ..coordination.evaluate import nodes_of, positives_negatives, score_sets
 from ..coordination.groups import amplified_core, amplifiers, retweet_rings
+from ..coordination.null_model import pair_weights
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
 from ..ground_truth import GroundTruth
 from ..synthetic.generate import FAST_ZIP_LEVEL
@@ -110,7 +111,7 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
             for mw in GRID[trace]["min_weight"]:
                 setting = {"window": window, "min_weight": mw}
                 keep = weight >= mw
-                flagged = ev.users[_distinct(np.r_[a[keep], b[keep]])]
+                flagged = ev.users[np.unique(np.r_[a[keep], b[keep]])]
                 rows.append(_row(seed, release, "coordination", trace, setting, setting == defaults(trace), True,
                                  flagged, score.groups(flagged, t.targets)))
     for trace, t in TRACES.items():
@@ -124,24 +125,11 @@ def coordination_rows(seed: int, release: str, work_dir: Path, score: Scorer) ->
 def folded_codes(ev: Events, window: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``cooccurrence.undirected(directed_weights(ev, window))`` as account codes (indices into ``ev.users``):
     ``(a, b, weight)`` of the pairs of distinct accounts with co-occurring messages in both directions, weight the
-    smaller of the two directions' (no account names or pandas grouping: only which accounts an edge of weight
-    ``>= m`` touches is needed; ``tests/test_evaluation.py`` checks the two agree)."""
-    pairs, weight = directed_codes(ev, window)
+    smaller of the two directions' (:func:`.null_model.pair_weights`, split into its two accounts; only which
+    accounts an edge of weight ``>= m`` touches is needed; ``tests/test_evaluation.py`` checks the two agree)."""
+    codes, weight = pair_weights(ev, window)
     nu = np.int64(max(ev.n_users, 1))
-    u1, u2 = pairs // nu, pairs % nu
-    other = u1 != u2
-    a, b, weight = np.minimum(u1, u2)[other], np.maximum(u1, u2)[other], weight[other]
-    order = np.argsort(a * nu + b, kind="stable")
-    key, a, b, weight = (a * nu + b)[order], a[order], b[order], weight[order]
-    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
-    both = np.diff(np.r_[start, len(key)]) == 2  # each direction occurs once in ``pairs``
-    low = np.minimum.reduceat(weight, start) if len(key) else weight
-    return a[start][both], b[start][both], low[both]
-
-
-def _distinct(x: np.ndarray) -> np.ndarray:
-    x = np.sort(x)
-    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+    return codes // nu, codes % nu, weight
 
 
 def group_rows(seed: int, release: str, work_dir: Path, score: Scorer) -> list[dict]:
