@@ -413,9 +413,9 @@ def _run_books(runs: list[Run], params: dict, out_dir: Path, kernel: str, manife
             for fut in finished:
                 i = running.pop(fut)
                 exc = fut.exception()
-                if i == -1 and exc is not None:
-                    raise exc
-                if i == -1:
+                if i == -1:  # the interactive report
+                    if exc is not None:
+                        raise exc
                     continue
                 if exc is None:
                     entries[i] = fut.result()

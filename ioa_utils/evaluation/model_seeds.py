@@ -8,7 +8,6 @@ stamped by the model seeds and the code; the data seed's archive and stages are 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 from pathlib import Path
@@ -25,7 +24,7 @@ from ..coordination.evaluate import nodes_of
 from ..coordination.traces import TRACES, Params
 from ..paths import DATA_DIR
 from . import stage
-from .seeds import COLUMNS, Scorer, _row
+from .seeds import COLUMNS, Scorer, _row, frozen_gc
 
 MODEL_SEEDS = (2020, 1, 2, 3, 4)  # the library's default model seed first
 NAME = "model-seeds"
@@ -41,12 +40,9 @@ def run(data_seed: int, folder: Path, model_seeds: tuple[int, ...] = MODEL_SEEDS
     """Rows of ``seeds.COLUMNS`` (``setting``: ``model_seed=<m>``) for retweet rings, retweet-for-hire,
     co-retweet communities' detector inputs and near-duplicates, per release and model seed."""
     raw, work = folder / "raw", folder / "work"
-    gc.freeze()  # as seeds.run: the imported modules never become garbage, keep the stages' gc.collect() cheap
-    try:
+    with frozen_gc():
         rows = [row for release in sorted(p.name for p in (work / "processed").iterdir() if p.is_dir())
                 for row in _release_rows(data_seed, release, raw, work, model_seeds)]
-    finally:
-        gc.unfreeze()
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -15,7 +15,8 @@ import gc
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -228,11 +229,21 @@ REREAD = (*((TRACES[t].columns, TRACES[t].kinds, TRACES[t].fallback_only) for t 
           (RETWEETERS, None, ()), (_DELAYS, None, ()))
 
 
+@contextmanager
+def frozen_gc() -> Iterator[None]:
+    """The objects alive now (imported modules) are left out of garbage collection while the context runs: they
+    never become garbage, and the stages' ``gc.collect()`` calls stay cheap."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
     """Scores of every detector and grid setting on data seed ``seed`` (one row per release x detector x
     setting, :data:`COLUMNS`), computed in ``folder`` (``raw/``: the generated archive, ``work/``: its stages)."""
-    gc.freeze()  # the imported modules never become garbage: keep the stages' gc.collect() calls cheap
-    try:
+    with frozen_gc():
         raw, work = folder / "raw", folder / "work"
         stages.ensure_synthetic(raw, seed, scale, zip_level=FAST_ZIP_LEVEL)  # a working copy: fast deflate
         rows = []
@@ -246,8 +257,6 @@ def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
                 rows += coordination_rows(seed, release, work, score)
                 rows += group_rows(seed, release, work, score)
             rows += detector_rows(seed, release, raw, work, score)
-    finally:
-        gc.unfreeze()
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
