@@ -58,7 +58,7 @@ from ioa_utils.evaluation import figures, protocol, select, stage
 from ioa_utils.evaluation import model_seeds as model_seed_runs
 
 plan = protocol.Protocol(tuple(dev_seeds), tuple(heldout_seeds), eval_scale)
-scores = stage.ensure(work_dir, plan, workers)
+scores = stage.ensure(work_dir, plan, workers, tuple(model_seeds))  # the model-seed runs of section 4 too
 print(f"development seeds {list(plan.dev_seeds)}, held-out seeds {list(plan.heldout_seeds)} (default archive: "
       f"{protocol.DEFAULT_SEED}), scale {plan.scale:g}; {scores['release'].nunique()} releases per seed, "
       f"{scores['detector'].nunique()} detectors, {len(scores):,} scored settings")

@@ -103,6 +103,31 @@ def test_other_parameters_get_their_own_stamped_tables(work):
     _same(stage.read(rel, "rings", wd, p), retweet_rings(tweets, **ring_params(p)))
 
 
+def test_another_seed_copies_the_seed_free_tables_and_computes_the_same_bytes(work, tmp_path, monkeypatch):
+    wd, releases = work
+    rel = releases[-1]  # the release with retweet rings
+    stage.ensure(rel, wd)  # the default seed's tables: what a build under another seed copies from
+    p = replace(DEFAULTS, seed=7)
+    seen = []
+    orig = stage.read_columns
+    monkeypatch.setattr(stage, "read_columns", lambda r, cols, *a: seen.append(cols) or orig(r, cols, *a))
+    with stage.lock(rel, wd):
+        (tmp_path / "copied").mkdir(), (tmp_path / "computed").mkdir()
+        copied, computed = _empty(tmp_path / "copied"), _empty(tmp_path / "computed")
+        stage.build(rel, copied, wd, p)
+        n_read = len(seen)
+        stage.build(rel, computed, wd, p, reuse=False)
+    seeded = {TRACES[t].columns for t in stage.SEEDED}
+    assert set(seen[:n_read]) == seeded and n_read < len(seen) - n_read  # only the seeded traces' columns read
+    files = sorted(f.relative_to(computed) for f in computed.rglob("*") if f.is_file())
+    assert files == sorted(f.relative_to(copied) for f in copied.rglob("*") if f.is_file())
+    for f in files:
+        assert (copied / f).read_bytes() == (computed / f).read_bytes(), f
+    comm = pd.read_parquet(computed / "communities.parquet")
+    default = stage.read(rel, "communities", wd)
+    assert len(comm) == len(default)  # the same accounts; Louvain's seed may number them otherwise
+
+
 def test_each_trace_group_reads_only_its_columns(work, tmp_path, monkeypatch):
     wd, releases = work
     seen = []

@@ -161,6 +161,23 @@ def test_seed_scores_are_cached_by_stamp(tmp_path, monkeypatch):
     assert list(got["seed"]) == [7, 8, 9] and list(got["split"]) == ["development", "held-out", "held-out"]
 
 
+def test_model_seeds_run_first_in_the_worker_of_their_data_seed(tmp_path, monkeypatch):
+    from ioa_utils.evaluation import model_seeds
+
+    calls: list = []
+    monkeypatch.setattr(seeds, "run", _fake_run(calls))
+    monkeypatch.setattr(model_seeds, "run", lambda seed, folder, ms: calls.append(("model", seed, ms))
+                        or pd.DataFrame(columns=list(seeds.COLUMNS)))
+    plan = protocol.Protocol((7,), (8, 9), 0.25)
+    estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
+    assert calls == [(8, 0.25), ("model", 8, (2020, 1)), (7, 0.25), (9, 0.25)]
+    assert model_seeds.is_fresh(8, 0.25, tmp_path, (2020, 1)) and not model_seeds.is_fresh(8, 0.25, tmp_path, (1,))
+    estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
+    assert len(calls) == 4  # all fresh: nothing recomputed
+    model_seeds.ensure(8, 0.25, tmp_path, (2020, 1))
+    assert len(calls) == 4
+
+
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory):
     """One small data seed, computed twice in two folders."""

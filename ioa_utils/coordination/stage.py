@@ -22,8 +22,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -129,8 +131,28 @@ def _write(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None) -> int
     return len(df)
 
 
-def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS) -> dict:
-    """Compute every table into ``out``; returns the row counts (the stage's report)."""
+# What depends on ``Params.seed``: MinHash's hash functions (near_duplicate) and Louvain's (the rings, hence the
+# retweet_ring edges, and every trace's communities). Every other edge table, the amplifiers and the core do not.
+SEEDED = ("near_duplicate", "retweet_ring")
+
+
+def _donor(release: str, work_dir: str | Path, params: Params) -> Path | None:
+    """The fresh tables of the same parameters under the default seed, whose seed-free tables :func:`build` copies
+    instead of computing them again (the model-seed runs of the evaluation); None when there are none. The caller
+    holds :func:`lock`, so they are not rebuilt meanwhile."""
+    if params.seed == DEFAULTS.seed:
+        return None
+    same = replace(params, seed=DEFAULTS.seed)
+    out = folder(release, work_dir, same)
+    return out if stageio.is_fresh(out, _stamp(release, work_dir, same)) else None
+
+
+def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Params = DEFAULTS,
+          reuse: bool = True) -> dict:
+    """Compute every table into ``out``; returns the row counts (the stage's report). With ``reuse``, the tables
+    that do not depend on ``params.seed`` are copied from a fresh build that differs only in the seed
+    (:func:`_donor`): the same bytes a computation would write (``tests/test_coordination_stage.py``)."""
+    donor = _donor(release, work_dir, params) if reuse else None
     groups: dict[tuple, list[str]] = {}
     for name, t in TRACES.items():
         groups.setdefault((t.columns, t.kinds, t.fallback_only), []).append(name)
@@ -139,17 +161,26 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     comms: dict[str, pd.DataFrame] = {}
     (out / "edges").mkdir()
     for (columns, kinds, fallback_only), names in groups.items():
-        tweets = read_columns(release, columns, kinds, work_dir, fallback_only)
+        amplified = columns == RETWEETERS and kinds is None
+        copied = donor is not None and not any(n in SEEDED for n in names)
+        tweets = None if copied else read_columns(release, columns, kinds, work_dir, fallback_only)
         rings = delays = None
         if "retweet_ring" in names:
             delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
             rings = retweet_rings(tweets, **ring_params(params), delays=delays)
             counts["rings"] = _write(rings, out / "rings.parquet")
-        if columns == RETWEETERS and kinds is None:
+        if amplified and donor is not None:
+            counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
+        elif amplified:
             counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
         for name in names:
-            e = compute(name, tweets, params, rings, delays=delays)
-            counts[f"edges/{name}"] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
+            table = f"edges/{name}"
+            if donor is not None and name not in SEEDED:
+                counts[table] = _copy(donor, out, table)
+                e = pd.read_parquet(out / f"{table}.parquet")
+            else:
+                e = compute(name, tweets, params, rings, delays=delays)
+                counts[table] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
             summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
                             "total_weight": round(float(e["weight"].sum()), 3)})
             c = communities(e, seed=params.seed)
@@ -167,6 +198,12 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     counts["communities"] = _write(comm, out / "communities.parquet", cschema)
     (out / REPORT).write_text(json.dumps(counts, indent=2, sort_keys=True))
     return counts
+
+
+def _copy(donor: Path, out: Path, table: str) -> int:
+    """Copy one table's file from ``donor`` into ``out``; its row count."""
+    shutil.copyfile(donor / f"{table}.parquet", out / f"{table}.parquet")
+    return pq.ParquetFile(out / f"{table}.parquet").metadata.num_rows
 
 
 def _amplifiers(tweets: pd.DataFrame, out: Path) -> tuple[int, int]:

@@ -65,14 +65,24 @@ def _release_rows(data_seed: int, release: str, raw: Path, work: Path, model_see
     return rows
 
 
+def _stamp(data_seed: int, scale: float, model_seeds: tuple[int, ...]) -> dict:
+    params = {"data_seed": int(data_seed), "scale": float(scale), "model_seeds": [int(m) for m in model_seeds]}
+    return {"stage": f"evaluation-{NAME}", "code": code_version(), "inputs": {}, "params": params}
+
+
+def is_fresh(data_seed: int, scale: float = 1.0, work_dir: str | Path = DATA_DIR,
+             model_seeds: tuple[int, ...] = MODEL_SEEDS) -> bool:
+    return stageio.is_fresh(stage.folder(data_seed, work_dir) / NAME, _stamp(data_seed, scale, model_seeds))
+
+
 def ensure(data_seed: int, scale: float = 1.0, work_dir: str | Path = DATA_DIR,
            model_seeds: tuple[int, ...] = MODEL_SEEDS) -> pd.DataFrame:
-    """The model-seed scores of ``data_seed`` (computed unless up to date)."""
+    """The model-seed scores of ``data_seed`` (computed unless up to date). ``stage.ensure(..., model_seeds=...)``
+    computes them beside the other data seeds."""
     stage.ensure_seed(data_seed, scale, work_dir)
     base = stage.folder(data_seed, work_dir)
     dest = base / NAME
-    params = {"data_seed": int(data_seed), "scale": float(scale), "model_seeds": [int(m) for m in model_seeds]}
-    want = {"stage": f"evaluation-{NAME}", "code": code_version(), "inputs": {}, "params": params}
+    want = _stamp(data_seed, scale, model_seeds)
     with stageio.named_lock(work_dir, f"evaluation-seed-{int(data_seed)}"):
         stageio.clean_debris(base, work_dir, [NAME])
         if not stageio.is_fresh(dest, want):

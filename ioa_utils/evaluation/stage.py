@@ -92,25 +92,42 @@ def _verify(tmp: Path) -> None:
         raise RuntimeError(f"evaluation: scores.parquet holds {found} rows, {rows} written")
 
 
-def _worker(args: tuple[int, float, str]) -> str:
-    return str(ensure_seed(*args))
+def _worker(job: tuple[int, float, str, tuple[int, ...]]) -> str:
+    """One data seed's scores, then its model-seed runs if the job names model seeds."""
+    seed, scale, work_dir, model_seeds = job
+    dest = ensure_seed(seed, scale, work_dir)
+    if model_seeds:
+        from .model_seeds import ensure as ensure_model_seeds
+
+        ensure_model_seeds(seed, scale, work_dir, model_seeds)
+    return str(dest)
 
 
-def ensure(work_dir: str | Path = DATA_DIR, protocol: Protocol = DEFAULT, workers: int = 2) -> pd.DataFrame:
+def ensure(work_dir: str | Path = DATA_DIR, protocol: Protocol = DEFAULT, workers: int = 2,
+           model_seeds: tuple[int, ...] = ()) -> pd.DataFrame:
     """Every seed's scores under ``protocol`` (development seeds, then held-out seeds), computing the stale
-    seeds in ``workers`` processes. Columns: ``seeds.COLUMNS`` plus ``split`` ("development" or "held-out")."""
+    seeds in ``workers`` processes. Columns: ``seeds.COLUMNS`` plus ``split`` ("development" or "held-out").
+    ``model_seeds``: the model-seed runs of the first held-out seed (``model_seeds.ensure``) are computed too, by
+    the worker that computes that seed, first, so they run beside the other seeds rather than after them."""
     if protocol.grid != DEFAULT.grid:
         raise ValueError("the evaluation stage computes the default grid (protocol.GRID) only")
-    stale = [s for s in protocol.seeds if not is_fresh(s, protocol.scale, work_dir)]
-    if stale:
-        n = max(1, min(workers, len(stale), os.cpu_count() or 1))
+    wd = str(resolve(work_dir))
+    jobs = [(s, protocol.scale, wd, ()) for s in protocol.seeds if not is_fresh(s, protocol.scale, work_dir)]
+    if model_seeds:
+        from .model_seeds import is_fresh as model_seeds_fresh
+
+        first = protocol.heldout_seeds[0]
+        if not model_seeds_fresh(first, protocol.scale, work_dir, tuple(model_seeds)):
+            jobs = [(first, protocol.scale, wd, tuple(model_seeds)), *(j for j in jobs if j[0] != first)]
+    if jobs:
+        n = max(1, min(workers, len(jobs), os.cpu_count() or 1))
         if n == 1:
-            for s in stale:
-                ensure_seed(s, protocol.scale, work_dir)
+            for job in jobs:
+                _worker(job)
         else:
             ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked DuckDB or BLAS threads
             with ProcessPoolExecutor(n, mp_context=ctx) as pool:
-                list(pool.map(_worker, [(s, protocol.scale, str(resolve(work_dir))) for s in stale]))
+                list(pool.map(_worker, jobs))
     parts = []
     for s in protocol.seeds:
         dest = ensure_seed(s, protocol.scale, work_dir)  # fresh now: only reads the stamp
