@@ -20,10 +20,12 @@ A killed process leaves only temp names behind; the next holder of the lock remo
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -215,3 +217,25 @@ def produce(dest: Path, work_dir: str | Path, stamp: dict, build: Callable[[Path
         verify(tmp)
         write_stamp(tmp, stamp)
         publish(tmp, dest, work_dir)
+
+
+_FROZEN = {"depth": 0}
+_FROZEN_LOCK = threading.Lock()
+
+
+@contextmanager
+def frozen_gc() -> Iterator[None]:
+    """The objects alive when the outermost of these contexts starts (imported modules, a notebook's state) are
+    left out of garbage collection until it ends: they never become garbage here, and a stage's ``gc.collect()``
+    (run to return a large frame's memory before the next one is read) scans only what the stage made."""
+    with _FROZEN_LOCK:
+        if _FROZEN["depth"] == 0:
+            gc.freeze()
+        _FROZEN["depth"] += 1
+    try:
+        yield
+    finally:
+        with _FROZEN_LOCK:
+            _FROZEN["depth"] -= 1
+            if _FROZEN["depth"] == 0:
+                gc.unfreeze()

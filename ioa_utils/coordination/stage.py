@@ -160,36 +160,37 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     summary: list[dict] = []
     comms: dict[str, pd.DataFrame] = {}
     (out / "edges").mkdir()
-    for (columns, kinds, fallback_only), names in groups.items():
-        amplified = columns == RETWEETERS and kinds is None
-        copied = donor is not None and not any(n in SEEDED for n in names)
-        tweets = None if copied else read_columns(release, columns, kinds, work_dir, fallback_only)
-        rings = delays = None
-        if "retweet_ring" in names:
-            delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
-            rings = retweet_rings(tweets, **ring_params(params), delays=delays)
-            counts["rings"] = _write(rings, out / "rings.parquet")
-        if amplified and donor is not None:
-            counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
-        elif amplified:
-            counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
-        for name in names:
-            table = f"edges/{name}"
-            if donor is not None and name not in SEEDED:
-                counts[table] = _copy(donor, out, table)
-                e = pd.read_parquet(out / f"{table}.parquet")
-            else:
-                e = compute(name, tweets, params, rings, delays=delays)
-                counts[table] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
-            summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
-                            "total_weight": round(float(e["weight"].sum()), 3)})
-            c = communities(e, seed=params.seed)
-            comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
-                                        "community": c.to_numpy(np.int64)})
-            del e
-            progress.step(f"{name}: {summary[-1]['edges']} edges")
-        del tweets, rings, delays
-        gc.collect()
+    with stageio.frozen_gc():  # the collections after each group scan only what the build made
+        for (columns, kinds, fallback_only), names in groups.items():
+            amplified = columns == RETWEETERS and kinds is None
+            copied = donor is not None and not any(n in SEEDED for n in names)
+            tweets = None if copied else read_columns(release, columns, kinds, work_dir, fallback_only)
+            rings = delays = None
+            if "retweet_ring" in names:
+                delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
+                rings = retweet_rings(tweets, **ring_params(params), delays=delays)
+                counts["rings"] = _write(rings, out / "rings.parquet")
+            if amplified and donor is not None:
+                counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
+            elif amplified:
+                counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
+            for name in names:
+                table = f"edges/{name}"
+                if donor is not None and name not in SEEDED:
+                    counts[table] = _copy(donor, out, table)
+                    e = pd.read_parquet(out / f"{table}.parquet")
+                else:
+                    e = compute(name, tweets, params, rings, delays=delays)
+                    counts[table] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
+                summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
+                                "total_weight": round(float(e["weight"].sum()), 3)})
+                c = communities(e, seed=params.seed)
+                comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
+                                            "community": c.to_numpy(np.int64)})
+                del e
+                progress.step(f"{name}: {summary[-1]['edges']} edges")
+            del tweets, rings, delays
+            gc.collect()
     order = {n: i for i, n in enumerate(TRACES)}
     summary.sort(key=lambda r: order[r["trace"]])
     counts["summary"] = _write(pd.DataFrame(summary), out / "summary.parquet")

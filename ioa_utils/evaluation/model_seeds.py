@@ -24,7 +24,7 @@ from ..coordination.evaluate import nodes_of
 from ..coordination.traces import TRACES, Params
 from ..paths import DATA_DIR
 from . import stage
-from .seeds import COLUMNS, Scorer, _row, frozen_gc
+from .seeds import COLUMNS, Scorer, _row
 
 MODEL_SEEDS = (2020, 1, 2, 3, 4)  # the library's default model seed first
 NAME = "model-seeds"
@@ -40,7 +40,7 @@ def run(data_seed: int, folder: Path, model_seeds: tuple[int, ...] = MODEL_SEEDS
     """Rows of ``seeds.COLUMNS`` (``setting``: ``model_seed=<m>``) for retweet rings, retweet-for-hire,
     co-retweet communities' detector inputs and near-duplicates, per release and model seed."""
     raw, work = folder / "raw", folder / "work"
-    with frozen_gc():
+    with stageio.frozen_gc():
         rows = [row for release in sorted(p.name for p in (work / "processed").iterdir() if p.is_dir())
                 for row in _release_rows(data_seed, release, raw, work, model_seeds)]
     return pd.DataFrame(rows, columns=list(COLUMNS))

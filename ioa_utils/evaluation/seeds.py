@@ -11,12 +11,10 @@ to a release (``Finding.applicable`` false) is scored as flagging nobody.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +31,7 @@ from ..coordination.groups import amplified_core, amplifiers, retweet_rings
 from ..coordination.null_model import pair_weights
 from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events, ring_params
 from ..ground_truth import GroundTruth
+from ..stageio import frozen_gc
 from ..synthetic.generate import FAST_ZIP_LEVEL
 from .protocol import CAMPAIGN_KEY, GRID, NOT_SWEPT, defaults
 
@@ -227,17 +226,6 @@ def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score:
 # The processed tweet columns (columns, kinds, fallback_only) both the coordination stage and the sweeps read.
 REREAD = (*((TRACES[t].columns, TRACES[t].kinds, TRACES[t].fallback_only) for t in ("co_retweet", "co_tweet")),
           (RETWEETERS, None, ()), (_DELAYS, None, ()))
-
-
-@contextmanager
-def frozen_gc() -> Iterator[None]:
-    """The objects alive now (imported modules) are left out of garbage collection while the context runs: they
-    never become garbage, and the stages' ``gc.collect()`` calls stay cheap."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
