@@ -36,3 +36,31 @@ def test_second_process_loads_umap_kernels_from_the_cache_with_the_same_result(t
     second = _fit(tmp_path)
     assert second["hits"] >= 1 and second["misses"] == 0
     assert second["embedding"] == first["embedding"]
+
+
+WARMUP_THEN_STAGE_KERNELS = """
+import json
+import numpy as np
+from ioa_utils.topics.model import warmup
+from ioa_utils.topics.reduce import knn_indices
+from umap import UMAP, distances, utils
+
+warmup()
+d = np.abs(np.random.default_rng(1).normal(size=(40, 40))).astype(np.float32)
+d[:, 1] = d[:, 0]  # tied distances: the path of UMAP's own sort
+knn_indices(d, 5)
+UMAP(n_neighbors=2, n_components=2, metric="cosine", init="random", random_state=42).fit_transform(
+    np.random.default_rng(2).random((5, 100), dtype=np.float32))
+print(json.dumps({f.py_func.__name__: sum(f.stats.cache_misses.values())
+                  for f in (utils.fast_knn_indices, distances.cosine)}))
+"""
+
+
+def test_the_install_warmup_caches_the_kernels_of_tied_neighbours_and_the_distance_map(tmp_path: Path):
+    """After ``python -m ioa_utils.topics.jit`` (``make install``), a report compiles nothing: the tie path of the
+    neighbour search and BERTopic's distance map (cosine UMAP) come from the cache too."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "ioa_utils.topics.jit"], env=env, capture_output=True, check=True)
+    out = subprocess.run([sys.executable, "-c", WARMUP_THEN_STAGE_KERNELS], env=env, capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout.splitlines()[-1]) == {"fast_knn_indices": 0, "cosine": 0}

@@ -109,13 +109,19 @@ def warmup(seed: int = 2020, sample_size: int | None = 4_000) -> None:
     Fitting sets of >= 4096 texts (``sample_size`` None or larger) also compile pynndescent (~40 s).
     """
     from hdbscan import HDBSCAN
+    from umap import UMAP
 
     n = 120 if sample_size is not None and sample_size < SMALL_DATA else SMALL_DATA + 10
-    x = np.random.default_rng(seed).random((n, 8), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 8), dtype=np.float32)
+    x[1] = x[0]  # a repeated text: the neighbour search's path for tied distances (UMAP's own sort)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     u = ExactUMAP(n_neighbors=10, n_components=2, random_state=seed).fit(x)
     u.transform(x[:10] + 0.01)
     HDBSCAN(min_cluster_size=10, prediction_data=True).fit(u.embedding_)
+    # BERTopic's ``visualize_topics`` (the distance map): cosine UMAP of a few float32 topic embeddings
+    UMAP(n_neighbors=2, n_components=2, metric="cosine", init="random", random_state=42).fit_transform(
+        rng.random((6, 100), dtype=np.float32))
 
 
 def _bertopic(params: TopicParams, n_fit: int, embedder, tokenizer: Tokenizer):
