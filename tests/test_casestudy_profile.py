@@ -103,3 +103,11 @@ def test_months_per_kind_with_kinds_outside_the_schema():
     assert months["tweet_kind"].isna().any()
     pd.testing.assert_frame_equal(p.volume.drop(columns="partial"), months)
     assert int(p.hours.to_numpy().sum()) == 40
+
+
+def test_release_without_tweets():
+    """No tweets, so no kinds: the per-timestamp table has only its total column and every table is empty."""
+    t = _tweets([{"tweetid": "1", "userid": "a", "tweet_time": "2019-06-03 03:14"}]).iloc[:0]
+    p = cs.profile(CaseData.from_frames("tiny", t, _accounts(["a"]), timezone="Asia/Kathmandu"))
+    assert p.volume.empty and list(p.volume.columns) == ["month", "tweet_kind", "tweets"]
+    assert int(p.hours.to_numpy().sum()) == 0 and p.summary["tweets"] == 0

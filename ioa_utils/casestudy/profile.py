@@ -108,16 +108,18 @@ def _timed_counts(data: CaseData, tz: str, kinds: list[Any]) -> tuple[pd.DataFra
     time-zone lookup."""
     con = data.connection()
     cols = [f"k{i}" for i in range(len(kinds))]
-    counts = ", ".join(f"count(*) FILTER (WHERE tweet_kind {'IS NULL' if pd.isna(k) else '= ' + _sql_str(k)}) AS {c}"
-                       for k, c in zip(kinds, cols, strict=True))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_TIMES} AS SELECT tweet_time, count(*) AS n, {counts} FROM tweets "
+    lits = ["NULL::VARCHAR" if pd.isna(k) else _sql_str(k) for k in kinds]
+    counts = "".join(f", count(*) FILTER (WHERE tweet_kind {'IS NULL' if pd.isna(k) else '= ' + lit}) AS {c}"
+                     for k, lit, c in zip(kinds, lits, cols, strict=True))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_TIMES} AS SELECT tweet_time, count(*) AS n{counts} FROM tweets "
                 "GROUP BY tweet_time")
     try:
-        by_kind = " UNION ALL ".join(
-            f"SELECT month, {'NULL::VARCHAR' if pd.isna(k) else _sql_str(k)} AS tweet_kind, {c} AS tweets FROM m"
-            for k, c in zip(kinds, cols, strict=True))
+        sums = "".join(f", sum({c})::BIGINT AS {c}" for c in cols)
+        by_kind = " UNION ALL ".join([f"SELECT month, {lit} AS tweet_kind, {c} AS tweets FROM m"
+                                      for lit, c in zip(lits, cols, strict=True)]
+                                     or ["SELECT month, NULL::VARCHAR AS tweet_kind, n AS tweets FROM m"])  # no tweets
         volume = data.query(f"WITH m AS (SELECT date_trunc('month', make_timestamp(epoch_us(tweet_time))) AS month, "
-                            f"{', '.join(f'sum({c})::BIGINT AS {c}' for c in cols)} FROM {_TIMES} GROUP BY ALL) "
+                            f"sum(n)::BIGINT AS n{sums} FROM {_TIMES} GROUP BY ALL) "
                             f"SELECT * FROM ({by_kind}) WHERE tweets > 0 ORDER BY month, tweet_kind")
         local = local_sql(tz)
         cells = data.query(f"SELECT isodow({local}) - 1 AS weekday, hour({local}) AS hour, {office_sql(tz)} AS office, "
