@@ -86,3 +86,28 @@ def test_top_items_from_exploded_tables_equal_unnested_lists():
     d = cs.load(release, DEFAULT_RAW_DIR, topics=False)
     assert set(d.item_files) == {"hashtags", "mentions", "urls"}
     pd.testing.assert_frame_equal(_top_items(d, 25), _top_items(dataclasses.replace(d, item_files={}), 25))
+
+
+def test_months_per_kind_with_kinds_outside_the_schema():
+    """The per-timestamp counts have one column per ``tweet_kind`` value of the release: a kind outside
+    ``TWEET_KINDS``, one with a quote in its name and a null kind are counted per month as the per-tweet grouping
+    counts them (the clean stage writes only the four kinds; in-memory releases may hold others)."""
+    kinds = ["original", "retweet", "other", "it's", None]
+    rows = [{"tweetid": str(i), "userid": "a", "tweet_time": f"2019-0{1 + i % 3}-0{1 + i % 2} 10:0{i % 4}",
+             "tweet_kind": kinds[i % 5]} for i in range(40)]
+    d = CaseData.from_frames("tiny", _tweets(rows), _accounts(["a"]), timezone="Europe/Istanbul")
+    p = cs.profile(d)
+    months = d.query("SELECT date_trunc('month', timezone('UTC', tweet_time)) AS month, tweet_kind, "
+                     "count(*) AS tweets FROM tweets GROUP BY ALL ORDER BY month, tweet_kind")
+    months["month"] = months["month"].astype("datetime64[ns]")
+    assert months["tweet_kind"].isna().any()
+    pd.testing.assert_frame_equal(p.volume.drop(columns="partial"), months)
+    assert int(p.hours.to_numpy().sum()) == 40
+
+
+def test_release_without_tweets():
+    """No tweets, so no kinds: the per-timestamp table has only its total column and every table is empty."""
+    t = _tweets([{"tweetid": "1", "userid": "a", "tweet_time": "2019-06-03 03:14"}]).iloc[:0]
+    p = cs.profile(CaseData.from_frames("tiny", t, _accounts(["a"]), timezone="Asia/Kathmandu"))
+    assert p.volume.empty and list(p.volume.columns) == ["month", "tweet_kind", "tweets"]
+    assert int(p.hours.to_numpy().sum()) == 0 and p.summary["tweets"] == 0

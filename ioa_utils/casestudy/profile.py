@@ -99,18 +99,28 @@ def _counts(data: CaseData, expr: str) -> pd.Series:
     return c.set_index("value")["n"]
 
 
-def _timed_counts(data: CaseData, tz: str) -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any]]:
+def _timed_counts(data: CaseData, tz: str, kinds: list[Any]) -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any]]:
     """Tweets per month and kind (UTC), tweets per local weekday x hour (with ``office``: inside
-    :data:`OFFICE_HOURS`), and the first and last tweet time. One scan counts the tweets per distinct
-    (timestamp, kind) (archive timestamps have minute precision: at most one row per minute and kind); the
-    time-zone conversions then run once per row of that table instead of once per tweet, and the month is
-    taken from the UTC epoch without a time-zone lookup."""
+    :data:`OFFICE_HOURS`), and the first and last tweet time. One scan counts the tweets of each ``kinds`` value
+    (the release's ``tweet_kind`` values, null included) per distinct timestamp: at most one row per minute of the
+    release's span (archive timestamps have minute precision), whatever its size. The time-zone conversions then
+    run once per row of that table instead of once per tweet, and the month is taken from the UTC epoch without a
+    time-zone lookup."""
     con = data.connection()
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_TIMES} AS "
-                "SELECT tweet_time, tweet_kind, count(*) AS n FROM tweets GROUP BY ALL")
+    cols = [f"k{i}" for i in range(len(kinds))]
+    lits = ["NULL::VARCHAR" if pd.isna(k) else _sql_str(k) for k in kinds]
+    counts = "".join(f", count(*) FILTER (WHERE tweet_kind {'IS NULL' if pd.isna(k) else '= ' + lit}) AS {c}"
+                     for k, lit, c in zip(kinds, lits, cols, strict=True))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_TIMES} AS SELECT tweet_time, count(*) AS n{counts} FROM tweets "
+                "GROUP BY tweet_time")
     try:
-        volume = data.query(f"SELECT date_trunc('month', make_timestamp(epoch_us(tweet_time))) AS month, tweet_kind, "
-                            f"sum(n)::BIGINT AS tweets FROM {_TIMES} GROUP BY ALL ORDER BY month, tweet_kind")
+        sums = "".join(f", sum({c})::BIGINT AS {c}" for c in cols)
+        by_kind = " UNION ALL ".join([f"SELECT month, {lit} AS tweet_kind, {c} AS tweets FROM m"
+                                      for lit, c in zip(lits, cols, strict=True)]
+                                     or ["SELECT month, NULL::VARCHAR AS tweet_kind, n AS tweets FROM m"])  # no tweets
+        volume = data.query(f"WITH m AS (SELECT date_trunc('month', make_timestamp(epoch_us(tweet_time))) AS month, "
+                            f"sum(n)::BIGINT AS n{sums} FROM {_TIMES} GROUP BY ALL) "
+                            f"SELECT * FROM ({by_kind}) WHERE tweets > 0 ORDER BY month, tweet_kind")
         local = local_sql(tz)
         cells = data.query(f"SELECT isodow({local}) - 1 AS weekday, hour({local}) AS hour, {office_sql(tz)} AS office, "
                            f"sum(n)::BIGINT AS n FROM {_TIMES} GROUP BY ALL")
@@ -130,7 +140,7 @@ def profile(data: CaseData, work_dir: str | Path | None = None, n_top: int = 10)
                          "FROM tweets GROUP BY tweet_kind").set_index("tweet_kind")
     n = int(by_kind["n"].sum())
     kinds = pd.Series({k: (by_kind["n"].get(k, 0) / n if n else np.nan) for k in TWEET_KINDS})
-    volume, cells, span = _timed_counts(data, tz)
+    volume, cells, span = _timed_counts(data, tz, list(by_kind.index))
     volume["month"] = volume["month"].astype("datetime64[ns]")
     hours = (cells.pivot(index="weekday", columns="hour", values="n").reindex(index=range(7), columns=range(24))
              .fillna(0).astype("int64").rename(index=dict(enumerate(WEEKDAYS)))
