@@ -4,8 +4,9 @@ For each size: generate a release in the real Turkey release's shape (``python -
 --releases synth_turkey_052020 --tweets N``) and load + clean it (``stages.prepare``) once under ``--root``
 (reused by later runs, not timed), then run the topics stage (``topics.run``, saved; embedding cache emptied
 first) in its own subprocess, which reports its wall time, peak RSS (``ru_maxrss``: DuckDB runs in the same
-process), its CPU time (user + system, the better measure when other jobs share the cores) and the per-step
-seconds (wall and CPU) of ``scale.fit_partitions``. Usage::
+process; the largest of its worker processes separately), its CPU time (user + system, workers included: the
+better measure when other jobs share the cores) and the per-step seconds (wall and CPU) of
+``scale.fit_partitions``. Usage::
 
     .venv/bin/python benchmarks/bench_topics.py --tweets 4000000 37000000 --root /tmp/bench_topics
 
@@ -49,13 +50,14 @@ def child(work: Path, scratch: Path) -> dict:
     start = time.perf_counter()
     res = topics.run([RELEASE], work_dir=work, scratch_dir=scratch)[RELEASE]
     seconds = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    usage, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     groups = res.stats.get("groups", {})
     transformed = sum(g["transformed_keys"] for g in groups.values())
     transform_s = sum(g["transform_s"] for g in groups.values())
     return {"tweets": res.n_rows, "seconds": round(seconds, 1),
-            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # the whole process: imports included
-            "peak_rss_mb": round(usage.ru_maxrss / 1024),
+            # the whole process (imports included) and its worker processes (partition preparation)
+            "cpu_s": round(usage.ru_utime + usage.ru_stime + kids.ru_utime + kids.ru_stime, 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024), "worker_peak_rss_mb": round(kids.ru_maxrss / 1024),
             "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
             "topics": int((res.topics.topic >= 0).sum()), "transformed_keys": transformed,
             "transform_keys_per_s": round(transformed / transform_s) if transform_s else None,

@@ -144,3 +144,26 @@ def test_arrow_preparation_equals_the_pandas_reference(data):
     assert _pylists(got) == _pylists(want)
     signed = table.set_column(0, "tweetid", pa.array(["-1", *table.column("tweetid").to_pylist()[1:]]))
     assert scale.prepare_arrow(signed, evidence, 2) is None
+
+
+def test_the_light_preparation_module_reads_the_model_columns():
+    from ioa_utils.topics import prep
+
+    assert prep.TWEET_COLUMNS == model.TWEET_COLUMNS
+
+
+def test_worker_processes_prepare_the_same_bytes(data, tmp_path):
+    parts = _write_parts(data[0], tmp_path / "parts", 3)
+    for workers in (1, 2):
+        scale.prepare_partitions(parts, tmp_path / f"w{workers}", ("hashtags",), workers=workers)
+    for i in range(3):
+        name = f"part-{i:05d}.parquet"
+        assert (tmp_path / "w1" / name).read_bytes() == (tmp_path / "w2" / name).read_bytes()
+
+
+def test_transform_batches_in_worker_processes_give_the_same_assignments(data, partitioned, tmp_path, monkeypatch):
+    monkeypatch.setattr(scale, "TRANSFORM_MIN_KEYS", 0)  # every group's batches in 2 worker processes
+    again = scale.fit_partitions("toy", params=PARAMS, scratch=tmp_path / "s", parts=_write_parts(data[0], tmp_path, 3))
+    pd.testing.assert_frame_equal(again.assignments, partitioned.assignments)
+    assert again.stats["groups"] == {g: {**v, "transform_s": again.stats["groups"][g]["transform_s"]}
+                                     for g, v in partitioned.stats["groups"].items()}

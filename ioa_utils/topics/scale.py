@@ -3,9 +3,10 @@ partitions with bounded memory (a 37M-tweet release never sits in pandas).
 
 Steps, for one release (``fit_partitions``):
 
-1. *prepare* (partition-wise, Arrow kernels; ``prepare_pandas`` is the pandas reference): each processed
-   partition, only the needed columns, sorted by tweet id, plus ``text``, ``key`` (token key), ``group``
-   (script) and ``week`` (``model.derive_columns``) -> ``prep/part-i.parquet``;
+1. *prepare* (``prep.py``: partition-wise, Arrow kernels, in ``prep.WORKERS`` processes; ``prepare_pandas`` is
+   the pandas reference): each processed partition, only the needed columns, sorted by tweet id, plus
+   ``text``, ``key`` (token key), ``group`` (script) and ``week`` (``model.derive_columns``) ->
+   ``prep/part-i.parquet``;
 2. *sample* (DuckDB): distinct original texts per group with the language and week of their first tweet;
    stratum sizes go to Python, which draws the same positions as ``model.stratified_sample`` (numpy, seeded);
 3. *fit* each group on its sample (``model.fit_texts``);
@@ -14,9 +15,11 @@ Steps, for one release (``fit_partitions``):
    each embedded and given its nearest topic (``nearest.py``: a matrix product per batch);
 5. *assign* (DuckDB): every tweet's topic by a join on its text (fitted) or its token key (transformed);
    in-data retweets copy the topic and script group of the tweet they retweet (a join on
-   ``retweet_tweetid``), ordered by partition and tweet;
+   ``retweet_tweetid``); written unsorted as Parquet partitioned by partition, each row with its row number
+   in its prepared file (no sort of the whole release: hash joins only);
 6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``report.topic_table``);
-7. *write* (partition-wise): the assignments, partition after partition in tweet-id order, as row groups of
+7. *write* (partition-wise): the assignments, partition after partition in tweet-id order (step 5's rows put
+   back in the order of the prepared partition by their row numbers), as row groups of
    ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table);
    the outlier share per script group (DuckDB counts on that file) goes to ``stats["outliers"]``.
 
@@ -27,6 +30,8 @@ floats (embeddings, models, link weights) are computed in Python exactly as ``fi
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import time
 from collections.abc import Iterator
@@ -41,27 +46,25 @@ from .. import progress, store
 from ..paths import DATA_DIR
 from .link import link_profiles, profiles_from_counts
 from .model import (
-    TWEET_COLUMNS,
     GroupModel,
     ReleaseTopics,
     TopicParams,
     _transform,
     apply_links,
-    derive_columns,
     fit_texts,
     next_offset,
     stratum_sample,
-    tweet_order,
 )
+from .prep import prepare_arrow, prepare_pandas, prepare_partitions, week_strings  # noqa: F401 (API)
 from .report import outlier_shares, topic_table
-from .tokenize import describe
 
 OUT_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week",
                "topic", "topic_label", "probability", "fitted_on"]
 ROW_GROUP = 1024 * 1024  # rows per row group of the assignments (pyarrow's default for one write_table)
 MEMORY_LIMIT = "2GB"  # DuckDB's own memory; it spills to its temp folder beyond it
 THREADS = 2
-PREP_COMPRESSION = "lz4"  # the scratch copies of the partitions: 1.6x zstd's size, written and read faster
+TRANSFORM_WORKERS = 2  # processes embedding the transform batches of a large group (the reference machine's cores)
+TRANSFORM_MIN_KEYS = 100_000  # fewer keys to transform: in this process (starting a worker costs ~7 s of imports)
 
 
 def connect(scratch: Path, threads: int = THREADS, memory_limit: str = MEMORY_LIMIT):
@@ -90,7 +93,8 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
     clock("prepare_s")
     con = connect(scratch)
     try:
-        con.execute(f"CREATE VIEW prep AS SELECT * FROM read_parquet('{scratch / 'prep'}/part-*.parquet')")
+        con.execute(f"CREATE VIEW prep AS SELECT * FROM read_parquet('{scratch / 'prep'}/part-*.parquet', "
+                    "file_row_number = true)")
         con.execute("CREATE TABLE rt AS SELECT tweetid, retweet_tweetid FROM prep WHERE tweet_kind = 'retweet' "
                     "AND retweet_tweetid IN (SELECT tweetid FROM prep)")
         con.execute("CREATE TABLE fitted (text VARCHAR, topic BIGINT, probability DOUBLE)")
@@ -105,14 +109,14 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
         labels = dict(zip(table["topic"], table["label"], strict=True))
         out = scratch / "topics.parquet"
         clock("link_table_s")
-        rows = write_assignments(con, scratch / "prep", n_parts, mapping, labels, out)
+        rows = write_assignments(scratch / "prep", scratch / "pre", n_parts, mapping, labels, out)
         clock("write_s")
         stats["outliers"] = outlier_shares(con.execute(
             f"""SELECT "group", count(*) AS tweets, count(*) FILTER (WHERE topic < 0) AS outliers
                 FROM read_parquet('{out}') GROUP BY 1 ORDER BY 1""").df())
     finally:
         con.close()
-    for sub in ("prep", "spill"):
+    for sub in ("prep", "pre", "spill"):
         shutil.rmtree(scratch / sub, ignore_errors=True)
     (scratch / "topics.duckdb").unlink(missing_ok=True)
     return ReleaseTopics(release, params, None, table, groups, links, assignments_file=out, rows=rows, stats=stats)
@@ -120,93 +124,23 @@ def fit_partitions(release: str, work_dir: str | Path = DATA_DIR, params: TopicP
 
 class _Clock:
     """Records the seconds since the previous call under a name in ``stats`` (``name``: wall time;
-    ``cpu_<name>``: the process's CPU time, all threads, DuckDB's included)."""
+    ``cpu_<name>``: CPU time of the process, all threads, DuckDB's included, and of its finished worker
+    processes)."""
 
     def __init__(self, stats: dict):
-        self.stats, self.last, self.cpu = stats, time.perf_counter(), time.process_time()
+        self.stats, self.last, self.cpu = stats, time.perf_counter(), cpu_seconds()
 
     def __call__(self, name: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
+        now, cpu = time.perf_counter(), cpu_seconds()
         self.stats[name] = round(now - self.last, 2)
         self.stats[f"cpu_{name}"] = round(cpu - self.cpu, 2)
         self.last, self.cpu = now, cpu
 
 
-# --- 1. prepare ------------------------------------------------------------------------------------------
-
-def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...]) -> int:
-    """Write each processed partition's needed columns, sorted, with text/group/week; returns the count."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for i, part in enumerate(parts):
-        present = set(pq.read_schema(part).names)
-        cols = [c for c in dict.fromkeys((*TWEET_COLUMNS, *evidence)) if c in present]
-        table = pq.read_table(part, columns=cols)
-        out = prepare_arrow(table, evidence, i)
-        if out is None:  # ids that are not plain digit strings: the pandas reference code
-            out = prepare_pandas(table.to_pandas(), evidence, i)
-        pq.write_table(out, folder / f"part-{i:05d}.parquet", compression=PREP_COMPRESSION)
-        progress.step(f"prepared partition {i + 1}/{len(parts)}")
-    return len(parts)
-
-
-def prepare_pandas(df: pd.DataFrame, evidence: tuple[str, ...], i: int) -> pa.Table:
-    """``prepare_arrow`` as ``fit_release`` computes it, in pandas (the reference; any tweet id)."""
-    for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
-        if c not in df.columns:
-            df[c] = pd.Series([None] * len(df), dtype=object)
-    df.insert(0, "tkey", tweet_order(df["tweetid"]))
-    df = derive_columns(df.sort_values("tkey", kind="stable").reset_index(drop=True))
-    df.insert(0, "part", np.full(len(df), i, dtype=np.int64))
-    return pa.Table.from_pandas(df.drop(columns="text_norm"), preserve_index=False)
-
-
-def prepare_arrow(table: pa.Table, evidence: tuple[str, ...], i: int) -> pa.Table | None:
-    """One partition's rows sorted by ``tweet_order`` with ``part``, ``tkey``, ``text``, ``key``, ``group`` and
-    ``week`` (``model.derive_columns``), computed with Arrow kernels and ``tokenize.describe`` on the distinct
-    texts: the values of ``prepare_pandas`` without a pandas frame. None when a tweet id is null, not a
-    string, or starts with a sign (``str.zfill`` pads after the sign, ``utf8_lpad`` before it)."""
-    import pyarrow.compute as pc
-
-    ids = table.column("tweetid")
-    if not pa.types.is_string(ids.type) and not pa.types.is_large_string(ids.type):
-        return None
-    if ids.null_count or (len(ids) and pc.any(pc.match_substring_regex(ids, "^[+-]")).as_py()):
-        return None
-    n = table.num_rows
-    for c in evidence:  # an absent evidence column: no evidence (as ``link.evidence_profiles`` does)
-        if c not in table.column_names:
-            table = table.append_column(c, pa.nulls(n))
-    tkey = pc.utf8_lpad(ids, width=24, padding="0")  # tweet_order: str.zfill(24) of digit strings
-    order = pc.sort_indices(pa.table({"k": tkey}), sort_keys=[("k", "ascending")])  # stable
-    table = table.append_column("tkey", tkey).take(order)
-    text = pc.fill_null(table.column("text_norm"), "").combine_chunks().dictionary_encode()
-    uniq = text.dictionary.to_pylist()
-    group, letters, keys = describe(uniq)
-    group[~letters] = "none"
-    week = week_strings(table.column("tweet_time"))
-    big = pa.large_string()
-    cols = {"part": pa.array(np.full(n, i, dtype=np.int64)), "tkey": table.column("tkey").cast(big)}
-    cols.update({c: (table.column(c).cast(big) if pa.types.is_string(table.column(c).type) else table.column(c))
-                 for c in table.column_names if c not in ("tkey", "text_norm")})
-    cols["text"] = pa.array(uniq, big).take(text.indices) if n else pa.array([], big)
-    cols["key"] = pa.array(keys, big).take(text.indices) if n else pa.array([], big)
-    cols["group"] = pa.array(group, big).take(text.indices) if n else pa.array([], big)
-    cols["week"] = week
-    return pa.table(cols)
-
-
-def week_strings(times: pa.ChunkedArray) -> pa.Array:
-    """``model.week_of`` on an Arrow timestamp column (the Monday of each time's UTC week, null when the time
-    is): computed once per distinct day."""
-    import pyarrow.compute as pc
-
-    ms = pc.cast(pc.cast(times, pa.timestamp("ms", tz="UTC")), pa.int64()).combine_chunks()
-    valid = ~np.asarray(ms.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    days = np.floor_divide(np.asarray(ms.fill_null(0).to_numpy(), dtype=np.int64), 86_400_000)
-    uniq, inv = np.unique(days, return_inverse=True)
-    monday = np.datetime_as_string((uniq - (uniq + 3) % 7).astype("datetime64[D]"), unit="D")
-    out = pa.array(monday.astype(object), pa.large_string()).take(pa.array(inv.reshape(-1).astype(np.int64)))
-    return out if valid.all() else pc.if_else(pa.array(valid), out, pa.scalar(None, pa.large_string()))
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its waited-for child processes."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 # --- 2.-4. sample, fit, transform ------------------------------------------------------------------------
@@ -264,20 +198,76 @@ def sample_texts(con, group: str, params: TopicParams) -> list[str]:
     return [r[0] for r in rows]
 
 
-def transform_group(con, gm: GroupModel, params: TopicParams, cache: Path | None, scratch: Path) -> int:
-    """Assign the group's distinct token keys of unfitted non-retweets, in sorted batches of ``batch_size``."""
+def transform_group(con, gm: GroupModel, params: TopicParams, cache: Path | None, scratch: Path,
+                    workers: int | None = None) -> int:
+    """Assign the group's distinct token keys of unfitted non-retweets, in sorted batches of ``batch_size``
+    (from ``TRANSFORM_MIN_KEYS`` keys on, spread over ``TRANSFORM_WORKERS`` processes: ``transform_parallel``)."""
     todo = scratch / f"todo-{gm.group}.parquet"
     con.execute(f"""COPY (SELECT DISTINCT p.key FROM prep p ANTI JOIN rt ON rt.tweetid = p.tweetid
                     ANTI JOIN fitted f ON f.text = p.text WHERE p."group" = $g ORDER BY p.key)
                     TO '{todo}' (FORMAT parquet)""", {"g": gm.group})
-    n = 0
-    for batch in text_batches(todo, params.batch_size):
-        out = _transform(gm, batch, params, cache)
-        insert(con, "transformed", [(t, k + gm.offset if k >= 0 else -1, p) for t, (k, p) in out.items()],
-               gm.group)
-        n += len(batch)
+    total = pq.ParquetFile(todo).metadata.num_rows
+    workers = TRANSFORM_WORKERS if workers is None else workers
+    if workers > 1 and total >= TRANSFORM_MIN_KEYS:
+        n = transform_parallel(con, gm, params, cache, todo, scratch / f"done-{gm.group}", workers)
+    else:
+        n = 0
+        for batch in text_batches(todo, params.batch_size):
+            out = _transform(gm, batch, params, cache)
+            insert(con, "transformed", [(t, k + gm.offset if k >= 0 else -1, p) for t, (k, p) in out.items()],
+                   gm.group)
+            n += len(batch)
     todo.unlink()
     return n
+
+
+def transform_parallel(con, gm: GroupModel, params: TopicParams, cache: Path | None, todo: Path, folder: Path,
+                       workers: int) -> int:
+    """``transform_group``'s batches in ``workers`` processes (``python -m ioa_utils.topics.scale``): worker
+    ``k`` takes batches ``b`` with ``b % workers == k`` (the same batches, each assigned by ``_transform`` as in
+    one process: a text's topic depends only on its own embedding) and writes each one's (key, topic,
+    probability) rows to ``folder/batch-<b>.parquet``; DuckDB then inserts them all into ``transformed``."""
+    import pickle
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = folder / "model.pkl"  # what ``_transform`` reads of the group model (no UMAP/HDBSCAN)
+    model = SimpleNamespace(topic_embeddings_=np.asarray(gm.model.topic_embeddings_), _outliers=gm.model._outliers)
+    shim = SimpleNamespace(embedder=gm.embedder, cache_key=gm.cache_key, model=model, floor=gm.floor)  # type: ignore[attr-defined]
+    state.write_bytes(pickle.dumps({"gm": shim, "params": params, "cache": cache}))
+    root = str(Path(__file__).resolve().parents[2])  # this code, wherever the interpreter would find another
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    procs = [subprocess.Popen([sys.executable, "-m", __name__, str(state), str(todo), str(folder), str(k),
+                               str(workers)], stdout=subprocess.PIPE, text=True, env=env) for k in range(workers)]
+    n = 0
+    for proc in procs:
+        for line in proc.stdout:
+            n += int(line)
+    if any(proc.wait() != 0 for proc in procs):
+        raise RuntimeError(f"topics: transforming the {gm.group} texts failed in a worker process")
+    con.execute(f"""INSERT INTO transformed SELECT $g, key, CASE WHEN topic >= 0 THEN topic + $o ELSE -1 END,
+                    probability FROM read_parquet('{folder}/batch-*.parquet')""", {"g": gm.group, "o": gm.offset})
+    shutil.rmtree(folder)
+    return n
+
+
+def _transform_worker(state: Path, todo: Path, folder: Path, k: int, workers: int) -> None:
+    """One worker of ``transform_parallel``: prints each of its batches' size once written."""
+    import pickle
+
+    spec = pickle.loads(state.read_bytes())
+    gm, params = spec["gm"], spec["params"]
+    for b, batch in enumerate(text_batches(todo, params.batch_size)):
+        if b % workers != k:
+            continue
+        out = _transform(gm, batch, params, spec["cache"])
+        pq.write_table(pa.table({"key": pa.array(list(out), pa.string()),
+                                 "topic": pa.array([t for t, _ in out.values()], pa.int64()),
+                                 "probability": pa.array([p for _, p in out.values()], pa.float64())}),
+                       folder / f"batch-{b:06d}.parquet")
+        print(len(batch), flush=True)
 
 
 def text_batches(path: Path, size: int) -> Iterator[list[str]]:
@@ -310,7 +300,9 @@ def insert(con, table: str, rows: list[tuple[str, int, float]], group: str | Non
 # --- 5. assign -------------------------------------------------------------------------------------------
 
 def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
-    """Table ``pre``: every tweet's topic before linking, in partition and tweet order.
+    """View ``pre``: every tweet's topic before linking, by partition (``part``) and row in its prepared file
+    (``row``), written by one DuckDB query as Parquet files partitioned by ``part`` (``scratch/pre``): no sort
+    of the whole release, only hash joins.
 
     Non-retweets take the topic of their text if it was fitted, else that of its token key (-1 / ``none`` when
     not modelled); in-data retweets the topic,
@@ -325,14 +317,16 @@ def assign(con, scratch: Path, evidence: tuple[str, ...]) -> None:
                    CASE WHEN r.tweetid IS NULL AND s.own_how IS NOT NULL THEN 'retweet' ELSE 'none' END AS how
                    FROM ({own_sql(sources)}) s LEFT JOIN rt r ON r.tweetid = s.tweetid""")
     ev = "".join(f', p."{c}"' for c in evidence)
-    con.execute(f"""CREATE TABLE pre AS SELECT p.part, p.tkey, p.userid,
+    pre = scratch / "pre"
+    con.execute(f"""COPY (SELECT p.part, p.file_row_number AS row, p.userid,
                     CASE WHEN r.tweetid IS NULL THEN p."group" ELSE s.g END AS "group",
                     coalesce(CASE WHEN r.tweetid IS NULL THEN p.own_topic ELSE s.topic END, -1) AS topic,
                     CASE WHEN r.tweetid IS NULL THEN p.own_probability ELSE s.probability END AS probability,
                     CASE WHEN r.tweetid IS NULL THEN coalesce(p.own_how, 'none') ELSE s.how END AS fitted_on{ev}
                     FROM own p LEFT JOIN rt r ON r.tweetid = p.tweetid
-                    LEFT JOIN src s ON r.tweetid IS NOT NULL AND s.tweetid = p.retweet_tweetid
-                    ORDER BY p.part, p.tkey""")
+                    LEFT JOIN src s ON r.tweetid IS NOT NULL AND s.tweetid = p.retweet_tweetid)
+                    TO '{pre}' (FORMAT parquet, PARTITION_BY (part))""")
+    con.execute(f"CREATE VIEW pre AS SELECT * FROM read_parquet('{pre}/*/*.parquet', hive_partitioning = true)")
 
 
 def own_sql(source: str) -> str:
@@ -377,29 +371,38 @@ def final_sizes(con, mapping: dict[int, int]) -> pd.DataFrame:
 
 # --- 7. write --------------------------------------------------------------------------------------------
 
-def final_partition(con, prep: Path, i: int, mapping: dict[int, int], labels: dict[int, str]) -> pd.DataFrame:
-    """Partition ``i`` of the assignments, in tweet order, with the dtypes of ``fit_release``'s frame."""
-    df = pq.read_table(prep, columns=["tkey", *OUT_COLUMNS[:6], "week"]).to_pandas()
-    pre = con.execute("SELECT tkey, \"group\", topic, probability, fitted_on FROM pre WHERE part = ? ORDER BY tkey",
-                      [i]).df()
-    if not np.array_equal(pre["tkey"].to_numpy(dtype=object), df["tkey"].to_numpy(dtype=object)):
+def final_partition(prep: Path, pre: Path, i: int, mapping: dict[int, int], labels: dict[int, str]) -> pd.DataFrame:
+    """Partition ``i`` of the assignments, in tweet order (that of its prepared file ``prep``; ``pre``: the
+    folder of its ``assign`` rows, in any order), with the dtypes of ``fit_release``'s frame."""
+    df = pq.read_table(prep, columns=[*OUT_COLUMNS[:6], "week"]).to_pandas()
+    files = sorted((pre / f"part={i}").glob("*.parquet"))
+    cols = ["row", "group", "topic", "probability", "fitted_on"]
+    rows = pa.concat_tables([pq.read_table(f, columns=cols) for f in files]) if files else None
+    row = rows.column("row").to_numpy() if rows is not None else np.zeros(0, dtype=np.int64)
+    if len(row) != len(df) or not np.array_equal(np.sort(row), np.arange(len(df))):
         raise RuntimeError(f"topics: partition {i} lost rows on the way")
-    topic = pd.Series(pre["topic"].to_numpy(dtype=np.int64)).map(mapping).fillna(-1).astype(np.int64).to_numpy()
-    out = df[OUT_COLUMNS[:6]].assign(group=pd.Series(pre["group"].to_numpy(dtype=object), dtype=str),
+    if rows is None:
+        rows = pa.table({c: pa.array([], t) for c, t in zip(cols, (pa.int64(), pa.string(), pa.int64(), pa.float64(),
+                                                                   pa.string()), strict=True)})
+    at = np.empty(len(row), dtype=np.int64)
+    at[row] = np.arange(len(row))
+    rows = rows.take(pa.array(at))  # in the order of the prepared file
+    topic = pd.Series(rows.column("topic").to_numpy()).map(mapping).fillna(-1).astype(np.int64).to_numpy()
+    out = df[OUT_COLUMNS[:6]].assign(group=pd.Series(rows.column("group").to_numpy(zero_copy_only=False), dtype=str),
                                      week=df["week"].astype(str), topic=topic)
     out["topic_label"] = out["topic"].map(labels).astype(str)
-    out["probability"] = pre["probability"].to_numpy(dtype=np.float64)
-    out["fitted_on"] = pd.Series(pre["fitted_on"].to_numpy(dtype=object), dtype=str)
+    out["probability"] = rows.column("probability").to_numpy(zero_copy_only=False).astype(np.float64)
+    out["fitted_on"] = pd.Series(rows.column("fitted_on").to_numpy(zero_copy_only=False), dtype=str)
     return out[OUT_COLUMNS]
 
 
-def write_assignments(con, prep: Path, n_parts: int, mapping: dict[int, int], labels: dict[int, str],
+def write_assignments(prep: Path, pre: Path, n_parts: int, mapping: dict[int, int], labels: dict[int, str],
                       path: Path) -> int:
     """Write the assignments partition after partition into one Parquet file (row groups of ``ROW_GROUP``)."""
     writer, buf, rows = None, [], 0
     try:
         for i in range(n_parts):
-            buf.append(final_partition(con, prep / f"part-{i:05d}.parquet", i, mapping, labels))
+            buf.append(final_partition(prep / f"part-{i:05d}.parquet", pre, i, mapping, labels))
             while sum(len(b) for b in buf) >= ROW_GROUP or (i == n_parts - 1 and buf):
                 frame = pd.concat(buf, ignore_index=True) if len(buf) > 1 else buf[0]
                 head, rest = frame.iloc[:ROW_GROUP], frame.iloc[ROW_GROUP:]
@@ -412,3 +415,9 @@ def write_assignments(con, prep: Path, n_parts: int, mapping: dict[int, int], la
         if writer is not None:
             writer.close()
     return rows
+
+
+if __name__ == "__main__":  # a worker of ``transform_parallel``
+    import sys
+
+    _transform_worker(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
