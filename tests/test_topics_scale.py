@@ -152,8 +152,14 @@ def test_the_light_preparation_module_reads_the_model_columns():
     assert prep.TWEET_COLUMNS == model.TWEET_COLUMNS
 
 
-def test_worker_processes_prepare_the_same_bytes(data, tmp_path):
+def test_worker_processes_prepare_the_same_bytes(data, tmp_path, monkeypatch):
+    from ioa_utils.topics import prep
+
     parts = _write_parts(data[0], tmp_path / "parts", 3)
+    monkeypatch.setattr(prep.subprocess, "Popen", lambda *a, **k: pytest.fail("a worker for a small release"))
+    scale.prepare_partitions(parts, tmp_path / "small", ("hashtags",), workers=2)  # under MIN_ROWS: here
+    monkeypatch.undo()
+    monkeypatch.setattr(prep, "MIN_ROWS", 0)  # every release in worker processes
     for workers in (1, 2):
         scale.prepare_partitions(parts, tmp_path / f"w{workers}", ("hashtags",), workers=workers)
     for i in range(3):

@@ -27,16 +27,20 @@ TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_languag
                  "client", "retweet_tweetid", "hashtags")
 COMPRESSION = "lz4"  # the scratch copies of the partitions: 1.6x zstd's size, written and read faster
 WORKERS = 2  # processes preparing partitions (the 2 cores of the reference machine); 1: in this process
+MIN_ROWS = 1_000_000  # fewer tweets: prepared in this process (a worker's start costs more than it saves)
 
 
 def prepare_partitions(parts: list[Path], folder: Path, evidence: tuple[str, ...], workers: int = WORKERS) -> int:
     """Write each processed partition's needed columns, sorted, with text/group/week as
     ``folder/part-<i>.parquet``; returns the count. ``workers`` > 1: partitions ``i`` with ``i % workers == k``
     are prepared by worker process ``k`` (``python -m ioa_utils.topics.prep``: a fresh interpreter, so no
-    threads of the parent are forked and the caller's ``__main__`` is not imported again)."""
+    threads of the parent are forked and the caller's ``__main__`` is not imported again), from ``MIN_ROWS``
+    tweets on."""
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(str(part), str(folder / f"part-{i:05d}.parquet"), i) for i, part in enumerate(parts)]
     workers = min(workers, len(jobs))
+    if workers > 1 and sum(pq.ParquetFile(p).metadata.num_rows for p in parts) < MIN_ROWS:
+        workers = 1
     if workers <= 1:
         for part, out, i in jobs:
             prepare_part(Path(part), Path(out), evidence, i)
