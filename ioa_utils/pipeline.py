@@ -78,15 +78,23 @@ def chapters() -> dict[str, str]:
 
 
 def run_releases(params: dict) -> list[str]:
-    """The releases the run reads (generating the synthetic archive first where it applies, as notebook 01
-    would: the same stage, so 01 then finds it fresh)."""
+    """The releases the run reads. A synthetic archive that notebook 01 has yet to generate: the generator's
+    releases, the ones 01 generates and ``discover`` then finds (generating them here would hold every notebook,
+    09 included, for the generation's seconds)."""
     from . import stages
     from .discover import discover
 
     raw_dir = params.get("raw_dir", "data/raw/synthetic")
-    if stages.is_synthetic(raw_dir):
-        stages.ensure_synthetic(raw_dir, params.get("seed", 2020), params.get("scale", 1.0))
-    return [r.release for r in discover(raw_dir, params.get("releases")).releases]
+    wanted = params.get("releases")
+    if stages.is_synthetic(raw_dir) and not stages.synthetic_is_fresh(raw_dir, params.get("seed", 2020),
+                                                                      params.get("scale", 1.0)):
+        from .synthetic.releases import RELEASES
+
+        missing = sorted(set(wanted or ()) - set(RELEASES))
+        if missing:
+            raise KeyError(f"release(s) {missing} are not synthetic releases; synthetic: {sorted(RELEASES)}")
+        return sorted(r for r in RELEASES if wanted is None or r in wanted)
+    return [r.release for r in discover(raw_dir, wanted).releases]
 
 
 def campaign_param(release: str, params: dict):

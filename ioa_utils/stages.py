@@ -76,11 +76,11 @@ def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, sc
     folder = resolve(raw_dir)
     marker = folder / SYNTHETIC_MARKER
     stamp = _stamp("synthetic", {}, {"seed": seed, "scale": scale})
-    if marker.exists() and json.loads(marker.read_text()) == stamp:
+    if synthetic_is_fresh(folder, seed, scale):
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(folder.parent / f".{folder.name}.lock"):  # two kernels generating at once: one waits
-        if marker.exists() and json.loads(marker.read_text()) == stamp:
+        if synthetic_is_fresh(folder, seed, scale):
             return folder
         if folder.exists() and any(folder.iterdir()) and not marker.exists():
             raise FileExistsError(f"{folder} holds files that were not generated here; not overwriting them")
@@ -90,6 +90,12 @@ def ensure_synthetic(raw_dir: str | Path = DEFAULT_RAW_DIR, seed: int = 2020, sc
         write_sha256sums(folder)
         marker.write_text(json.dumps(stamp, indent=2, sort_keys=True))
     return folder
+
+
+def synthetic_is_fresh(raw_dir: str | Path, seed: int = 2020, scale: float = 1.0) -> bool:
+    """Whether ``raw_dir`` holds the synthetic archive of ``seed`` and ``scale`` (:func:`ensure_synthetic`'s check)."""
+    marker = resolve(raw_dir) / SYNTHETIC_MARKER
+    return marker.exists() and json.loads(marker.read_text()) == _stamp("synthetic", {}, {"seed": seed, "scale": scale})
 
 
 def write_sha256sums(folder: Path) -> Path:

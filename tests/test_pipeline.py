@@ -160,3 +160,22 @@ def test_interactive_report_starts_while_the_evaluation_still_runs(tmp_path: Pat
     out = tmp_path / "reports"
     assert pipeline.run({"folder": str(flags), "seconds": 60}, out_dir=out, folder=folder, jobs=2) == 0
     assert (flags / "interactive").exists()
+
+
+def test_the_releases_of_a_synthetic_archive_not_generated_yet_are_planned_without_generating_it(tmp_path,
+                                                                                                 monkeypatch):
+    """The report plans its runs before notebook 01 generates the archive (09 starts at once): the generator's
+    releases, the ones ``discover`` finds once the archive is there."""
+    from ioa_utils import stages
+
+    raw = tmp_path / "synthetic"
+    monkeypatch.setattr(stages, "DEFAULT_RAW_DIR", raw)
+    params = {"raw_dir": str(raw), "scale": 0.02}
+    planned = pipeline.run_releases(params)
+    assert not raw.exists()  # nothing generated
+    assert pipeline.run_releases({**params, "releases": ["synth_russia_052020"]}) == ["synth_russia_052020"]
+    with pytest.raises(KeyError, match="not synthetic"):
+        pipeline.run_releases({**params, "releases": ["china_052020"]})
+    stages.ensure_synthetic(raw, scale=0.02)
+    assert pipeline.run_releases(params) == planned  # found by discover now
+    assert pipeline.run_releases({**params, "scale": 0.03}) == planned  # stale: planned again, not generated
