@@ -8,6 +8,8 @@ so a notebook's kernel counts in the report step):
     prepare        load + clean (stages.prepare)
     profile        case-study data layer + profile (casestudy.load without topics, casestudy.profile; with
                    topics, load runs the whole topics stage on a release that has none)
+    co_retweet     the co-retweet trace alone (its columns read, its edges computed; the issue's first budget is
+                   prepare + profile + co_retweet)
     coordination   the coordination stage (every trace, communities, rings, amplifiers)
     topics         the topics stage
     casestudy      the case-study findings stage (every detector, profile persisted)
@@ -38,6 +40,8 @@ LIMIT_GB = 12.0
 STEPS = {
     "prepare": "from ioa_utils import stages; stages.prepare(raw_dir=RAW, work_dir=WORK)",
     "profile": "from ioa_utils import casestudy as cs; cs.profile(cs.load(REL, RAW, WORK, topics=False), WORK)",
+    "co_retweet": "from ioa_utils.coordination import stage, traces; t = traces.TRACES['co_retweet']; "
+                  "traces.compute('co_retweet', stage.read_columns(REL, t.columns, t.kinds, WORK, t.fallback_only))",
     "coordination": "from ioa_utils.coordination import stage; stage.ensure(REL, WORK)",
     "topics": "from ioa_utils import topics; topics.run([REL], WORK)",
     "casestudy": "from ioa_utils.casestudy import stage; stage.ensure(REL, RAW, WORK)",
