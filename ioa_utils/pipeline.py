@@ -460,8 +460,11 @@ def _run_one(i: int, runs: list[Run], params: dict, out_dir: Path, kernel: str, 
     progress(step, "started" + (f" with {given}" if given else ""))
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(str(nb), str(target), parameters=given, cwd=str(nb.parent),
-                                   kernel_name=kernel, progress_bar=False)
+        # the kernel starts in the notebook's folder (nbclient's ``resources`` path), not through papermill's
+        # ``cwd``: that one changes this whole process's directory, which notebooks run side by side in threads
+        # would leave wherever the last of them restores it
+        papermill.execute_notebook(str(nb), str(target), parameters=given, kernel_name=kernel, progress_bar=False,
+                                   resources={"metadata": {"path": str(nb.parent)}})
     except PapermillExecutionError:
         _drain_relay()
         progress(step, f"FAILED after {_seconds(time.perf_counter() - start)}")

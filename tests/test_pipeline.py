@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -128,15 +129,23 @@ def test_independent_notebooks_run_at_once_and_a_failure_stops_the_rest(tmp_path
     monkeypatch.setattr("ioa_utils.report.headline_table", lambda manifest: "<p>table</p>")
     folder, flags = tmp_path / "nbs", tmp_path / "flags"
     folder.mkdir(), flags.mkdir()
-    _nb(folder / "01_a.ipynb", ["x = 1"])
+    _nb(folder / "01_a.ipynb", ["folder = ''", "import os\nfrom pathlib import Path\n"
+                                               "Path(folder, 'cwd').write_text(os.getcwd())"])
     _nb(folder / "02_b.ipynb", ["x = 1"])
     _nb(folder / "03_c.ipynb", _waits_for("04", "03"))  # each waits until the other has started
     _nb(folder / "04_d.ipynb", _waits_for("03", "04"))
     _nb(folder / "05_e.ipynb", ["x = 1"])
     out = tmp_path / "reports"
+    # notebooks run side by side in threads: none may move this process to another directory (papermill's ``cwd``
+    # does, and two of them restoring it leave it wherever the last one found it); papermill's file handler
+    # "changes" to the directory the process is already in, which is harmless
+    here, real_chdir, moved_to = os.getcwd(), os.chdir, []
+    monkeypatch.setattr("os.chdir", lambda path: moved_to.append(str(path)) or real_chdir(path))
     # alone, 03 would wait for ever: it gives up after 5 s then; side by side it has a minute to see 04 start
     code = pipeline.run({"folder": str(flags), "seconds": 60 if jobs == 2 else 5}, out_dir=out, folder=folder,
                         jobs=jobs)
+    assert set(moved_to) <= {here} and os.getcwd() == here
+    assert (flags / "cwd").read_text() == str(folder)  # each kernel still starts in its notebook's folder
     manifest = json.loads((out / "manifest.json").read_text())
     ran = [n["notebook"] for n in manifest["notebooks"]]
     if jobs == 2:
