@@ -50,13 +50,34 @@ def case_section(manifest: dict) -> str:
                                              for r, link in links.items())
 
 
+# The comparison notebook's key figures: file stem -> (compare.fig_* function, what it draws from: the releases'
+# profiles or their case-study data, alt text). The index embeds them.
+FIGURES = {"volume": ("fig_volume", "profiles", "tweets per month per release"),
+           "tactics": ("fig_tactics", "data", "share of accounts each detector flags"),
+           "hours": ("fig_hours", "profiles", "posting hours in each attributed time zone"),
+           "mix": ("fig_mix", "profiles", "tweet kinds and followers per release")}
+COMPARISON = "08_comparison"  # the notebook that saves FIGURES to its ``figures_dir``
+
+
+def saved_figures(manifest: dict, out_dir: Path) -> bool:
+    """Whether the comparison notebook ran in this report and saved every figure of FIGURES to
+    ``out_dir/figures`` (the index then embeds those files rather than drawing them again)."""
+    from .paths import resolve
+
+    figs = (out_dir / "figures").resolve()
+    for n in manifest.get("notebooks", []):
+        if Path(n["notebook"]).stem == COMPARISON:
+            folder = resolve(n.get("parameters", {}).get("figures_dir", "reports/figures"))
+            return folder.resolve() == figs and all((figs / f"{name}.png").exists() for name in FIGURES)
+    return False
+
+
 def findings_section(manifest: dict, out_dir: Path) -> str:
     """Per release: the case-study profile, a short text (detectors and, on synthetic releases, their scores),
-    and key figures saved to ``out_dir/figures/`` and embedded. Assembled from the case-study stage's persisted
-    profiles and findings (``compare.load_all``; built only where the notebooks have not), the same the comparison
-    notebook shows: no analysis is computed here."""
-    import matplotlib.pyplot as plt
-
+    and key figures in ``out_dir/figures/``, embedded. Assembled from the case-study stage's persisted profiles
+    and findings (``compare.load_all``; built only where the notebooks have not), the same the comparison
+    notebook shows: no analysis is computed here. The figures are the comparison notebook's files when it ran in
+    this report (:func:`saved_figures`); otherwise (a partial run) they are drawn here by the same functions."""
     from .casestudy import compare
     from .discover import discover
 
@@ -69,16 +90,16 @@ def findings_section(manifest: dict, out_dir: Path) -> str:
         return f"<p>No findings: {html.escape(str(exc))}</p>"
     profs, found = compare.profiles(data), compare.findings(data)
     figs = out_dir / "figures"
-    figs.mkdir(parents=True, exist_ok=True)
-    imgs = []
-    for name, fig, alt in (("volume", compare.fig_volume(profs), "tweets per month per release"),
-                           ("tactics", compare.fig_tactics(data), "share of accounts each detector flags"),
-                           ("hours", compare.fig_hours(profs), "posting hours in each attributed time zone"),
-                           ("mix", compare.fig_mix(profs), "tweet kinds and followers per release")):
-        fig.savefig(figs / f"{name}.png", dpi=100, metadata={"Software": None})
-        plt.close(fig)
-        imgs.append(f"<figure><img src='figures/{name}.png' alt='{alt}' style='max-width:100%'>"
-                    f"<figcaption class='muted'>{alt}</figcaption></figure>")
+    if not saved_figures(manifest, out_dir):
+        import matplotlib.pyplot as plt
+
+        figs.mkdir(parents=True, exist_ok=True)
+        for name, (draw, source, _) in FIGURES.items():
+            fig = getattr(compare, draw)({"profiles": profs, "data": data}[source])
+            fig.savefig(figs / f"{name}.png", dpi=100, metadata={"Software": None})
+            plt.close(fig)
+    imgs = [f"<figure><img src='figures/{name}.png' alt='{alt}' style='max-width:100%'>"
+            f"<figcaption class='muted'>{alt}</figcaption></figure>" for name, (_, _, alt) in FIGURES.items()]
     texts = "".join(f"<h3>{html.escape(r)}</h3><p>{html.escape(compare.summary_text(profs[r], found[r], d.truth))}</p>"
                     for r, d in data.items())
     synthetic = [r for r, d in data.items() if d.truth is not None]

@@ -124,6 +124,28 @@ def test_the_report_and_the_comparison_only_read_the_stages(built: Path, tmp_pat
         assert summary[figure].to_dict() == {r: f[detector].n_accounts for r, (f, _) in expected.items()}, figure
 
 
+def test_the_index_embeds_the_comparison_notebooks_figures_rather_than_drawing_them_again(built: Path, tmp_path: Path,
+                                                                                            monkeypatch):
+    figs = tmp_path / "figures"
+    figs.mkdir()
+    for name in report.FIGURES:
+        (figs / f"{name}.png").write_bytes(b"saved by 08")
+    manifest = {"parameters": {"raw_dir": str(DEFAULT_RAW_DIR), "work_dir": str(built)},
+                "notebooks": [{"notebook": "08_comparison.ipynb", "parameters": {"figures_dir": str(figs)}}]}
+    drawn = []
+    for draw, _, _ in report.FIGURES.values():
+        monkeypatch.setattr(compare, draw, lambda *a, _d=draw, **k: drawn.append(_d))
+    page = report.findings_section(manifest, tmp_path)
+    assert drawn == []
+    assert all(f"src='figures/{name}.png'" in page for name in report.FIGURES)
+    assert {p.read_bytes() for p in figs.iterdir()} == {b"saved by 08"}
+    # a report without the comparison notebook (or one that saved elsewhere) draws them into its own folder
+    manifest["notebooks"][0]["parameters"]["figures_dir"] = str(tmp_path / "elsewhere")
+    monkeypatch.undo()
+    report.findings_section(manifest, tmp_path)
+    assert all((figs / f"{name}.png").read_bytes()[:4] == b"\x89PNG" for name in report.FIGURES)
+
+
 def test_a_fresh_result_is_reused(work: Path, computes: list[str]):
     dest = _ensure(TURKEY, work)
     stamp, files = (dest / stageio.STAMP).read_bytes(), sorted(p.stat().st_mtime_ns for p in dest.rglob("*"))
