@@ -46,11 +46,21 @@ def build(stage: str, release: str, work: str, out: Path, profile: str | None) -
                 finally:
                     k = key(args) if key else name
                     times[k] = times.get(k, 0.0) + time.process_time() - c
+                    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                    print(f"{time.strftime('%H:%M:%S')} {k}: {times[k]:.1f} s CPU, peak RSS so far {rss:.0f} MB",
+                          file=sys.stderr, flush=True)
             return g
 
-        for n in ("read_columns", "retweet_rings", "_amplifiers", "communities"):
-            setattr(coord, n, timed(n, getattr(coord, n)))
-        coord.compute = timed("compute", coord.compute, key=lambda a: f"trace:{a[0]}")
+        for n in ("read_columns", "retweet_rings", "rings_from_counts", "_amplifiers", "communities"):
+            if hasattr(coord, n):  # the steps of either version of the stage
+                setattr(coord, n, timed(n, getattr(coord, n)))
+        if hasattr(coord, "compute"):
+            coord.compute = timed("compute", coord.compute, key=lambda a: f"trace:{a[0]}")
+        if hasattr(coord, "bounded"):
+            rel = coord.bounded.Release
+            rel.co_network = timed("co_network", rel.co_network, key=lambda a: f"trace:{a[1]}")
+            for n in ("retweet_events", "tfidf_retweet", "near_duplicate", "fast_retweet_counts", "account_counts"):
+                setattr(rel, n, timed(n, getattr(rel, n)))
 
         def fn() -> None:
             coord.build(release, out, work)
