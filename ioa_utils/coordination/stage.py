@@ -6,7 +6,7 @@ release (``locks/coordination-<release>.lock``): it checks the stamp (SHA-256 of
 parameters with the ``AMPLIFIER`` and ``RING`` thresholds, and the code of ``ioa_utils/coordination``), and if
 stale builds every table in a temp folder of ``stageio.scratch`` and verifies the row counts against its report;
 only then does it take the release lock, check that the processed tables were not rebuilt meanwhile, stamp and
-swap the tables in. So the load, clean and topics stages of the release never wait for a build (12 minutes at 4M
+swap the tables in. So the load, clean and topics stages of the release never wait for a build (minutes at 4M
 tweets), and concurrent runs still build once. Default parameters write
 ``processed/<release>/coordination/``; any other ``Params`` get their own folder
 ``coordination-<hash>``, so exploring parameters never replaces the tables the other notebooks read.
