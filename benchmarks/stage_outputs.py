@@ -46,11 +46,22 @@ def build(stage: str, release: str, work: str, out: Path, profile: str | None) -
                 finally:
                     k = key(args) if key else name
                     times[k] = times.get(k, 0.0) + time.process_time() - c
+                    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                    print(f"{time.strftime('%H:%M:%S')} {k}: {times[k]:.1f} s CPU, peak RSS so far {rss:.0f} MB",
+                          file=sys.stderr, flush=True)
             return g
 
-        for n in ("read_columns", "retweet_rings", "_amplifiers", "communities"):
-            setattr(coord, n, timed(n, getattr(coord, n)))
-        coord.compute = timed("compute", coord.compute, key=lambda a: f"trace:{a[0]}")
+        for n in ("read_columns", "retweet_delays", "retweet_rings", "rings_from_counts", "_amplifiers",
+                  "_amplifiers_from_counts", "communities"):
+            if hasattr(coord, n):  # the steps of either version of the stage
+                setattr(coord, n, timed(n, getattr(coord, n)))
+        if hasattr(coord, "compute"):
+            coord.compute = timed("compute", coord.compute, key=lambda a: f"trace:{a[0]}")
+        if hasattr(coord, "bounded"):
+            rel = coord.bounded.Release
+            rel.co_network = timed("co_network", rel.co_network, key=lambda a: f"trace:{a[1]}")
+            for n in ("retweet_events", "tfidf_retweet", "near_duplicate", "fast_retweet_counts", "account_counts"):
+                setattr(rel, n, timed(n, getattr(rel, n)))
 
         def fn() -> None:
             coord.build(release, out, work)
@@ -65,6 +76,56 @@ def build(stage: str, release: str, work: str, out: Path, profile: str | None) -
                       "wall_s": round(time.perf_counter() - w, 2),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                       "load_avg": os.getloadavg(), "cpu_s_by_step": {k: round(v, 2) for k, v in times.items()}}))
+
+
+STEPS = ("co_retweet", "co_tweet", "co_url", "co_hashtag", "co_mention", "hashtag_sequence", "tfidf_retweet",
+         "near_duplicate", "fast_retweet_counts", "account_counts")
+
+
+def steps(release: str, work: str, scratch: Path, names: list[str], communities: bool) -> None:
+    """The bounded path's steps one by one (``coordination.bounded.Release``, default parameters), without the
+    build around them: per step CPU, wall, peak RSS so far, and for an edge table its size, accounts, mean degree
+    and density; with ``communities``, Louvain on it too (``groups.communities``, as the build runs it)."""
+    from ioa_utils.coordination import bounded
+    from ioa_utils.coordination.evaluate import nodes_of
+    from ioa_utils.coordination.groups import communities as louvain
+    from ioa_utils.coordination.traces import DEFAULTS as P
+    from ioa_utils.coordination.traces import min_weight_of, window_of
+
+    def report(name: str, c: float, w: float, e: object) -> None:
+        row: dict = {"step": name, "cpu_s": round(time.process_time() - c, 1), "wall_s": round(time.perf_counter() - w),
+                     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                     "load_avg": [round(x, 1) for x in os.getloadavg()], "time": time.strftime("%H:%M:%S")}
+        if hasattr(e, "columns") and "weight" in e.columns:
+            n = len(nodes_of(e))
+            row.update(edges=len(e), accounts=n, mean_degree=round(2 * len(e) / max(n, 1), 1),
+                       density=round(2 * len(e) / max(n * (n - 1), 1), 4))
+        print(json.dumps(row), flush=True)
+
+    w, c = time.perf_counter(), time.process_time()
+    with bounded.Release(release, work, scratch) as src:
+        report("open", c, w, None)
+        for name in names:
+            w, c = time.perf_counter(), time.process_time()
+            if name in ("co_retweet", "tfidf_retweet") and not src.con.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ev_retweet'").fetchone()[0]:
+                src.retweet_events()
+            if name == "tfidf_retweet":
+                e = src.tfidf_retweet(P.tfidf_threshold)
+            elif name == "near_duplicate":
+                e = src.near_duplicate(P.window_tweet, P.near_duplicate_threshold, min_weight_of(name, P), seed=P.seed)
+            elif name == "fast_retweet_counts":
+                e = src.fast_retweet_counts(P.max_retweet_delay)
+            elif name == "account_counts":
+                e = src.account_counts()[1]
+            else:
+                e = src.co_network(name, window_of(name, P), min_weight_of(name, P))
+            report(name, c, w, e)
+            if communities and hasattr(e, "columns") and "weight" in e.columns:
+                w, c = time.perf_counter(), time.process_time()
+                louvain(e, seed=P.seed)
+                report(f"communities:{name}", c, w, None)
+            del e
 
 
 def compare(a: Path, b: Path) -> int:
@@ -99,12 +160,20 @@ def main() -> None:
     b.add_argument("work")
     b.add_argument("out", type=Path)
     b.add_argument("--profile")
+    s = sub.add_parser("steps", help="the bounded path's steps one by one (per-step CPU, RSS, edge counts)")
+    s.add_argument("release")
+    s.add_argument("work")
+    s.add_argument("scratch", type=Path)
+    s.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
+    s.add_argument("--communities", action="store_true")
     c = sub.add_parser("compare")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
     args = p.parse_args()
     if args.cmd == "build":
         build(args.stage, args.release, args.work, args.out, args.profile)
+    elif args.cmd == "steps":
+        steps(args.release, args.work, args.scratch, args.steps, args.communities)
     else:
         sys.exit(compare(args.a, args.b))
 

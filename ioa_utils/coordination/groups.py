@@ -40,8 +40,14 @@ def retweet_rings(tweets: pd.DataFrame, max_delay: float = 600, min_weight: int 
     check_seconds("max_delay", max_delay)
     d = retweet_delays(tweets) if delays is None else delays
     d = d[(d["delay"] >= 0) & (d["delay"] <= max_delay) & (d["userid"] != d["original_userid"])]
-    w = d.groupby(["userid", "original_userid"]).size()
-    w = w[w >= min_weight].reset_index()[["userid", "original_userid"]]
+    w = d.groupby(["userid", "original_userid"]).size().rename("n").reset_index()
+    return rings_from_counts(w, min_weight, min_size, min_density, seed)
+
+
+def rings_from_counts(w: pd.DataFrame, min_weight: int = 2, min_size: int = 3, min_density: float = 0.5,
+                      seed: int = 2020) -> pd.DataFrame:
+    """:func:`retweet_rings` from ``userid, original_userid, n``: fast retweets of other accounts per pair."""
+    w = w.loc[w["n"] >= min_weight, ["userid", "original_userid"]]
     back = w.rename(columns={"userid": "original_userid", "original_userid": "userid"})
     m = w.merge(back, on=["userid", "original_userid"])
     m = m[m["userid"] < m["original_userid"]]
@@ -73,9 +79,17 @@ def amplifiers(tweets: pd.DataFrame, min_retweet_share: float = 0.7, top_k: int 
     kind = tweets["tweet_kind"]
     per = pd.DataFrame({"n_tweets": tweets.groupby("userid").size(),
                         "n_retweets": (kind == "retweet").groupby(tweets["userid"]).sum()})
-    per["retweet_share"] = per["n_retweets"] / per["n_tweets"]
     rt = tweets.loc[(kind == "retweet") & tweets["rt_userid"].notna(), ["userid", "rt_userid"]]
     cnt = rt.groupby(["userid", "rt_userid"]).size().rename("n").reset_index()
+    return amplifiers_from_counts(per, cnt, min_retweet_share, top_k, min_concentration, min_retweets)
+
+
+def amplifiers_from_counts(per: pd.DataFrame, cnt: pd.DataFrame, min_retweet_share: float = 0.7, top_k: int = 5,
+                           min_concentration: float = 0.7, min_retweets: int = 5) -> pd.DataFrame:
+    """:func:`amplifiers` from per-account ``n_tweets, n_retweets`` (indexed by sorted userid) and the retweets
+    of known accounts per pair ``userid, rt_userid, n``."""
+    per = per.copy()
+    per["retweet_share"] = per["n_retweets"] / per["n_tweets"]
     cnt = cnt.sort_values(["userid", "n", "rt_userid"], ascending=[True, False, True])
     cnt["rank"] = cnt.groupby("userid").cumcount()
     top = cnt[cnt["rank"] < top_k]

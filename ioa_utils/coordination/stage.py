@@ -6,15 +6,17 @@ release (``locks/coordination-<release>.lock``): it checks the stamp (SHA-256 of
 parameters with the ``AMPLIFIER`` and ``RING`` thresholds, and the code of ``ioa_utils/coordination``), and if
 stale builds every table in a temp folder of ``stageio.scratch`` and verifies the row counts against its report;
 only then does it take the release lock, check that the processed tables were not rebuilt meanwhile, stamp and
-swap the tables in. So the load, clean and topics stages of the release never wait for a build (12 minutes at 4M
+swap the tables in. So the load, clean and topics stages of the release never wait for a build (minutes at 4M
 tweets), and concurrent runs still build once. Default parameters write
 ``processed/<release>/coordination/``; any other ``Params`` get their own folder
 ``coordination-<hash>``, so exploring parameters never replaces the tables the other notebooks read.
 
-Traces are computed group by group: the traces that read the same columns and rows (``Trace.columns``,
-``Trace.kinds``) share one read of just those columns, partition by partition, which is freed before the
-next group is read. Tables (Parquet): ``edges/<trace>``, ``communities``, ``amplifiers``, ``core``, ``rings``,
-``summary``.
+A release of ``BOUNDED_MIN_ROWS`` processed tweets or more is computed in bounded memory: DuckDB over the processed
+partitions, only the columns each trace needs (``bounded``: windowed traces bucketed on their key, near-duplicate
+per partition and LSH band, per-pair aggregates). A smaller one is read into pandas group by group: the traces
+that read the same columns and rows (``Trace.columns``, ``Trace.kinds``) share one read of just those columns,
+partition by partition, freed before the next group is read (faster on small releases). Both write the same bytes.
+Tables (Parquet): ``edges/<trace>``, ``communities``, ``amplifiers``, ``core``, ``rings``, ``summary``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import gc
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -37,12 +39,28 @@ import pyarrow.parquet as pq
 from .. import progress, stageio
 from ..paths import DATA_DIR, check_release_id, processed_dir
 from ..store import partitions, write_table
+from . import bounded
 from .evaluate import nodes_of
-from .groups import amplified_core, amplifiers, communities, retweet_rings
+from .groups import amplified_core, amplifiers, amplifiers_from_counts, communities, retweet_rings, rings_from_counts
 from .networks import retweet_delays
-from .traces import AMPLIFIER, DEFAULTS, RETWEETERS, RING, TRACES, Params, compute, ring_params
+from .traces import (
+    AMPLIFIER,
+    DEFAULTS,
+    RETWEETERS,
+    RING,
+    TRACES,
+    Params,
+    compute,
+    min_weight_of,
+    ring_params,
+    undirected_sum,
+    window_of,
+)
 
 TABLES = ("communities", "amplifiers", "core", "rings", "summary")
+# processed tweets from which a release is computed in bounded memory (DuckDB, ``bounded``); smaller releases are
+# read into pandas, which is faster there (the same bytes either way)
+BOUNDED_MIN_ROWS = 1_000_000
 REPORT = "coordination_report.json"
 
 
@@ -151,46 +169,33 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
           reuse: bool = True) -> dict:
     """Compute every table into ``out``; returns the row counts (the stage's report). With ``reuse``, the tables
     that do not depend on ``params.seed`` are copied from a fresh build that differs only in the seed
-    (:func:`_donor`): the same bytes a computation would write (``tests/test_coordination_stage.py``)."""
+    (:func:`_donor`): the same bytes a computation would write (``tests/test_coordination_stage.py``). Releases of
+    ``BOUNDED_MIN_ROWS`` tweets or more are computed in bounded memory (:func:`_build_bounded`), smaller ones in
+    memory (:func:`_build_in_memory`): the same bytes (``tests/test_coordination_bounded.py``)."""
     donor = _donor(release, work_dir, params) if reuse else None
-    groups: dict[tuple, list[str]] = {}
-    for name, t in TRACES.items():
-        groups.setdefault((t.columns, t.kinds, t.fallback_only), []).append(name)
     counts: dict[str, int] = {}
     summary: list[dict] = []
     comms: dict[str, pd.DataFrame] = {}
     (out / "edges").mkdir()
-    with stageio.frozen_gc():  # the collections after each group scan only what the build made
-        for (columns, kinds, fallback_only), names in groups.items():
-            amplified = columns == RETWEETERS and kinds is None
-            copied = donor is not None and not any(n in SEEDED for n in names)
-            tweets = None if copied else read_columns(release, columns, kinds, work_dir, fallback_only)
-            rings = delays = None
-            if "retweet_ring" in names:
-                delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
-                rings = retweet_rings(tweets, **ring_params(params), delays=delays)
-                counts["rings"] = _write(rings, out / "rings.parquet")
-            if amplified and donor is not None:
-                counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
-            elif amplified:
-                counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
-            for name in names:
-                table = f"edges/{name}"
-                if donor is not None and name not in SEEDED:
-                    counts[table] = _copy(donor, out, table)
-                    e = pd.read_parquet(out / f"{table}.parquet")
-                else:
-                    e = compute(name, tweets, params, rings, delays=delays)
-                    counts[table] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
-                summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
-                                "total_weight": round(float(e["weight"].sum()), 3)})
-                c = communities(e, seed=params.seed)
-                comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
-                                            "community": c.to_numpy(np.int64)})
-                del e
-                progress.step(f"{name}: {summary[-1]['edges']} edges")
-            del tweets, rings, delays
-            gc.collect()
+
+    def done(name: str, e: pd.DataFrame | None) -> None:
+        """Write (or, with ``e`` None, copy from the donor) one trace's edges; its summary row and communities."""
+        table = f"edges/{name}"
+        if e is None:
+            counts[table] = _copy(donor, out, table)
+            e = pd.read_parquet(out / f"{table}.parquet")
+        else:
+            counts[table] = _write(e, out / "edges" / f"{name}.parquet", _edges_schema(name))
+        summary.append({"trace": name, "edges": len(e), "accounts": len(nodes_of(e)),
+                        "total_weight": round(float(e["weight"].sum()), 3)})
+        c = communities(e, seed=params.seed)
+        comms[name] = pd.DataFrame({"trace": name, "userid": c.index.to_numpy(object),
+                                    "community": c.to_numpy(np.int64)})
+        progress.step(f"{name}: {summary[-1]['edges']} edges")
+
+    bounded_memory = release_rows(release, work_dir) >= BOUNDED_MIN_ROWS
+    with stageio.frozen_gc():  # the collections after each step scan only what the build made
+        (_build_bounded if bounded_memory else _build_in_memory)(release, out, work_dir, params, donor, counts, done)
     order = {n: i for i, n in enumerate(TRACES)}
     summary.sort(key=lambda r: order[r["trace"]])
     counts["summary"] = _write(pd.DataFrame(summary), out / "summary.parquet")
@@ -201,6 +206,80 @@ def build(release: str, out: Path, work_dir: str | Path = DATA_DIR, params: Para
     return counts
 
 
+def release_rows(release: str, work_dir: str | Path = DATA_DIR) -> int:
+    """The number of processed tweets of ``release`` (from the partitions' Parquet footers)."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in partitions(processed_dir(release, work_dir) / "tweets"))
+
+
+Done = Callable[[str, pd.DataFrame | None], None]  # build's per-trace writer
+
+
+def _build_in_memory(release: str, out: Path, work_dir: str | Path, params: Params, donor: Path | None,
+                     counts: dict[str, int], done: Done) -> None:
+    """Traces group by group: the traces that read the same columns and rows (``Trace.columns``, ``Trace.kinds``)
+    share one pandas read of just those columns (:func:`read_columns`), freed before the next group is read."""
+    groups: dict[tuple, list[str]] = {}
+    for name, t in TRACES.items():
+        groups.setdefault((t.columns, t.kinds, t.fallback_only), []).append(name)
+    for (columns, kinds, fallback_only), names in groups.items():
+        amplified = columns == RETWEETERS and kinds is None
+        copied = donor is not None and not any(n in SEEDED for n in names)
+        tweets = None if copied else read_columns(release, columns, kinds, work_dir, fallback_only)
+        rings = delays = None
+        if "retweet_ring" in names:
+            delays = retweet_delays(tweets)  # the rings and both fast retweet traces start from it
+            rings = retweet_rings(tweets, **ring_params(params), delays=delays)
+            counts["rings"] = _write(rings, out / "rings.parquet")
+        if amplified and donor is not None:
+            counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
+        elif amplified:
+            counts["amplifiers"], counts["core"] = _amplifiers(tweets, out)
+        for name in names:
+            done(name, None if donor is not None and name not in SEEDED
+                 else compute(name, tweets, params, rings, delays=delays))
+        del tweets, rings, delays
+        gc.collect()
+
+
+def _build_bounded(release: str, out: Path, work_dir: str | Path, params: Params, donor: Path | None,
+                   counts: dict[str, int], done: Done) -> None:
+    """Every trace computed by DuckDB over the processed partitions (``bounded.Release``; its database, spill and
+    bucket files live in ``out/_scratch``, removed at the end), only the columns each needs: memory is bounded by
+    account pairs and buckets, not by the release. The retweet events are built once for co-retweet and TF-IDF,
+    the fast-retweet counts once for the rings and both fast-retweet traces, the per-account retweet counts once
+    for the amplifiers and the amplification trace."""
+    copy = donor is not None
+    with bounded.Release(release, work_dir, out / "_scratch") as src:
+        if not copy:
+            src.retweet_events()  # shared by co_retweet and tfidf_retweet
+        for name in ("co_retweet", "co_tweet", "co_url", "co_hashtag", "co_mention", "hashtag_sequence"):
+            done(name, None if copy else src.co_network(name, window_of(name, params), min_weight_of(name, params)))
+        done("tfidf_retweet", None if copy else src.tfidf_retweet(params.tfidf_threshold))
+        done("near_duplicate", src.near_duplicate(params.window_tweet, params.near_duplicate_threshold,
+                                                  min_weight_of("near_duplicate", params), seed=params.seed))
+        rp = ring_params(params)
+        fast = src.fast_retweet_counts(params.max_retweet_delay)  # shared by rings and both fast-retweet traces
+        rings = rings_from_counts(fast, **{k: v for k, v in rp.items() if k != "max_delay"})
+        counts["rings"] = _write(rings, out / "rings.parquet")
+        mw = min_weight_of("fast_retweet", params)
+        f = fast.loc[fast["n"] >= mw].set_axis(["source", "target", "weight"], axis=1).reset_index(drop=True)
+        del fast
+        done("fast_retweet", None if copy else undirected_sum(f))
+        in_rings = f["source"].isin(rings["userid"]) & f["target"].isin(rings["userid"])
+        done("retweet_ring", undirected_sum(f[in_rings]))
+        del f, rings
+        if copy:
+            counts["amplifiers"], counts["core"] = (_copy(donor, out, t) for t in ("amplifiers", "core"))
+            done("amplification", None)
+            return
+        per, cnt, userids = src.account_counts()  # shared by the amplifier detector and the amplification trace
+        counts["amplifiers"], counts["core"] = _amplifiers_from_counts(per, cnt, out)
+        mw = min_weight_of("amplification", params)
+        a = cnt.loc[(cnt["userid"] != cnt["rt_userid"]) & (cnt["n"] >= mw)]
+        a = a.set_axis(["source", "target", "weight"], axis=1)
+        done("amplification", undirected_sum(a[a["target"].isin(userids)]))
+
+
 def _copy(donor: Path, out: Path, table: str) -> int:
     """Copy one table's file from ``donor`` into ``out``; its row count."""
     shutil.copyfile(donor / f"{table}.parquet", out / f"{table}.parquet")
@@ -209,7 +288,15 @@ def _copy(donor: Path, out: Path, table: str) -> int:
 
 def _amplifiers(tweets: pd.DataFrame, out: Path) -> tuple[int, int]:
     a = {k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"}
-    amp = amplifiers(tweets, **a)
+    return _write_amplifiers(amplifiers(tweets, **a), out)
+
+
+def _amplifiers_from_counts(per: pd.DataFrame, cnt: pd.DataFrame, out: Path) -> tuple[int, int]:
+    a = {k: v for k, v in AMPLIFIER.items() if k != "min_amplifiers"}
+    return _write_amplifiers(amplifiers_from_counts(per, cnt, **a), out)
+
+
+def _write_amplifiers(amp: pd.DataFrame, out: Path) -> tuple[int, int]:
     core = amplified_core(amp, AMPLIFIER["min_amplifiers"]).reset_index()
     amp["top_targets"] = amp["top_targets"].map(lambda x: [str(v) for v in x])
     return _write(amp, out / "amplifiers.parquet"), _write(core, out / "core.parquet")

@@ -1,0 +1,130 @@
+"""The coordination stage in bounded memory (``coordination.bounded``, forced here by ``stage.BOUNDED_MIN_ROWS``):
+it writes the bytes of the in-memory path (default seed, another seed, and another seed copying the seed-free
+tables of the default one); bucket sizes only group the work, so tiny buckets (most URLs and hashtags of a tweet
+in different buckets, one LSH bucket's documents split) give the same bytes; DuckDB reads only the traces'
+columns; the scratch folder is gone after a build, failed or not; small releases take the in-memory path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ioa_utils import stages
+from ioa_utils.coordination import bounded, stage
+from ioa_utils.coordination.traces import DEFAULTS, TRACES
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> tuple[Path, list[str]]:
+    base = tmp_path_factory.mktemp("coordbounded")
+    raw = stages.ensure_synthetic(base / "raw", seed=2020, scale=0.3)
+    return base / "work", stages.prepare(raw, base / "work")
+
+
+@pytest.fixture
+def bounded_path(monkeypatch) -> None:
+    monkeypatch.setattr(stage, "BOUNDED_MIN_ROWS", 0)
+
+
+def _build(release: str, wd: Path, out: Path, **kw) -> dict[str, bytes]:
+    out.mkdir(parents=True)
+    stage.build(release, out, wd, **kw)
+    assert not (out / "_scratch").exists()
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.parquet")}
+
+
+def _forced(path: str, release: str, wd: Path, out: Path, **kw) -> dict[str, bytes]:
+    """:func:`_build` forced onto one path (``bounded`` or ``in_memory``), checking that it took it."""
+    taken = []
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("_build_bounded", "_build_in_memory"):
+            orig = getattr(stage, name)
+            m.setattr(stage, name, lambda *a, _n=name, _o=orig: taken.append(_n) or _o(*a))
+        m.setattr(stage, "BOUNDED_MIN_ROWS", 0 if path == "bounded" else 10**15)
+        got = _build(release, wd, out, **kw)
+    assert taken == [f"_build_{path}"]
+    return got
+
+
+def test_both_paths_write_the_same_bytes(work, tmp_path, monkeypatch):
+    wd, releases = work
+    seed = replace(DEFAULTS, seed=1)
+    for rel in releases:
+        for name, kw in (("default", {}), ("seed1", {"params": seed, "reuse": False}))[:1 + (rel == releases[-1])]:
+            mem = _forced("in_memory", rel, wd, tmp_path / rel / f"mem-{name}", **kw)
+            bnd = _forced("bounded", rel, wd, tmp_path / rel / f"bnd-{name}", **kw)
+            assert len(mem) == len(TRACES) + 5
+            assert bnd == mem, (rel, name, sorted(k for k in mem if bnd.get(k) != mem[k]))
+    rel = releases[-1]  # another seed copying the default seed's seed-free tables (the evaluation's model seeds)
+    stage.ensure(rel, wd)
+    monkeypatch.setattr(bounded.Release, "co_network", lambda *a, **k: pytest.fail("a seed-free table computed"))
+    copied = _forced("bounded", rel, wd, tmp_path / "copied", params=seed)
+    assert copied == _build(rel, wd, tmp_path / "computed", params=seed, reuse=False)
+
+
+def test_small_releases_are_built_in_memory(work, tmp_path, monkeypatch):
+    wd, releases = work
+    assert all(stage.release_rows(r, wd) < stage.BOUNDED_MIN_ROWS for r in releases)
+    monkeypatch.setattr(stage.bounded, "Release", lambda *a, **k: pytest.fail("bounded path on a small release"))
+    _build(releases[0], wd, tmp_path / "out")
+
+
+def test_tiny_buckets_give_the_same_bytes(work, tmp_path, monkeypatch, bounded_path):
+    wd, releases = work
+    rel = releases[0]
+    reference = _build(rel, wd, tmp_path / "default")
+    spanning = []
+    orig = bounded._bucket_directed
+    monkeypatch.setattr(bounded, "_bucket_directed",
+                        lambda ev, w, mid, *a: spanning.append(int((mid >= 0).sum())) or orig(ev, w, mid, *a))
+    monkeypatch.setattr(bounded, "BUCKET_EVENTS", 50)
+    monkeypatch.setattr(bounded, "BUCKET_DOCS", 20)
+    assert _build(rel, wd, tmp_path / "tiny") == reference
+    assert len(reference) == len(TRACES) + 5
+    assert sum(spanning) > 0  # messages with keys in several buckets were met (and counted once)
+
+
+def test_reads_only_the_traces_columns(work, tmp_path, monkeypatch, bounded_path):
+    wd, releases = work
+    queries: list[str] = []
+    orig = bounded.Release.__init__
+
+    def spy(self, *a, **k):
+        orig(self, *a, **k)
+        con = self.con
+
+        class Con:
+            def __getattr__(self, name):
+                return getattr(con, name)
+
+            def execute(self, q, *args):
+                queries.append(q)
+                return con.execute(q, *args)
+
+            def sql(self, q, *args):
+                queries.append(q)
+                return con.sql(q, *args)
+
+        self.con = Con()
+
+    monkeypatch.setattr(bounded.Release, "__init__", spy)
+    monkeypatch.setattr(stage, "read_columns", lambda *a, **k: pytest.fail("the bounded path reads no pandas frame"))
+    _build(releases[0], wd, tmp_path / "out")
+    used = {c for t in TRACES.values() for c in t.columns}
+    unused = {"tweet_text", "tweet_language", "client", "domains", "in_reply_to_userid", "like_count"}
+    assert not used & unused
+    assert queries
+    for q in queries:
+        assert not any(c in q for c in unused), q
+
+
+def test_a_failed_build_leaves_no_scratch(work, tmp_path, monkeypatch, bounded_path):
+    wd, releases = work
+    monkeypatch.setattr(bounded.Release, "near_duplicate", lambda *a, **k: 1 / 0)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ZeroDivisionError):
+        stage.build(releases[0], out, wd)
+    assert not (out / "_scratch").exists()
