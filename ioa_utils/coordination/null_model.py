@@ -158,7 +158,8 @@ class _NullWeights:
     * only events of accounts in some candidate pair can add to a candidate's weight; the others are dropped;
     * ``item`` moves accounts between the fixed (item, time) slots: no sort at all;
     * each co-occurring pair of events is visited once (``i < j`` in (item, time) order, a compiled loop) and
-      looked up among the candidates (a dense account x account table when small, else a binary search);
+      looked up among the candidates (a dense account x account table when small, else a binary search
+      among the account's candidate partners);
       when an account has several events of one item, a partner counts only if it is the account's first event
       in the window (``prev``, as in ``cooccurrence._account_pair_codes``), for each direction.
     """
@@ -179,8 +180,13 @@ class _NullWeights:
         self.candidate = np.zeros(int(self.nu), dtype=bool)
         self.candidate[codes // self.nu] = True
         self.candidate[codes % self.nu] = True
-        self.codes = np.r_[codes, np.iinfo(np.int64).max]  # a sentinel: searchsorted never runs off the end
         self.table = None
+        # else each account's candidate partners, sorted (rows of a sparse account x account table, both orders)
+        a, b = codes // self.nu, codes % self.nu
+        src, dst, at = np.r_[a, b], np.r_[b, a], np.r_[np.arange(len(codes)), np.arange(len(codes))]
+        by = np.lexsort((dst, src))
+        self.row = np.searchsorted(src[by], np.arange(int(self.nu) + 1))
+        self.col, self.at = dst[by], at[by]
         if self.nu * self.nu <= _DENSE_PAIRS:  # account x account -> candidate index, -1 if none (both orders)
             self.table = np.full(int(self.nu * self.nu), -1, dtype=np.int32)
             self.table[codes] = np.arange(len(codes))
@@ -255,8 +261,8 @@ class _NullWeights:
         (``None``: find out)."""
         kernel = _kernels().count
         table = self.table if self.table is not None else np.zeros(0, dtype=np.int32)
-        counts = kernel(comb, gid, user, np.int64(self.window or 0), table, self.codes, self.nu, self.n_codes,
-                        repeats is None or repeats)
+        counts = kernel(comb, gid, user, np.int64(self.window or 0), table, self.row, self.col, self.at, self.nu,
+                        self.n_codes, repeats is None or repeats)
         return counts.astype(float)
 
 
@@ -280,7 +286,7 @@ def _kernels() -> SimpleNamespace:
         return out_user, out_delay
 
     @numba.njit(cache=True, nogil=True)
-    def count(comb, gid, user, w, table, codes, nu, nc, repeats):  # noqa: ANN001, ANN202
+    def count(comb, gid, user, w, table, row, col, pos, nu, nc, repeats):  # noqa: ANN001, ANN202
         n = len(comb)
         # prev[i]: the sort key of the previous event of the same account and item (-inf if none): a partner j
         # of event i is its account's first in i's window iff that previous event is before the window
@@ -313,11 +319,17 @@ def _kernels() -> SimpleNamespace:
                     at = table[ui * nu + uj]
                     if at < 0:
                         continue
-                else:
-                    code = min(ui, uj) * nu + max(ui, uj)
-                    at = np.searchsorted(codes, code)
-                    if codes[at] != code:  # a candidate pair (never an account with itself)
+                else:  # a binary search among the candidate partners of ui
+                    lo, up = row[ui], row[ui + 1]
+                    while lo < up:
+                        mid = (lo + up) // 2
+                        if col[mid] < uj:
+                            lo = mid + 1
+                        else:
+                            up = mid
+                    if lo == row[ui + 1] or col[lo] != uj:  # not a candidate pair (never an account with itself)
                         continue
+                    at = pos[lo]
                 if not found:  # each account has one event per item: both directions count every pair
                     counts[at] += 1
                     continue
