@@ -381,8 +381,8 @@ PARALLEL_EVENTS = 1_000_000  # from this many events in all, significance jobs r
 
 def workers_for(n_events: int) -> int:
     """Worker processes for significance jobs on ``n_events`` events in all: one per CPU when there are
-    ``PARALLEL_EVENTS`` or more (below, starting the workers costs more than it saves), else none."""
-    return max(os.cpu_count() or 1, 1) if n_events >= PARALLEL_EVENTS else 1
+    ``PARALLEL_EVENTS`` or more, else 1: in this process (starting workers costs more than it saves)."""
+    return max(len(os.sched_getaffinity(0)), 1) if n_events >= PARALLEL_EVENTS else 1  # the CPUs this may use
 
 
 def _null_sums(events: Events, window: float | None, codes: np.ndarray, observed: np.ndarray,
