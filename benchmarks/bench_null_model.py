@@ -15,7 +15,8 @@ writes nothing there.
 ``--cell`` runs the whole cell as notebook 04 does (``analysis.significance``: each trace read and prepared in
 turn, then every (trace, null) job, in ``--workers`` processes; default ``null_model.workers_for`` the events)
 in one worker process per size, and reports its CPU time including the job processes' (``os.wait4`` counts the
-children a process waited for), the peak RSS of the largest process, and the time spent per phase.
+children a process waited for), the peak RSS of the parent and of each job process (polled ``VmHWM``), and
+the time spent per phase.
 
 Usage (from the project root):
     .venv/bin/python benchmarks/bench_null_model.py                      # default archive only
@@ -33,6 +34,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,6 +92,19 @@ def cell_worker(work: str, traces: list[str], methods: list[str], permutations: 
     from ioa_utils.coordination import analysis as an
     from ioa_utils.coordination.null_model import pair_weights, prepare, significance_tables, workers_for
 
+    def job_peaks(stop: threading.Event, peaks: dict[int, int]) -> None:
+        """The peak RSS (VmHWM, MB) of each process this one starts, polled: a spawned process's rusage
+        ``ru_maxrss`` starts at its parent's peak (fork copies it before exec)."""
+        while not stop.wait(0.5):
+            for child in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+                for pid in child.read_text().split():
+                    try:
+                        hwm = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").open()
+                                   if line.startswith("VmHWM"))
+                    except (OSError, StopIteration, ValueError):
+                        continue
+                    peaks[int(pid)] = max(peaks.get(int(pid), 0), hwm // 1024)
+
     def children_cpu() -> float:
         r = resource.getrusage(resource.RUSAGE_CHILDREN)
         return r.ru_utime + r.ru_stime
@@ -122,13 +137,18 @@ def cell_worker(work: str, traces: list[str], methods: list[str], permutations: 
             jobs += [(prep, m) for m in methods]
         n_workers = workers_for(n_events) if workers is None else workers
         t, c, w = time.process_time(), children_cpu(), time.perf_counter()
+        stop, peaks = threading.Event(), {}
+        poller = threading.Thread(target=job_peaks, args=(stop, peaks), daemon=True)
+        poller.start()
         tables = significance_tables(jobs, permutations, p.seed, 0.05, n_workers)
+        stop.set()
+        poller.join()
         row.update(workers=n_workers, draws_cpu_s=round(time.process_time() - t + children_cpu() - c, 2),
                    draws_wall_s=round(time.perf_counter() - w, 1),
                    significant={f"{tr} {m}": int(s["significant"].sum())
                                 for s, (tr, m) in zip(tables, [(t, m) for t in traces for m in methods], strict=True)},
                    parent_peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-                   job_process_peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+                   job_process_peak_rss_mb=sorted(peaks.values(), reverse=True))
         out["releases"][rel] = row
     return out
 
