@@ -125,17 +125,25 @@ def window_estimates(releases: list[str], q: float = 0.1, p: float = 0.5,
 def significance(release: str, nets: dict[str, pd.DataFrame], p: Params = DEFAULTS,
                  traces: tuple[str, ...] = ("co_retweet", "co_tweet"), n_permutations: int = 100,
                  methods: tuple[str, ...] = ("swap", "item"), alpha: float = 0.05,
-                 work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
+                 work_dir: str | Path = DATA_DIR, workers: int | None = None) -> pd.DataFrame:
     """Edge significance of windowed traces under each null model of ``methods``
-    (:mod:`.null_model`): one row per edge and null, with ``trace`` and ``null_model`` columns."""
-    from .null_model import edge_significance
+    (:mod:`.null_model`): one row per edge and null, with ``trace`` and ``null_model`` columns. The
+    (trace, null) jobs run in ``workers`` processes (default: :func:`.null_model.workers_for` the events);
+    the tables do not depend on it."""
+    from .null_model import prepare, significance_tables, workers_for
 
-    parts = []
+    jobs, labels, n_events = [], [], 0
     for tr in traces:
         ev = trace_events(release, tr, work_dir)
-        parts += [edge_significance(ev, nets[tr], window_of(tr, p), n_permutations, m, p.seed, alpha)
-                  .assign(trace=tr, null_model=m) for m in methods]
-    return pd.concat(parts, ignore_index=True)
+        n_events += len(ev)
+        prep = prepare(ev, nets[tr], window_of(tr, p))  # keeps no ids: the trace's events go before the next
+        del ev
+        jobs += [(prep, m) for m in methods]
+        labels += [(tr, m) for m in methods]
+    tables = significance_tables(jobs, n_permutations, p.seed, alpha,
+                                 workers_for(n_events) if workers is None else workers)
+    return pd.concat([t.assign(trace=tr, null_model=m) for t, (tr, m) in zip(tables, labels, strict=True)],
+                     ignore_index=True)
 
 
 def significance_summary(sig: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -28,12 +28,21 @@ weight with the null mean and standard deviation.
 
 How it scales: for traces with one event per message, a draw does not redo the window join of
 :func:`pair_weights` on the permuted events; ``_NullWeights`` counts only the candidate pairs' weights, from item
-groups, orders and windows computed once (the ``item`` null sorts nothing per draw). It uses the same draws of
-the generator, so the p-values are those of the plain method, which stays here (:func:`permute`,
-:func:`pair_weights`) as the reference the tests compare it with, and for list traces.
+groups, orders and windows computed once (the ``item`` null sorts nothing per draw). Its loops over events and
+co-occurring pairs are compiled (numba, integer arithmetic). It uses the same draws of the generator, so the
+p-values are those of the plain method, which stays here (:func:`permute`, :func:`pair_weights`) as the
+reference the tests compare it with, and for list traces. :func:`significance_tables` runs several (events,
+null) jobs in worker processes: each job has its own generator seeded as in :func:`edge_significance`, so the
+tables do not depend on the number of workers.
 """
 
 from __future__ import annotations
+
+import concurrent.futures
+import functools
+import multiprocessing
+import os
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -148,8 +157,9 @@ class _NullWeights:
       item's events by delay alone: a sort of data already grouped by item;
     * only events of accounts in some candidate pair can add to a candidate's weight; the others are dropped;
     * ``item`` moves accounts between the fixed (item, time) slots: no sort at all;
-    * each co-occurring pair of events is visited once (``i < j`` in (item, time) order) and looked up among the
-      candidates (a dense account x account table when small, else ``searchsorted``), never sorting pair codes;
+    * each co-occurring pair of events is visited once (``i < j`` in (item, time) order, a compiled loop) and
+      looked up among the candidates (a dense account x account table when small, else a binary search
+      among the account's candidate partners);
       when an account has several events of one item, a partner counts only if it is the account's first event
       in the window (``prev``, as in ``cooccurrence._account_pair_codes``), for each direction.
     """
@@ -170,13 +180,19 @@ class _NullWeights:
         self.candidate = np.zeros(int(self.nu), dtype=bool)
         self.candidate[codes // self.nu] = True
         self.candidate[codes % self.nu] = True
-        self.codes = np.r_[codes, np.iinfo(np.int64).max]  # a sentinel: searchsorted never runs off the end
         self.table = None
+        # else each account's candidate partners, sorted (rows of a sparse account x account table, both orders)
+        a, b = codes // self.nu, codes % self.nu
+        src, dst, at = np.r_[a, b], np.r_[b, a], np.r_[np.arange(len(codes)), np.arange(len(codes))]
+        by = np.lexsort((dst, src))
+        self.row = np.searchsorted(src[by], np.arange(int(self.nu) + 1))
+        self.col, self.at = dst[by], at[by]
         if self.nu * self.nu <= _DENSE_PAIRS:  # account x account -> candidate index, -1 if none (both orders)
             self.table = np.full(int(self.nu * self.nu), -1, dtype=np.int32)
             self.table[codes] = np.arange(len(codes))
             self.table[(codes % self.nu) * self.nu + codes // self.nu] = np.arange(len(codes))
         self._by_user: np.ndarray | None = None
+        self._slot_of: np.ndarray | None = None
         self._item: tuple | None = None
 
     def draw(self, rng: np.random.Generator, method: str) -> np.ndarray:
@@ -184,12 +200,13 @@ class _NullWeights:
         ev = self.ev
         if method == "item":
             return self._item_draw(rng)
-        if method == "swap":  # event i takes the item of event perm[i]: the event filling slot s is inv[s]
-            perm = rng.permutation(len(ev))
-            inv = np.empty(len(ev), dtype=np.int64)
-            inv[perm] = np.arange(len(ev))
-            filled = inv[self.slots]
-            return self._count_grouped(ev.user[filled], self.delay[filled])
+        if method == "swap":  # event i takes the item of event perm[i]: it fills slot k if slots[k] == perm[i]
+            if self._slot_of is None:
+                self._slot_of = np.full(len(ev), -1, dtype=np.int64)
+                self._slot_of[self.slots] = np.arange(len(self.slots))
+            user, delay = _kernels().fill(rng.permutation(len(ev)), self._slot_of, ev.user, self.delay,
+                                          len(self.slots))
+            return self._count_grouped(user, delay)
         if method == "delay":
             if self._by_user is None:
                 self._by_user = np.argsort(ev.user, kind="stable")
@@ -213,9 +230,8 @@ class _NullWeights:
     def _item_draw(self, rng: np.random.Generator) -> np.ndarray:
         ev = self.ev
         if self._item is None:  # what the item null never changes: the (item, time) order of the slots
-            comb, _ = self._sorted_slots()
-            ku = self.gid * self.nu + ev.user[self.slots]
-            self._item = (comb, len(np.unique(ku)) < len(ku))  # some account with several events of an item
+            comb, _ = self._sorted_slots()  # some account with several events of an item?
+            self._item = (comb, bool(_kernels().repeats(self.gid, ev.user[self.slots], int(self.nu))))
         comb, repeats = self._item
         draws = rng.random(len(ev))  # the draws of _within(ev.key, rng)
         # event slots[k] takes the time of event source[k]: its account fills that slot
@@ -243,54 +259,99 @@ class _NullWeights:
         """Candidate weights of events in (item, time) order: ``comb`` their sort key, ``gid`` their item
         (sorted), ``user`` their accounts. ``repeats``: whether an account can have several events of one item
         (``None``: find out)."""
-        n = len(comb)
-        w = self.window or 0
-        nc, nu = self.n_codes, self.nu
-        hi = np.searchsorted(comb, comb + w, side="right")
-        prev = None
-        if repeats is None or repeats:
-            ku = gid * nu + user
-            by = np.argsort(ku, kind="stable")
-            same = ku[by[1:]] == ku[by[:-1]]
-            if same.any():
-                # the sort key of the previous event of the same account and item (-inf if none): a partner j
-                # of event i is its account's first in i's window iff that previous event is before the window
-                prev = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-                prev[by[1:][same]] = comb[by[:-1][same]]
-        counts = np.zeros(nc if prev is None else 2 * nc, dtype=np.int64)
-        later = hi - np.arange(1, n + 1)  # partners after each event: positions i + 1 .. hi - 1
-        if n == 0 or not later.any():
-            return counts[:nc].astype(float)
-        cum = np.cumsum(later)
-        cuts = np.unique(np.r_[0, np.searchsorted(cum, np.arange(self.chunk_pairs, cum[-1], self.chunk_pairs),
-                                                  side="right"), n])
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            c = later[a:b]
-            total = int(c.sum())
-            if total == 0:
-                continue
-            start = np.cumsum(c) - c
-            j = np.arange(total) + np.repeat(np.arange(a + 1, b + 1) - start, c)
-            ui, uj = np.repeat(user[a:b], c), user[j]
-            if self.table is not None:
-                at = self.table[ui * nu + uj]
-                hit = at >= 0
-            else:
-                code = np.minimum(ui, uj) * nu + np.maximum(ui, uj)
-                at = np.searchsorted(self.codes, code)
-                hit = self.codes[at] == code  # a candidate pair (never an account with itself)
-            if prev is None:  # each account has one event per item: both directions count every pair
-                counts += np.bincount(at[hit], minlength=nc)
-                continue
-            i = np.repeat(np.arange(a, b), c)
-            side = ui > uj  # slot 2 * pair + 1 counts the events of the larger account code
-            fwd = hit & (prev[j] < comb[i] - w)  # event i, partner account uj (first of uj in i's window)
-            bwd = hit & (prev[i] < comb[j] - w)  # event j, partner account ui
-            counts += np.bincount(2 * at[fwd] + side[fwd], minlength=2 * nc)
-            counts += np.bincount(2 * at[bwd] + ~side[bwd], minlength=2 * nc)
-        if prev is not None:
-            counts = np.minimum(counts[0::2], counts[1::2])
+        kernel = _kernels().count
+        table = self.table if self.table is not None else np.zeros(0, dtype=np.int32)
+        counts = kernel(comb, gid, user, np.int64(self.window or 0), table, self.row, self.col, self.at, self.nu,
+                        self.n_codes, repeats is None or repeats)
         return counts.astype(float)
+
+
+@functools.cache
+def _kernels() -> SimpleNamespace:
+    """The compiled loops of :class:`_NullWeights` (numba; integer arithmetic and copies only, so the same
+    results on every CPU): ``count``, the pair count of ``_count``; ``fill``, the slots' accounts and delays
+    under a ``swap`` draw; ``repeats``, whether an account has several events of one item. Compiled on first
+    use and cached on disk beside this module."""
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def fill(perm, slot_of, user, delay, n_slots):  # noqa: ANN001, ANN202
+        out_user = np.empty(n_slots, dtype=user.dtype)
+        out_delay = np.empty(n_slots, dtype=delay.dtype)
+        for i in range(len(perm)):
+            k = slot_of[perm[i]]
+            if k >= 0:
+                out_user[k] = user[i]
+                out_delay[k] = delay[i]
+        return out_user, out_delay
+
+    @numba.njit(cache=True, nogil=True)
+    def count(comb, gid, user, w, table, row, col, pos, nu, nc, repeats):  # noqa: ANN001, ANN202
+        n = len(comb)
+        # prev[i]: the sort key of the previous event of the same account and item (-inf if none): a partner j
+        # of event i is its account's first in i's window iff that previous event is before the window
+        low = np.iinfo(np.int64).min
+        prev = np.full(n, low, dtype=np.int64)
+        found = False
+        if repeats:
+            last_gid = np.full(nu, -1, dtype=np.int64)
+            last_comb = np.zeros(nu, dtype=np.int64)
+            for i in range(n):
+                u = user[i]
+                if last_gid[u] == gid[i]:
+                    prev[i] = last_comb[u]
+                    found = True
+                last_gid[u] = gid[i]
+                last_comb[u] = comb[i]
+        counts = np.zeros(2 * nc if found else nc, dtype=np.int64)
+        dense = len(table) > 0
+        hi = 0
+        for i in range(n):
+            lim = comb[i] + w
+            if hi <= i:
+                hi = i + 1
+            while hi < n and comb[hi] <= lim:
+                hi += 1
+            ui = user[i]
+            for j in range(i + 1, hi):
+                uj = user[j]
+                if dense:
+                    at = table[ui * nu + uj]
+                    if at < 0:
+                        continue
+                else:  # a binary search among the candidate partners of ui
+                    lo, up = row[ui], row[ui + 1]
+                    while lo < up:
+                        mid = (lo + up) // 2
+                        if col[mid] < uj:
+                            lo = mid + 1
+                        else:
+                            up = mid
+                    if lo == row[ui + 1] or col[lo] != uj:  # not a candidate pair (never an account with itself)
+                        continue
+                    at = pos[lo]
+                if not found:  # each account has one event per item: both directions count every pair
+                    counts[at] += 1
+                    continue
+                side = 1 if ui > uj else 0  # slot 2 * pair + 1 counts the events of the larger account code
+                if prev[j] < comb[i] - w:  # event i, partner account uj (first of uj in i's window)
+                    counts[2 * at + side] += 1
+                if prev[i] < comb[j] - w:  # event j, partner account ui
+                    counts[2 * at + 1 - side] += 1
+        if found:
+            return np.minimum(counts[0::2], counts[1::2])
+        return counts
+
+    @numba.njit(cache=True, nogil=True)
+    def repeats(gid, user, nu):  # noqa: ANN001, ANN202
+        last = np.full(nu, -1, dtype=np.int64)  # the last item of each account so far (gid non-decreasing)
+        for i in range(len(gid)):
+            if last[user[i]] == gid[i]:
+                return True
+            last[user[i]] = gid[i]
+        return False
+
+    return SimpleNamespace(count=count, fill=fill, repeats=repeats)
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:
@@ -315,19 +376,19 @@ def _null_weights(codes: np.ndarray, c: np.ndarray, w: np.ndarray) -> np.ndarray
     return np.where(c[i] == codes, w[i], 0).astype(float)
 
 
-def edge_significance(events: Events, edges: pd.DataFrame, window: float | None,
-                      n_permutations: int = 100, method: str = "swap", seed: int = 2020,
-                      alpha: float = 0.05) -> pd.DataFrame:
-    """``edges`` (undirected ``source, target, weight`` from :func:`.co_network` on ``events`` with the same
-    ``window``) plus ``null_mean, null_std, z, p_value``, ``q_value`` (Benjamini-Hochberg over all
-    ``candidate_pairs``: the pairs that co-occur at least once) and ``significant`` (``q_value <= alpha``)."""
-    if method not in METHODS:
-        raise ValueError(f"unknown null model {method!r}; use one of {', '.join(METHODS)}")
-    out = edges[["source", "target", "weight"]].reset_index(drop=True).copy()
-    codes, observed = pair_weights(events, window)
-    if out.empty:
-        return out.assign(null_mean=[], null_std=[], z=[], p_value=[], q_value=[], significant=[],
-                          candidate_pairs=[])
+PARALLEL_EVENTS = 1_000_000  # from this many events in all, significance jobs run in worker processes
+
+
+def workers_for(n_events: int) -> int:
+    """Worker processes for significance jobs on ``n_events`` events in all: one per CPU when there are
+    ``PARALLEL_EVENTS`` or more, else 1: in this process (starting workers costs more than it saves)."""
+    return max(len(os.sched_getaffinity(0)), 1) if n_events >= PARALLEL_EVENTS else 1  # the CPUs this may use
+
+
+def _null_sums(events: Events, window: float | None, codes: np.ndarray, observed: np.ndarray,
+               n_permutations: int, method: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Over ``n_permutations`` draws of ``method`` (generator seeded with ``seed``), per candidate pair
+    ``codes``: how many null weights reach the ``observed`` one, their sum and their sum of squares."""
     rng = np.random.default_rng(seed)
     ge = np.zeros(len(codes))
     s1 = np.zeros(len(codes))
@@ -341,19 +402,96 @@ def edge_significance(events: Events, edges: pd.DataFrame, window: float | None,
         ge += null >= observed
         s1 += null
         s2 += null * null
-    p_all = (1 + ge) / (1 + n_permutations)
-    q_all = bh_adjust(p_all)
-    nu = np.int64(max(events.n_users, 1))
-    a = np.searchsorted(events.users, out["source"].to_numpy(object))
-    b = np.searchsorted(events.users, out["target"].to_numpy(object))
-    at = np.searchsorted(codes, np.minimum(a, b) * nu + np.maximum(a, b))
-    if not (at < len(codes)).all() or not np.array_equal(codes[at], np.minimum(a, b) * nu + np.maximum(a, b)):
-        raise ValueError("edges that do not co-occur in these events: compute them with the same events and window")
-    obs = out["weight"].to_numpy(float)
-    mean = s1[at] / n_permutations
-    std = np.sqrt(np.maximum(s2[at] / n_permutations - mean * mean, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(std > 0, (obs - mean) / std, np.where(obs > mean, np.inf, 0.0))
-    q = q_all[at]
-    return out.assign(null_mean=mean, null_std=std, z=z, p_value=p_all[at], q_value=q, significant=q <= alpha,
-                      candidate_pairs=len(codes))
+    return ge, s1, s2
+
+
+class _Prepared:
+    """What :func:`edge_significance` needs of the events besides the draws: the candidate pairs, their
+    observed weights and the edges' positions among them, and the events with placeholders for the ids
+    (only their number is used), small enough to send to a worker process."""
+
+    def __init__(self, events: Events, edges: pd.DataFrame, window: float | None) -> None:
+        self.window = window
+        self.out = edges[["source", "target", "weight"]].reset_index(drop=True).copy()
+        self.codes, self.observed = pair_weights(events, window)
+        nu = np.int64(max(events.n_users, 1))
+        a = np.searchsorted(events.users, self.out["source"].to_numpy(object))
+        b = np.searchsorted(events.users, self.out["target"].to_numpy(object))
+        want = np.minimum(a, b) * nu + np.maximum(a, b)
+        self.at = np.searchsorted(self.codes, want)
+        if not self.out.empty and (not (self.at < len(self.codes)).all()
+                                   or not np.array_equal(self.codes[self.at], want)):
+            raise ValueError("edges that do not co-occur in these events: compute them with the same events and "
+                             "window")
+        ids = [np.zeros(len(x), dtype=np.int8) for x in (events.users, events.msgs, events.keys)]
+        self.events = Events(events.user, events.msg, events.key, events.time, ids[0], ids[1], events.msg_user,
+                             ids[2])
+
+    def table(self, sums: tuple[np.ndarray, np.ndarray, np.ndarray], n_permutations: int,
+              alpha: float) -> pd.DataFrame:
+        out, at = self.out, self.at
+        if out.empty:
+            return out.assign(null_mean=[], null_std=[], z=[], p_value=[], q_value=[], significant=[],
+                              candidate_pairs=[])
+        ge, s1, s2 = sums
+        p_all = (1 + ge) / (1 + n_permutations)
+        q_all = bh_adjust(p_all)
+        obs = out["weight"].to_numpy(float)
+        mean = s1[at] / n_permutations
+        std = np.sqrt(np.maximum(s2[at] / n_permutations - mean * mean, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(std > 0, (obs - mean) / std, np.where(obs > mean, np.inf, 0.0))
+        q = q_all[at]
+        return out.assign(null_mean=mean, null_std=std, z=z, p_value=p_all[at], q_value=q,
+                          significant=q <= alpha, candidate_pairs=len(self.codes))
+
+    def sums(self, n_permutations: int, method: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _null_sums(self.events, self.window, self.codes, self.observed, n_permutations, method, seed)
+
+
+def _check(method: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown null model {method!r}; use one of {', '.join(METHODS)}")
+
+
+def edge_significance(events: Events, edges: pd.DataFrame, window: float | None,
+                      n_permutations: int = 100, method: str = "swap", seed: int = 2020,
+                      alpha: float = 0.05) -> pd.DataFrame:
+    """``edges`` (undirected ``source, target, weight`` from :func:`.co_network` on ``events`` with the same
+    ``window``) plus ``null_mean, null_std, z, p_value``, ``q_value`` (Benjamini-Hochberg over all
+    ``candidate_pairs``: the pairs that co-occur at least once) and ``significant`` (``q_value <= alpha``)."""
+    return significance_tables([(prepare(events, edges, window), method)], n_permutations, seed, alpha)[0]
+
+
+def _sums_of(job: tuple[_Prepared, str], n_permutations: int, seed: int) -> tuple[np.ndarray, ...]:
+    prep, method = job
+    return prep.sums(n_permutations, method, seed)
+
+
+def significance_tables(jobs: list[tuple[_Prepared, str]], n_permutations: int = 100, seed: int = 2020,
+                        alpha: float = 0.05, workers: int = 1) -> list[pd.DataFrame]:
+    """:func:`edge_significance` of each (:func:`prepare`-d events and edges, null) job, in order. With
+    ``workers > 1`` the draws run in that many worker processes, longest jobs first; each job has its own
+    generator seeded with ``seed``, as in :func:`edge_significance`, so the tables do not depend on the workers.
+    """
+    for _, m in jobs:
+        _check(m)
+    todo = [i for i, (prep, _) in enumerate(jobs) if not prep.out.empty]
+    sums: dict[int, tuple[np.ndarray, ...]] = {}
+    if workers > 1 and len(todo) > 1:
+        # longest first: a swap draw permutes all the events (at 37M about 2x an item draw), then by events
+        todo.sort(key=lambda i: (jobs[i][1] != "swap", -len(jobs[i][0].events)))
+        ctx = multiprocessing.get_context("spawn")  # not fork: the caller (a notebook kernel) runs threads
+        with concurrent.futures.ProcessPoolExecutor(min(workers, len(todo)), mp_context=ctx) as pool:
+            futures = {i: pool.submit(_sums_of, jobs[i], n_permutations, seed) for i in todo}
+            sums = {i: f.result() for i, f in futures.items()}
+    else:
+        sums = {i: _sums_of(jobs[i], n_permutations, seed) for i in todo}
+    empty = (np.zeros(0), np.zeros(0), np.zeros(0))
+    return [prep.table(sums.get(i, empty), n_permutations, alpha) for i, (prep, _) in enumerate(jobs)]
+
+
+def prepare(events: Events, edges: pd.DataFrame, window: float | None) -> _Prepared:
+    """The candidate pairs of ``events`` and ``edges``' places among them, for :func:`significance_tables`
+    (it keeps no account, message or item ids: the events can be dropped)."""
+    return _Prepared(events, edges, window)
