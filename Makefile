@@ -20,6 +20,7 @@ build/.installed: requirements/lock.txt requirements/nodeps.txt pyproject.toml i
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(PY) -m ioa_utils.cpu_pin install  # every Python of this environment starts with CPU-pinned numba/numpy/OpenBLAS
 	$(PY) -m ioa_utils.topics.jit  # UMAP's numba kernels compiled once into numba's disk cache, not in every process
+	$(PY) -c "from ioa_utils.coordination import null_model; null_model.warmup()"  # the null model's, likewise
 	@mkdir -p build && touch $@
 
 install-test: build/.installed-test

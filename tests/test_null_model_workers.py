@@ -74,3 +74,22 @@ def test_workers_for():
     assert nm.workers_for(0) == 1
     assert nm.workers_for(nm.PARALLEL_EVENTS - 1) == 1
     assert nm.workers_for(nm.PARALLEL_EVENTS) >= 1
+
+
+def test_the_install_warmup_compiles_every_kernel_signature_the_null_model_uses():
+    """``make install`` runs ``warmup``; a report must then load every kernel from numba's cache, not compile it:
+    events with one and with several events per account and item, under the dense and the sparse candidate
+    lookup (over 4,096 accounts), add no signature."""
+    before = nm.warmup()
+    rng = np.random.default_rng(7)
+    for n_users, n_keys in ((30, 2000), (5000, 300)):  # one event per item mostly / many accounts: sparse lookup
+        n = 12_000
+        users = pd.Series([f"u{i}" for i in rng.integers(0, n_users, n)])
+        keys = pd.Series([f"k{k}" for k in rng.integers(0, n_keys, n)])
+        times = pd.Series(pd.Timestamp("2020-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 600, n) * 60, "s"))
+        ev = make_events(users, pd.Series([str(i) for i in range(n)]), keys, times)
+        edges = _edges(ev, 600, min_weight=1)
+        for method in ("swap", "item"):
+            nm.edge_significance(ev, edges, 600, 2, method)
+    assert nm.warmup() == before
+    assert {k: len(f.signatures) for k, f in vars(nm._kernels()).items()} == before

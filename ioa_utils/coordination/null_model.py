@@ -354,6 +354,27 @@ def _kernels() -> SimpleNamespace:
     return SimpleNamespace(count=count, fill=fill, repeats=repeats)
 
 
+def warmup() -> dict[str, int]:
+    """Compile :func:`_kernels` into numba's disk cache (``make install``), so that no report compiles them: every
+    kernel on small random events, each account with one event per item and with several (the two ways ``count``
+    runs), under the ``swap`` and ``item`` nulls. Returns each kernel's number of compiled signatures."""
+    from .cooccurrence import make_events
+
+    rng = np.random.default_rng(0)
+    for repeat in (False, True):
+        n = 60
+        users = pd.Series([f"u{i}" for i in rng.integers(0, 6, n)])
+        keys = pd.Series([f"k{k}" for k in (rng.integers(0, 4, n) if repeat else np.arange(n) // 3)])
+        times = pd.Series(pd.Timestamp("2020-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 30, n) * 60, "s"))
+        ev = make_events(users, pd.Series([str(i) for i in range(n)]), keys, times)
+        codes, weight = pair_weights(ev, 600)
+        nu = ev.n_users
+        edges = pd.DataFrame({"source": ev.users[codes // nu], "target": ev.users[codes % nu], "weight": weight})
+        for method in ("swap", "item"):
+            edge_significance(ev, edges, 600, 2, method)
+    return {name: len(k.signatures) for name, k in vars(_kernels()).items()}
+
+
 def bh_adjust(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values)."""
     p = np.asarray(p, dtype=float)
