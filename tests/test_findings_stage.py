@@ -132,6 +132,8 @@ def test_the_index_embeds_the_comparison_notebooks_figures_rather_than_drawing_t
         (figs / f"{name}.png").write_bytes(b"saved by 08")
     manifest = {"parameters": {"raw_dir": str(DEFAULT_RAW_DIR), "work_dir": str(built)},
                 "notebooks": [{"notebook": "08_comparison.ipynb", "parameters": {"figures_dir": str(figs)}}]}
+    no_topics = (base, "topic_assignments", lambda *a, **k: (None, "no topics in this test"))
+    monkeypatch.setattr(*no_topics)  # as above: the stages, not the topic model
     drawn = []
     for draw, _, _ in report.FIGURES.values():
         monkeypatch.setattr(compare, draw, lambda *a, _d=draw, **k: drawn.append(_d))
@@ -142,6 +144,7 @@ def test_the_index_embeds_the_comparison_notebooks_figures_rather_than_drawing_t
     # a report without the comparison notebook (or one that saved elsewhere) draws them into its own folder
     manifest["notebooks"][0]["parameters"]["figures_dir"] = str(tmp_path / "elsewhere")
     monkeypatch.undo()
+    monkeypatch.setattr(*no_topics)
     report.findings_section(manifest, tmp_path)
     assert all((figs / f"{name}.png").read_bytes()[:4] == b"\x89PNG" for name in report.FIGURES)
 
