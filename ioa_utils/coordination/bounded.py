@@ -44,7 +44,7 @@ from .cooccurrence import (
     make_events,
     to_seconds,
 )
-from .minhash import _distinct, doc_signatures, lsh_params
+from .minhash import _distinct, doc_signatures, lsh_params, similar_matches
 from .networks import check_seconds
 from .tfidf import count_matrix, tfidf_edges
 from .traces import NOT_RETWEETS
@@ -396,14 +396,7 @@ def _band_matches(t: pa.Table, window: float | None, threshold: float, num_perm:
     nu = np.int64(max(len(users), 1))
     found = []
     for i, j in iter_event_pairs(ev, window, chunk_pairs):
-        keep = i != j
-        cand = _distinct(i[keep] * np.int64(n) + j[keep])
-        mi, mj = cand // n, cand % n
-        sim = np.empty(len(mi))
-        for s in range(0, len(mi), 200_000):
-            sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
-        ok = sim >= threshold
-        found.append(_distinct(mi[ok] * nu + doc_user[mj[ok]]))
+        found.append(similar_matches(i, j, sig, doc_user, nu, threshold))
     mu = _distinct(np.concatenate(found)) if found else np.zeros(0, np.int64)
     d = mu // nu
     codes = src.codes(users)

@@ -229,6 +229,22 @@ def _distinct(x: np.ndarray) -> np.ndarray:
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
+def similar_matches(i: np.ndarray, j: np.ndarray, sig: np.ndarray, doc_user: np.ndarray, nu: np.int64,
+                    threshold: float) -> np.ndarray:
+    """Of co-occurring documents ``(i, j)`` (rows of ``sig``), the distinct ``document * nu + partner account``
+    codes where the estimated Jaccard similarity of their signatures is ``>= threshold`` (a document never pairs
+    with itself)."""
+    keep = i != j
+    n = np.int64(len(sig))
+    cand = _distinct(i[keep] * n + j[keep])
+    mi, mj = cand // n, cand % n
+    sim = np.empty(len(mi))
+    for s in range(0, len(mi), 200_000):
+        sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
+    ok = sim >= threshold
+    return _distinct(mi[ok] * nu + doc_user[mj[ok]])
+
+
 def _repeated(x: np.ndarray) -> np.ndarray:
     """Whether each value of ``x`` occurs more than once."""
     order = np.argsort(x, kind="stable")
@@ -268,7 +284,7 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
         return empty
     docs, sig, bucket = docs[keep].reset_index(drop=True), sig[keep], bucket[keep]
     doc_user, users = _codes(docs["userid"], sort=True)  # sorted userids, as np.unique
-    n, nu = len(docs), np.int64(max(len(users), 1))
+    nu = np.int64(max(len(users), 1))
     times, msgs = to_seconds(docs["tweet_time"]), docs["tweetid"].to_numpy(object)
     found = []  # distinct (document, partner account) matches, one band at a time: a document's matches in
     for b in range(bands):  # every band are united below, so the result is that of all bands joined at once
@@ -279,15 +295,7 @@ def near_duplicate(tweets: pd.DataFrame, window: float | None = 3600, threshold:
         ev = Events(doc_user[shared], np.arange(len(shared), dtype=np.int64), key[shared].astype(np.int64),
                     times[shared], users, msgs[shared], doc_user[shared], np.asarray(keys))
         for i, j in iter_event_pairs(ev, window, chunk_pairs):
-            keep = i != j
-            i, j = shared[i[keep]], shared[j[keep]]
-            cand = _distinct(i * np.int64(n) + j)
-            mi, mj = cand // n, cand % n
-            sim = np.empty(len(mi))
-            for s in range(0, len(mi), 200_000):
-                sim[s:s + 200_000] = (sig[mi[s:s + 200_000]] == sig[mj[s:s + 200_000]]).mean(axis=1)
-            ok = sim >= threshold
-            found.append(_distinct(mi[ok] * nu + doc_user[mj[ok]]))
+            found.append(similar_matches(shared[i], shared[j], sig, doc_user, nu, threshold))
         del ev, key, keys
     mu = _distinct(np.concatenate(found)) if found else np.zeros(0, np.int64)
     pairs, cnt = _sorted_counts(doc_user[mu // nu] * nu + mu % nu)
