@@ -126,10 +126,10 @@ an.significance_summary(sig)
 # %% [markdown] tags=[]
 # ## 5. Groups: communities, retweet rings, amplifiers
 #
-# *Why:* edges are pairs; operations are groups. Louvain communities (fixed seed) partition each network;
-# retweet rings are dense groups whose members retweet *each other* within `max_retweet_delay`; amplifiers
-# are accounts that mostly retweet, and mostly a handful of accounts — the core they serve (thresholds:
-# `coordination.traces.AMPLIFIER` and `RING`, the same in every notebook).
+# *Why:* edges are pairs; operations are groups. Louvain communities (igraph's implementation, fixed seed)
+# partition each network; retweet rings are dense groups whose members retweet *each other* within
+# `max_retweet_delay`; amplifiers are accounts that mostly retweet, and mostly a handful of accounts — the core
+# they serve (thresholds: `coordination.traces.AMPLIFIER` and `RING`, the same in every notebook).
 
 # %% tags=[]
 comms = {r: an.stage_communities(r, work_dir, p) for r in releases}
@@ -257,5 +257,5 @@ from ioa_utils import references
 
 references.section([
     "pacheco_2021", "giglietto_2020", "coordination_toolkit", "coortweet", "luceri_2024", "broder_1997",
-    "blondel_2008", "benjamini_1995", "wilson_1927"
+    "blondel_2008", "csardi_2006", "benjamini_1995", "wilson_1927"
 ], heading="")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tracemalloc
 import warnings
 
@@ -493,6 +496,53 @@ def test_communities_are_seeded_and_numbered_by_size():
     c = co.communities(e, seed=1)
     assert c.groupby(c).size().to_dict() == {0: 5, 1: 3}
     pd.testing.assert_series_equal(c, co.communities(e, seed=1))
+
+
+
+def _clustered_edges(seed: int = 0) -> pd.DataFrame:
+    """Six planted groups of 12 accounts, dense inside, sparse between, integer weights."""
+    rng = np.random.default_rng(seed)
+    g = nx.planted_partition_graph(6, 12, 0.6, 0.05, seed=seed)
+    return pd.DataFrame([(f"u{a:03d}", f"u{b:03d}", int(rng.integers(1, 5))) for a, b in g.edges],
+                        columns=["source", "target", "weight"])
+
+
+def test_communities_depend_on_the_edge_set_not_on_row_order_or_direction():
+    e = _clustered_edges()
+    c = co.communities(e, seed=7)
+    flipped = e.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    swap = flipped.index % 2 == 0
+    flipped.loc[swap, ["source", "target"]] = flipped.loc[swap, ["target", "source"]].to_numpy()
+    pd.testing.assert_series_equal(co.communities(flipped, seed=7), c)
+    assert c.index.is_monotonic_increasing and c.index.name == "userid"
+    sizes = c.groupby(c).size()
+    assert sizes.is_monotonic_decreasing and c.nunique() >= 5  # numbered by size; the planted groups are found
+    firsts = c.reset_index().groupby("community")["userid"].min()
+    ties = sizes.to_frame("n").assign(first=firsts).sort_values(["n", "first"], ascending=[False, True])
+    assert list(ties.index) == list(range(len(ties)))  # ties between equal sizes: smallest member first
+
+
+def test_communities_follow_the_seed_and_only_the_seed():
+    """The vertex order of Louvain's passes is random: a seed fixes it (in this process and in another one);
+    some other seed gives another partition of this graph (the seed matters, so the first check can fail)."""
+    e = _clustered_edges(1)
+    c = co.communities(e, seed=11)
+    pd.testing.assert_series_equal(co.communities(e, seed=11), c)
+    code = ("import sys, pandas as pd; from ioa_utils.coordination import communities; "
+            "e = pd.read_json(sys.stdin, orient='split'); print(communities(e, seed=11).to_json())")
+    out = subprocess.run([sys.executable, "-c", code], input=e.to_json(orient="split"), capture_output=True,
+                         text=True, check=True)
+    assert json.loads(out.stdout) == {k: int(v) for k, v in c.items()}
+    assert any(not co.communities(e, seed=s).equals(c) for s in range(30))
+
+
+def test_louvain_copes_with_a_dense_graph_of_many_edges():
+    """A near-complete graph (what a hashtag-sequence trace becomes at 37M tweets) in a few seconds."""
+    n = 600
+    a, b = np.triu_indices(n, 1)
+    keep = np.random.default_rng(0).random(len(a)) < 0.5
+    nodes, member = co.groups.louvain(a[keep].astype(str), b[keep].astype(str), np.ones(keep.sum()), seed=1)
+    assert len(nodes) == n and member.min() == 0 and len(member) == n
 
 
 def _gt() -> GroundTruth:
