@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from ioa_utils import stages
-from ioa_utils.coordination import bounded, stage
+from ioa_utils.coordination import analysis, bounded, stage, traces
 from ioa_utils.coordination.traces import DEFAULTS, TRACES
 
 
@@ -128,3 +130,37 @@ def test_a_failed_build_leaves_no_scratch(work, tmp_path, monkeypatch, bounded_p
     with pytest.raises(ZeroDivisionError):
         stage.build(releases[0], out, wd)
     assert not (out / "_scratch").exists()
+
+
+@pytest.mark.parametrize("trace", sorted(bounded.ONE_EVENT_TRACES))
+def test_coded_events_are_the_events_read_into_pandas(work, trace, tmp_path):
+    """DuckDB's coded events (the null model's, the window estimate's and the evidence's input at scale) equal
+    ``traces.events`` of the trace's columns read into pandas: codes, order, times and ids."""
+    wd, releases = work
+    t = TRACES[trace]
+    for rel in releases:
+        want = traces.events(stage.read_columns(rel, t.columns, t.kinds, wd, t.fallback_only), trace)
+        with bounded.Release(rel, wd, tmp_path / rel) as src:
+            got, placeholders = src.coded_events(trace), src.coded_events(trace, ids=False)
+        assert len(want) > 0
+        for field in ("user", "msg", "key", "time", "msg_user"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field), err_msg=f"{rel} {field}")
+            np.testing.assert_array_equal(getattr(placeholders, field), getattr(want, field))
+        assert list(got.users) == list(want.users) and list(placeholders.users) == list(want.users)
+        assert list(got.msgs) == list(want.msgs) and list(got.keys) == list(want.keys)
+        assert (len(placeholders.msgs), len(placeholders.keys)) == (len(want.msgs), len(want.keys))
+
+
+def test_the_null_model_reads_coded_events_at_scale_with_the_same_tables(work, monkeypatch):
+    """``analysis.significance`` on DuckDB's coded events (releases from ``BOUNDED_MIN_ROWS``) equals it on the
+    events read into pandas, and leaves no scratch folder behind."""
+    wd, releases = work
+    rel = releases[-1]
+    nets = stage.edges(rel, wd)
+    kw = {"n_permutations": 5, "work_dir": wd, "workers": 1}
+    monkeypatch.setattr(stage, "BOUNDED_MIN_ROWS", 10**15)
+    mem = analysis.significance(rel, nets, **kw)
+    monkeypatch.setattr(stage, "BOUNDED_MIN_ROWS", 0)
+    pd.testing.assert_frame_equal(analysis.significance(rel, nets, **kw), mem)
+    assert len(mem) > 0
+    assert not any((wd / "scratch" / "events").iterdir())

@@ -4,15 +4,16 @@ null model, evidence, sweep, export) compute from events that read only the colu
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import store
+from .. import stageio, store
 from ..ground_truth import GroundTruth
 from ..paths import DATA_DIR
-from . import stage
+from . import bounded, stage
 from .cooccurrence import Events
 from .evaluate import nodes_of, score_accounts, score_communities
 from .groups import communities, retweet_rings
@@ -31,9 +32,17 @@ def read_tweets(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     return store.read(release, "tweets", columns=COLUMNS, work_dir=work_dir)
 
 
-def trace_events(release: str, trace: str, work_dir: str | Path = DATA_DIR) -> Events:
-    """The events behind a windowed trace, reading only the columns and rows it needs."""
+def trace_events(release: str, trace: str, work_dir: str | Path = DATA_DIR, ids: bool = True) -> Events:
+    """The events behind a windowed trace, reading only the columns and rows it needs: into pandas for a release
+    below ``stage.BOUNDED_MIN_ROWS`` tweets, else coded by DuckDB where the trace has one event per tweet
+    (``bounded.Release.coded_events``: the same arrays). ``ids`` False: message ids and keys may be placeholders
+    (the null model only counts them)."""
     t = TRACES[trace]
+    if trace in bounded.ONE_EVENT_TRACES and stage.release_rows(release, work_dir) >= stage.BOUNDED_MIN_ROWS:
+        base = stageio.scratch(work_dir, "events")
+        base.mkdir(parents=True, exist_ok=True)
+        with bounded.Release(release, work_dir, Path(tempfile.mkdtemp(prefix=f"{release}-", dir=base))) as src:
+            return src.coded_events(trace, ids)
     return events(stage.read_columns(release, t.columns, t.kinds, work_dir, t.fallback_only), trace)
 
 
@@ -134,7 +143,7 @@ def significance(release: str, nets: dict[str, pd.DataFrame], p: Params = DEFAUL
 
     jobs, labels, n_events = [], [], 0
     for tr in traces:
-        ev = trace_events(release, tr, work_dir)
+        ev = trace_events(release, tr, work_dir, ids=False)
         n_events += len(ev)
         prep = prepare(ev, nets[tr], window_of(tr, p))  # keeps no ids: the trace's events go before the next
         del ev

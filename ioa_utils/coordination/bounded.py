@@ -39,6 +39,7 @@ from .cooccurrence import (
     Events,
     _codes,
     _sorted_counts,
+    coded,
     directed_weights,
     iter_event_pairs,
     make_events,
@@ -55,6 +56,7 @@ BUCKET_EVENTS = 2_000_000  # events per bucket of a windowed trace (a key's even
 BUCKET_DOCS = 1_000_000  # documents per bucket of one LSH band
 _NOT_RT = "(" + ", ".join(f"'{k}'" for k in NOT_RETWEETS) + ")"
 _SEC = "(epoch_ms(tweet_time) // 1000)"  # to_seconds: whole seconds (timestamps are after 1970)
+ONE_EVENT_TRACES = ("co_retweet", "co_tweet", "tfidf_retweet")  # what Release.coded_events reads
 _MATCHES = pa.schema([("mid", pa.int64()), ("u1", pa.int32()), ("u2", pa.int32())])
 
 
@@ -145,12 +147,14 @@ class Release:
             FROM tweets WHERE tweet_kind = 'retweet'""")
         self.con.execute("DELETE FROM ev_retweet WHERE key IS NULL")
 
-    def events_sql(self, trace: str) -> str:
-        """The SQL of a trace's events ``userid, tweetid, key, tweet_time`` (rows with a key only)."""
+    def events_sql(self, trace: str, ord: bool = False) -> str:
+        """The SQL of a trace's events ``userid, tweetid, key, tweet_time`` (rows with a key only; with ``ord``, and
+        ``ord`` for the traces of one event per tweet)."""
+        o = ", ord" if ord else ""
         if trace in ("co_retweet", "tfidf_retweet"):
-            return "SELECT userid, tweetid, key, tweet_time FROM ev_retweet"
+            return f"SELECT userid, tweetid, key, tweet_time{o} FROM ev_retweet"
         if trace == "co_tweet":
-            return (f"SELECT userid, tweetid, text_norm AS key, tweet_time FROM tweets "
+            return (f"SELECT userid, tweetid, text_norm AS key, tweet_time{o} FROM tweets "
                     f"WHERE tweet_kind IN {_NOT_RT} AND text_norm IS NOT NULL AND text_norm <> ''")
         if trace == "hashtag_sequence":
             return (f"SELECT userid, tweetid, array_to_string(hashtags, ' ') AS key, tweet_time FROM tweets "
@@ -166,13 +170,53 @@ class Release:
         n = self.con.execute(f"SELECT count(*) FROM ({src})").fetchone()[0]
         k = max(1, math.ceil(n / BUCKET_EVENTS))
         d = self.folder(f"ev_{trace}")
-        self.con.execute(f"""
-            COPY (WITH e AS (SELECT *, CAST(hash(key) % {k} AS INTEGER) AS b FROM ({src})),
-                       m AS (SELECT tweetid, row_number() OVER () AS mid FROM e GROUP BY tweetid
-                             HAVING min(b) <> max(b))
-                  SELECT e.*, m.mid FROM e LEFT JOIN m USING (tweetid))
-            TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))""")
+        bucket = f"SELECT *, CAST(hash(key) % {k} AS INTEGER) AS b FROM ({src})"
+        if trace in ONE_EVENT_TRACES:  # one key per message: no message spans two buckets
+            self.con.execute(f"COPY (SELECT *, CAST(NULL AS BIGINT) AS mid FROM ({bucket})) "
+                             f"TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))")
+            return sorted(d.glob("b=*"))
+        # the messages in several buckets first, then the partitioned write: one large operator at a time under
+        # the memory limit (the two in one query ran out of memory at 37M tweets, though not every time)
+        self.con.execute(f"CREATE OR REPLACE TABLE spans AS SELECT tweetid, row_number() OVER () AS mid "
+                         f"FROM ({bucket}) GROUP BY tweetid HAVING min(b) <> max(b)")
+        self.con.execute(f"COPY (SELECT e.*, spans.mid FROM ({bucket}) e LEFT JOIN spans USING (tweetid)) "
+                         f"TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))")
+        self.con.execute("DROP TABLE spans")
         return sorted(d.glob("b=*"))
+
+    def coded_events(self, trace: str, ids: bool = True) -> Events:
+        """``traces.events`` of the trace's rows and columns, for a trace of one event per tweet
+        (``ONE_EVENT_TRACES``), coded by DuckDB: the same arrays as ``cooccurrence.make_events`` (accounts in id
+        order, messages and keys in order of first appearance, events in file order) without reading the release
+        into pandas. With ``ids`` False the message ids and keys are placeholders (only their number is kept:
+        what the null model needs)."""
+        if trace not in ONE_EVENT_TRACES:
+            raise ValueError(f"coded_events reads traces of one event per tweet ({', '.join(ONE_EVENT_TRACES)}), "
+                             f"not {trace!r}")
+        if trace != "co_tweet":
+            self.retweet_events()
+        self.con.execute(f"CREATE OR REPLACE TABLE ev AS SELECT userid, tweetid, key, {_SEC} AS t, ord "
+                         f"FROM ({self.events_sql(trace, ord=True)})")
+        self.con.execute("""
+            CREATE OR REPLACE TABLE ev_u AS SELECT userid, row_number() OVER (ORDER BY userid) - 1 AS uc
+                FROM (SELECT DISTINCT userid FROM ev);
+            CREATE OR REPLACE TABLE ev_m AS SELECT tweetid, row_number() OVER (ORDER BY min(ord)) - 1 AS mc
+                FROM ev GROUP BY tweetid;
+            CREATE OR REPLACE TABLE ev_k AS SELECT key, row_number() OVER (ORDER BY min(ord)) - 1 AS kc
+                FROM ev GROUP BY key""")
+        t = self.sql("SELECT uc, mc, kc, t FROM ev JOIN ev_u USING (userid) JOIN ev_m USING (tweetid) "
+                     "JOIN ev_k USING (key) ORDER BY ord")
+        user, msg, key, time = (t[c].to_numpy().astype(np.int64) for c in ("uc", "mc", "kc", "t"))
+        del t
+        users = np.asarray(self.sql("SELECT userid FROM ev_u ORDER BY uc")["userid"].to_pylist(), object)
+        if ids:
+            msgs, keys = (pd.array(self.sql(f"SELECT {c} FROM {tab} ORDER BY {o}")[c].combine_chunks(), dtype="str")
+                          for c, tab, o in (("tweetid", "ev_m", "mc"), ("key", "ev_k", "kc")))
+        else:
+            n_msgs, n_keys = (self.con.execute(f"SELECT count(*) FROM {tab}").fetchone()[0] for tab in ("ev_m", "ev_k"))
+            msgs, keys = np.zeros(n_msgs, np.int8), np.zeros(n_keys, np.int8)
+        self.con.execute("DROP TABLE ev; DROP TABLE ev_u; DROP TABLE ev_m; DROP TABLE ev_k")
+        return coded(user, msg, key, time, users, msgs, keys)
 
     # --- windowed co-activity and the projection -----------------------------------------------------------
 

@@ -151,14 +151,20 @@ def make_events(userid: pd.Series, tweetid: pd.Series, key: pd.Series, time: pd.
     user, users = _codes(u, sort=True)
     msg, msgs = _codes(m, sort=False, objects=False)
     key_codes, keys = _codes(k, sort=False, objects=False)
+    return coded(user, msg, key_codes, t, users, msgs, keys)
+
+
+def coded(user: np.ndarray, msg: np.ndarray, key: np.ndarray, time: np.ndarray, users: np.ndarray, msgs: object,
+          keys: object) -> Events:
+    """:class:`Events` from coded rows (int64; ``users[user[i]]`` ...), repeated (message, key) pairs dropped."""
     if len(msgs) < len(msg):  # some message has several events: drop repeated (message, key) pairs
-        _, first = np.unique(msg * np.int64(len(keys)) + key_codes, return_index=True)
+        _, first = np.unique(msg * np.int64(len(keys)) + key, return_index=True)
         if len(first) < len(msg):
             first.sort()
-            user, msg, key_codes, t = user[first], msg[first], key_codes[first], t[first]
+            user, msg, key, time = user[first], msg[first], key[first], time[first]
     msg_user = np.zeros(len(msgs), dtype=np.int64)
     msg_user[msg] = user
-    return Events(user, msg, key_codes, t, users, msgs, msg_user, keys)
+    return Events(user, msg, key, time, users, msgs, msg_user, keys)
 
 
 def _partner_ranges(ev: Events, window: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
