@@ -15,6 +15,7 @@ import pytest
 
 from ioa_utils import stages
 from ioa_utils.coordination import analysis, bounded, stage, traces
+from ioa_utils.coordination.cooccurrence import iter_event_pairs
 from ioa_utils.coordination.traces import DEFAULTS, TRACES
 
 
@@ -164,3 +165,47 @@ def test_the_null_model_reads_coded_events_at_scale_with_the_same_tables(work, m
     pd.testing.assert_frame_equal(analysis.significance(rel, nets, **kw), mem)
     assert len(mem) > 0
     assert not any((wd / "scratch" / "events").iterdir())
+
+
+def _evidence_reference(events, edges, window, trace, max_per_edge):
+    """``export.edge_evidence`` as first written: every co-occurring tweet pair of an edge in one frame, sorted,
+    de-duplicated, the first ``max_per_edge`` per edge (the specification of the chunked version)."""
+    nu = np.int64(events.n_users)
+    uidx = pd.Index(events.users)
+    s, t = uidx.get_indexer(edges["source"]), uidx.get_indexer(edges["target"])
+    wanted = np.unique(np.r_[s * nu + t, t * nu + s])
+    i, j = (np.concatenate(x) for x in zip(*iter_event_pairs(events, window), strict=True))
+    keep = (events.user[i] < events.user[j]) & np.isin(events.user[i] * nu + events.user[j], wanted)
+    i, j = i[keep], j[keep]
+    ev = pd.DataFrame({"trace": trace, "source": events.users[events.user[i]],
+                       "target": events.users[events.user[j]], "tweetid_source": events.msgs[events.msg[i]],
+                       "tweetid_target": events.msgs[events.msg[j]], "key": events.keys[events.key[i]].astype(str),
+                       "time_source": pd.to_datetime(events.time[i], unit="s", utc=True),
+                       "time_target": pd.to_datetime(events.time[j], unit="s", utc=True),
+                       "delta_seconds": np.abs(events.time[i] - events.time[j])})
+    ev = ev.sort_values(["source", "target", "time_source", "tweetid_source", "tweetid_target"], ignore_index=True)
+    ev = ev.drop_duplicates(["source", "target", "tweetid_source", "tweetid_target"])
+    return ev.groupby(["source", "target"], sort=False).head(max_per_edge).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("trace", ["co_retweet", "co_tweet", "co_hashtag"])
+def test_edge_evidence_keeps_each_edges_first_pairs_chunk_by_chunk(work, trace, monkeypatch):
+    """The evidence table reduced chunk by chunk (tiny chunks here) equals the whole-frame version, with the
+    per-edge cap binding and with tweets of several keys (hashtags: repeated tweet pairs dropped)."""
+    from ioa_utils.coordination import cooccurrence, export
+
+    wd, releases = work
+    t = TRACES[trace]
+    window = traces.window_of(trace)
+    for rel in releases:
+        ev = traces.events(stage.read_columns(rel, t.columns, t.kinds, wd, t.fallback_only), trace)
+        edges = traces.compute(trace, stage.read_columns(rel, t.columns, t.kinds, wd, t.fallback_only))
+        for cap in (50, 2):
+            want = _evidence_reference(ev, edges, window, trace, cap)
+            with monkeypatch.context() as m:
+                m.setattr(cooccurrence, "DEFAULT_CHUNK_PAIRS", 997)
+                m.setattr(export, "iter_event_pairs",
+                          lambda e, w, chunk_pairs=997: cooccurrence.iter_event_pairs(e, w, chunk_pairs))
+                got = export.edge_evidence(ev, edges, window, trace, cap)
+            assert len(want) > 0 or edges.empty
+            pd.testing.assert_frame_equal(got, want, check_dtype=True)

@@ -54,6 +54,9 @@ MEMORY_LIMIT = "2GB"  # DuckDB's own memory; it spills to the stage's scratch fo
 THREADS = 2
 BUCKET_EVENTS = 2_000_000  # events per bucket of a windowed trace (a key's events are never split)
 BUCKET_DOCS = 1_000_000  # documents per bucket of one LSH band
+# rows a thread buffers per output file of a PARTITION_BY write (DuckDB's default, 524,288, times 2 threads times
+# 20 buckets of hashtag events ran out of the memory limit at 37M tweets)
+FLUSH_ROWS = 65_536
 _NOT_RT = "(" + ", ".join(f"'{k}'" for k in NOT_RETWEETS) + ")"
 _SEC = "(epoch_ms(tweet_time) // 1000)"  # to_seconds: whole seconds (timestamps are after 1970)
 ONE_EVENT_TRACES = ("co_retweet", "co_tweet", "tfidf_retweet")  # what Release.coded_events reads
@@ -92,7 +95,7 @@ class Release:
         self.con = duckdb.connect(str(scratch / "coordination.duckdb"))
         self.con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'; "
                          f"SET temp_directory = {_q(scratch / 'spill')}; SET preserve_insertion_order = false; "
-                         "SET enable_progress_bar = false")
+                         f"SET enable_progress_bar = false; SET partitioned_write_flush_threshold = {FLUSH_ROWS}")
         union = " UNION ALL ".join(
             f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
             f"FROM read_parquet({_q(f)}, file_row_number = true)" for i, f in enumerate(self.files))
@@ -175,13 +178,16 @@ class Release:
             self.con.execute(f"COPY (SELECT *, CAST(NULL AS BIGINT) AS mid FROM ({bucket})) "
                              f"TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))")
             return sorted(d.glob("b=*"))
-        # the messages in several buckets first, then the partitioned write: one large operator at a time under
-        # the memory limit (the two in one query ran out of memory at 37M tweets, though not every time)
+        # one large operator per statement, tables in between (they spill): the messages in several buckets, the
+        # events with their number, then the partitioned write alone (a join feeding the partitioned write ran out of
+        # DuckDB's memory limit at 37M tweets, though not every time)
         self.con.execute(f"CREATE OR REPLACE TABLE spans AS SELECT tweetid, row_number() OVER () AS mid "
                          f"FROM ({bucket}) GROUP BY tweetid HAVING min(b) <> max(b)")
-        self.con.execute(f"COPY (SELECT e.*, spans.mid FROM ({bucket}) e LEFT JOIN spans USING (tweetid)) "
-                         f"TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))")
+        self.con.execute(f"CREATE OR REPLACE TABLE bucketed AS SELECT e.*, spans.mid FROM ({bucket}) e "
+                         f"LEFT JOIN spans USING (tweetid)")
         self.con.execute("DROP TABLE spans")
+        self.con.execute(f"COPY bucketed TO {_q(d)} (FORMAT parquet, PARTITION_BY (b))")
+        self.con.execute("DROP TABLE bucketed")
         return sorted(d.glob("b=*"))
 
     def coded_events(self, trace: str, ids: bool = True) -> Events:
@@ -309,10 +315,12 @@ class Release:
         for b in range(bands):  # a bucket shared by two documents or more; a lone one pairs a text with itself only
             d = self.folder("nd_band")
             self.con.execute(f"""
-                COPY (SELECT doc, userid, t, sig, b{b} AS bucket, CAST(hash(b{b}) % {k} AS INTEGER) AS h
-                      FROM read_parquet({docs})
-                      WHERE b{b} IN (SELECT b{b} FROM read_parquet({docs}) GROUP BY 1 HAVING count(*) > 1))
-                TO {_q(d)} (FORMAT parquet, PARTITION_BY (h))""")
+                CREATE OR REPLACE TABLE band AS
+                SELECT doc, userid, t, sig, b{b} AS bucket, CAST(hash(b{b}) % {k} AS INTEGER) AS h
+                FROM read_parquet({docs})
+                WHERE b{b} IN (SELECT b{b} FROM read_parquet({docs}) GROUP BY 1 HAVING count(*) > 1)""")
+            self.con.execute(f"COPY band TO {_q(d)} (FORMAT parquet, PARTITION_BY (h))")  # the write alone
+            self.con.execute("DROP TABLE band")
             for j, f in enumerate(sorted(d.glob("h=*"))):
                 pq.write_table(_band_matches(pq.read_table(f), window, threshold, num_perm, self),
                                match_dir / f"b{b}-{j}.parquet")

@@ -9,6 +9,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import store
 from ..ground_truth import GroundTruth
@@ -59,31 +61,61 @@ def edge_evidence(events: Events, edges: pd.DataFrame, window: float | None, tra
                   max_per_edge: int = 50) -> pd.DataFrame:
     """The tweets behind each edge: ``trace, source, target, tweetid_source, tweetid_target, key,
     time_source, time_target, delta_seconds`` -- pairs of co-occurring tweets of the two accounts
-    (at most ``max_per_edge`` per edge, earliest first)."""
+    (at most ``max_per_edge`` per edge, earliest first; ties by the two tweet ids). The co-occurring pairs are
+    reduced to each edge's first ``max_per_edge`` chunk by chunk, on integer codes, so memory follows the edges,
+    not the pairs (hundreds of millions at 37M tweets)."""
     nu = np.int64(events.n_users)
     uidx = pd.Index(events.users)
     s, t = uidx.get_indexer(edges["source"]), uidx.get_indexer(edges["target"])
     wanted = np.unique(np.r_[s * nu + t, t * nu + s])
-    parts = []
+    rank = _string_rank(events.msgs)  # tweet ids in string order, as a sort of the id columns would put them
+    kept = tuple(np.zeros(0, np.int64) for _ in range(3))  # (i, j, order met): the first rows per edge so far
+    met = 0
     for i, j in iter_event_pairs(events, window):
         ui, uj = events.user[i], events.user[j]
         keep = (ui < uj) & np.isin(ui * nu + uj, wanted)
-        parts.append((i[keep], j[keep]))
+        seq = met + np.flatnonzero(keep)
+        met += len(i)
+        kept = _first_per_edge(events, rank, nu, np.r_[kept[0], i[keep]], np.r_[kept[1], j[keep]],
+                               np.r_[kept[2], seq], max_per_edge)
     cols = ["trace", "source", "target", "tweetid_source", "tweetid_target", "key", "time_source",
             "time_target", "delta_seconds"]
-    if not parts:
+    if not met:
         return pd.DataFrame(columns=cols)
-    i = np.concatenate([p[0] for p in parts])
-    j = np.concatenate([p[1] for p in parts])
-    ev = pd.DataFrame({"trace": trace, "source": events.users[events.user[i]],
-                       "target": events.users[events.user[j]], "tweetid_source": events.msgs[events.msg[i]],
-                       "tweetid_target": events.msgs[events.msg[j]], "key": events.keys[events.key[i]].astype(str),
-                       "time_source": pd.to_datetime(events.time[i], unit="s", utc=True),
-                       "time_target": pd.to_datetime(events.time[j], unit="s", utc=True),
-                       "delta_seconds": np.abs(events.time[i] - events.time[j])})
-    ev = ev.sort_values(["source", "target", "time_source", "tweetid_source", "tweetid_target"], ignore_index=True)
-    ev = ev.drop_duplicates(["source", "target", "tweetid_source", "tweetid_target"])
-    return ev.groupby(["source", "target"], sort=False).head(max_per_edge).reset_index(drop=True)[cols]
+    i, j = kept[0], kept[1]
+    return pd.DataFrame({"trace": trace, "source": events.users[events.user[i]],
+                         "target": events.users[events.user[j]], "tweetid_source": events.msgs[events.msg[i]],
+                         "tweetid_target": events.msgs[events.msg[j]],
+                         "key": events.keys[events.key[i]].astype(str),
+                         "time_source": pd.to_datetime(events.time[i], unit="s", utc=True),
+                         "time_target": pd.to_datetime(events.time[j], unit="s", utc=True),
+                         "delta_seconds": np.abs(events.time[i] - events.time[j])})[cols]
+
+
+def _string_rank(values: object) -> np.ndarray:
+    """Each value's position in string order (Arrow's sort: code point order, as Python's)."""
+    order = pc.sort_indices(pa.array(values, pa.string())).to_numpy()
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _first_per_edge(ev: Events, rank: np.ndarray, nu: np.int64, i: np.ndarray, j: np.ndarray, seq: np.ndarray,
+                    k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs ``(i, j)`` sorted by (source, target, source time, source id, target id, order met), repeated
+    tweet pairs dropped, and the first ``k`` per account pair kept."""
+    if not len(i):
+        return i, j, seq
+    pair = ev.user[i] * nu + ev.user[j]
+    ri, rj = rank[ev.msg[i]], rank[ev.msg[j]]
+    order = np.lexsort((seq, rj, ri, ev.time[i], pair))
+    pair, ri, rj = pair[order], ri[order], rj[order]
+    new = np.r_[True, (pair[1:] != pair[:-1]) | (ri[1:] != ri[:-1]) | (rj[1:] != rj[:-1])]
+    order, pair = order[new], pair[new]
+    start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    nth = np.arange(len(pair)) - np.repeat(start, np.diff(np.r_[start, len(pair)]))
+    order = order[nth < k]
+    return i[order], j[order], seq[order]
 
 
 def _graph(edges: pd.DataFrame, nodes: pd.DataFrame, directed: bool) -> nx.Graph:
