@@ -50,7 +50,7 @@ from .networks import check_seconds
 from .tfidf import count_matrix, tfidf_edges
 from .traces import NOT_RETWEETS
 
-MEMORY_LIMIT = "2GB"  # DuckDB's own memory; it spills to the stage's scratch folder beyond it
+MEMORY_LIMIT = "4GB"  # DuckDB's own memory; it spills to the stage's scratch folder beyond it (2GB ran out at 37M)
 THREADS = 2
 BUCKET_EVENTS = 2_000_000  # events per bucket of a windowed trace (a key's events are never split)
 BUCKET_DOCS = 1_000_000  # documents per bucket of one LSH band
