@@ -1,16 +1,53 @@
-"""Per-release summary tables shown by the notebooks and the report's headline table."""
+"""Per-release summary tables shown by the notebooks and the report's headline table.
+
+The tables of tweets are aggregated by DuckDB over the processed partitions (only the columns a table needs, a
+memory limit, spilling to disk), never read into pandas whole: at 37M tweets the text columns alone exceed the
+machine's memory."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.compute as pc
 
 from . import store
 from .paths import DATA_DIR
 from .stages import load_report
-from .timebins import partial, period_start
+from .timebins import partial
+
+MEMORY_LIMIT = "2GB"  # DuckDB's memory for these aggregations; it spills to a temp folder beyond it
+THREADS = 2
+
+
+def _query(sql: str, tables: dict[str, Sequence[Path]]) -> pd.DataFrame:
+    """``sql`` over the given Parquet files, each list a view (``ord``: partition and row, the file order)."""
+    import duckdb
+
+    with duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
+                                            "temp_directory": str(Path(tempfile.gettempdir()) / "ioa_profile_spill"),
+                                            "preserve_insertion_order": True}) as con:
+        con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
+        for name, files in tables.items():
+            union = " UNION ALL ".join(
+                f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
+                f"FROM read_parquet('{str(f).replace(chr(39), chr(39) * 2)}', file_row_number = true)"
+                for i, f in enumerate(files))
+            con.execute(f"CREATE VIEW {name} AS {union}")
+        return con.sql(sql).df()
+
+
+def _tweets(release: str, work_dir: str | Path) -> dict[str, list[Path]]:
+    return {"tweets": store.partitions(store.table_path(release, "tweets", work_dir=work_dir))}
+
+
+def _value_counts(counts: pd.DataFrame, column: str) -> pd.Series:
+    """``Series.value_counts(normalize=True)`` of a column from its per-value counts in order of first appearance
+    (the order pandas counts in before it sorts), so ties come out as pandas puts them."""
+    c = pd.Series(counts["n"].to_numpy(), index=pd.Index(counts[column].to_numpy(object), name=column), name="n")
+    return (c / c.sum()).sort_values(ascending=False).rename("proportion")
 
 
 def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
@@ -48,8 +85,9 @@ def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataF
 
 def kind_shares(release: str, work_dir: str | Path = DATA_DIR) -> pd.Series:
     """Share of original tweets, retweets, replies and quotes."""
-    kinds = store.read_arrow(release, "tweets", ["tweet_kind"], work_dir=work_dir)["tweet_kind"]
-    counts = {d["values"]: d["counts"] for d in pc.value_counts(kinds).to_pylist()}
+    c = _query("SELECT tweet_kind, count(*) AS n FROM tweets WHERE tweet_kind IS NOT NULL GROUP BY 1",
+               _tweets(release, work_dir))
+    counts = dict(zip(c["tweet_kind"], c["n"].astype(int), strict=True))
     total = sum(counts.values())
     return pd.Series({k: counts.get(k, 0) / total for k in ("original", "retweet", "reply", "quote")})
 
@@ -59,13 +97,17 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
     rows = []
     for rel in releases:
         acc = store.read(rel, "accounts", work_dir=work_dir)
-        tw = store.read(rel, "tweets", ["tweet_language", "client", "tweet_time"], work_dir=work_dir)
+        mix = {}
+        for col in ("tweet_language", "client"):
+            mix[col] = _value_counts(_query(
+                f"SELECT coalesce({col}, 'unknown') AS {col}, count(*) AS n FROM tweets GROUP BY 1 ORDER BY min(ord)",
+                _tweets(rel, work_dir)), col)
+        n_tweets = int(_query("SELECT count(*) AS n FROM tweets", _tweets(rel, work_dir))["n"].iloc[0])
         shares = kind_shares(rel, work_dir)
-        langs = tw["tweet_language"].fillna("unknown").value_counts(normalize=True).head(3)
-        clients = tw["client"].fillna("unknown").value_counts(normalize=True).head(2)
+        langs, clients = mix["tweet_language"].head(3), mix["client"].head(2)
         rows.append({
             "release": rel,
-            "tweets": len(tw),
+            "tweets": n_tweets,
             **{f"% {k}": round(100 * v, 1) for k, v in shares.items()},
             "top languages": ", ".join(f"{k} {100 * v:.0f}%" for k, v in langs.items()),
             "top clients": ", ".join(f"{k} {100 * v:.0f}%" for k, v in clients.items()),
@@ -75,32 +117,49 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
     return pd.DataFrame(rows).set_index("release")
 
 
+def _span(release: str, work_dir: str | Path) -> tuple[pd.Timestamp, pd.Timestamp]:
+    t = _query("SELECT min(tweet_time) AS a, max(tweet_time) AS b FROM tweets", _tweets(release, work_dir))
+    return pd.Timestamp(t["a"].iloc[0]), pd.Timestamp(t["b"].iloc[0])
+
+
+def _per_period(release: str, unit: str, by: str, work_dir: str | Path) -> pd.DataFrame:
+    """Tweets per calendar ``unit`` (DuckDB's ``date_trunc``: ISO weeks start on Monday, as pandas' weeks ending
+    Sunday) and ``by`` columns, as naive UTC period starts (``timebins.period_start``), sorted."""
+    keys = ", ".join(["period", *by.split()]) if by else "period"
+    out = _query(f"SELECT CAST(date_trunc('{unit}', tweet_time) AS TIMESTAMP) AS period{', ' + by if by else ''}, "
+                 f"count(*) AS tweets FROM tweets WHERE tweet_time IS NOT NULL "
+                 f"{'AND ' + by + ' IS NOT NULL ' if by else ''}GROUP BY ALL ORDER BY {keys}",
+                 _tweets(release, work_dir))
+    out["tweets"] = out["tweets"].astype("int64")
+    return out
+
+
 def weekly_volume(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """Tweets per ISO week and tweet kind; ``partial``: the release starts or ends inside the week."""
-    tw = store.read(release, "tweets", ["tweet_time", "tweet_kind"], work_dir=work_dir)
-    tw["week"] = period_start(tw["tweet_time"], "W")
-    out = tw.groupby(["week", "tweet_kind"]).size().rename("tweets").reset_index()
-    return out.assign(partial=partial(out["week"], tw["tweet_time"].min(), tw["tweet_time"].max(), "W").to_numpy())
+    out = _per_period(release, "week", "tweet_kind", work_dir).rename(columns={"period": "week"})
+    first, last = _span(release, work_dir)
+    return out.assign(partial=partial(out["week"], first, last, "W").to_numpy())
 
 
 def monthly_volume(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """Tweets per calendar month and release; ``partial``: the release starts or ends inside the month."""
     frames = []
     for rel in releases:
-        t = store.read(rel, "tweets", ["tweet_time"], work_dir=work_dir)["tweet_time"]
-        m = period_start(t, "M").value_counts().sort_index()
-        frames.append(pd.DataFrame({"release": rel, "month": m.index, "tweets": m.to_numpy(),
-                                    "partial": partial(pd.Series(m.index), t.min(), t.max(), "M").to_numpy()}))
+        m = _per_period(rel, "month", "", work_dir)
+        first, last = _span(rel, work_dir)
+        frames.append(pd.DataFrame({"release": rel, "month": m["period"].to_numpy(), "tweets": m["tweets"].to_numpy(),
+                                    "partial": partial(m["period"], first, last, "M").to_numpy()}))
     return pd.concat(frames, ignore_index=True)
 
 
 def top_items(release: str, table: str, column: str, n: int = 10, work_dir: str | Path = DATA_DIR) -> pd.Series:
     """Most frequent values of an exploded table (hashtags/hashtag, urls/domain, mentions/mention),
     counted over original tweets and retweets alike; ties broken alphabetically."""
-    v = store.read(release, table, [column], work_dir=work_dir)[column]
-    counts = v.value_counts()
-    return counts.rename_axis(column).reset_index().sort_values(
-        ["count", column], ascending=[False, True], kind="stable").head(n).set_index(column)["count"]
+    files = store.partitions(store.table_path(release, table, work_dir=work_dir))
+    top = _query(f"SELECT {column}, count(*) AS count FROM t WHERE {column} IS NOT NULL GROUP BY 1 "
+                 f"ORDER BY count DESC, {column} LIMIT {int(n)}", {"t": files})
+    return pd.Series(top["count"].to_numpy("int64"), index=pd.Index(top[column].to_numpy(object), name=column),
+                     name="count")
 
 
 def file_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
@@ -124,11 +183,24 @@ def top_items_table(releases: list[str], table: str, column: str, n: int = 8,
     return pd.DataFrame(out).rename_axis("rank").rename(index=lambda i: i + 1).fillna("")
 
 
+NOISE = re.compile(r"https?://|@\w")  # a URL or a mention: what text normalization removes
+
+
 def normalization_examples(release: str, n: int = 3, work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """A few retweets with URLs or mentions, before and after text normalization (lowest tweet ids)."""
-    t = store.read(release, "tweets", ["tweetid", "tweet_kind", "tweet_text", "text_norm"], work_dir=work_dir)
-    has_noise = t["tweet_text"].str.contains(r"https?://|@\w", regex=True)
-    pick = t[(t["tweet_kind"] == "retweet") & has_noise].sort_values("tweetid").head(n)
+    r"""A few retweets with URLs or mentions, before and after text normalization (lowest tweet ids). DuckDB
+    narrows the rows to retweets holding ``http`` or ``@`` in tweet id order; Python's regex (``\w`` is Unicode,
+    unlike DuckDB's) picks from them, a batch at a time."""
+    picked: list[pd.DataFrame] = []
+    batch, offset = max(64, 16 * n), 0
+    while sum(len(p) for p in picked) < n:
+        t = _query(f"SELECT tweetid, tweet_text, text_norm FROM tweets WHERE tweet_kind = 'retweet' "
+                   f"AND (contains(tweet_text, 'http') OR contains(tweet_text, '@')) "
+                   f"ORDER BY tweetid LIMIT {batch} OFFSET {offset}", _tweets(release, work_dir))
+        picked.append(t[t["tweet_text"].map(lambda x: bool(NOISE.search(x)))])
+        if len(t) < batch:
+            break
+        offset += batch
+    pick = pd.concat(picked, ignore_index=True).head(n)
     return pick[["tweet_text", "text_norm"]].reset_index(drop=True)
 
 
