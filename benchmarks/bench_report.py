@@ -49,11 +49,13 @@ STEPS = {
 
 
 def timed(cmd: list[str], log: Path) -> dict:
-    """Run ``cmd`` in its own process; wall seconds, peak RSS (MB) of it and its waited-for descendants."""
+    """Run ``cmd`` in its own process; wall seconds, peak RSS (MB) of it and its waited-for descendants. The
+    stages' progress lines (``ioa_utils.progress``: step, seconds since the stage began) go to ``<log>.progress``."""
     start = time.perf_counter()
     load = os.getloadavg()[0]
+    env = {**os.environ, "IOA_PROGRESS_FILE": str(log.with_suffix(".progress"))}
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     return {"seconds": round(time.perf_counter() - start, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
