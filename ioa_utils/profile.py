@@ -1,14 +1,12 @@
 """Per-release summary tables shown by the notebooks and the report's headline table.
 
-The tables of tweets are aggregated by DuckDB over the processed partitions (only the columns a table needs, a
-memory limit, spilling to disk), never read into pandas whole: at 37M tweets the text columns alone exceed the
-machine's memory."""
+The tables of tweets are aggregated by DuckDB over the processed partitions (``store.query``: only the columns a
+table needs, a memory limit, spilling to disk), never read into pandas whole: at 37M tweets the text columns alone
+exceed the machine's memory."""
 
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -17,30 +15,6 @@ from . import store
 from .paths import DATA_DIR
 from .stages import load_report
 from .timebins import partial
-
-MEMORY_LIMIT = "2GB"  # DuckDB's memory for these aggregations; it spills to a temp folder beyond it
-THREADS = 2
-
-
-def _query(sql: str, tables: dict[str, Sequence[Path]]) -> pd.DataFrame:
-    """``sql`` over the given Parquet files, each list a view (``ord``: partition and row, the file order)."""
-    import duckdb
-
-    with duckdb.connect(":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT,
-                                            "temp_directory": str(Path(tempfile.gettempdir()) / "ioa_profile_spill"),
-                                            "preserve_insertion_order": True}) as con:
-        con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
-        for name, files in tables.items():
-            union = " UNION ALL ".join(
-                f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
-                f"FROM read_parquet('{str(f).replace(chr(39), chr(39) * 2)}', file_row_number = true)"
-                for i, f in enumerate(files))
-            con.execute(f"CREATE VIEW {name} AS {union}")
-        return con.sql(sql).df()
-
-
-def _tweets(release: str, work_dir: str | Path) -> dict[str, list[Path]]:
-    return {"tweets": store.partitions(store.table_path(release, "tweets", work_dir=work_dir))}
 
 
 def _value_counts(counts: pd.DataFrame, column: str) -> pd.Series:
@@ -85,8 +59,8 @@ def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataF
 
 def kind_shares(release: str, work_dir: str | Path = DATA_DIR) -> pd.Series:
     """Share of original tweets, retweets, replies and quotes."""
-    c = _query("SELECT tweet_kind, count(*) AS n FROM tweets WHERE tweet_kind IS NOT NULL GROUP BY 1",
-               _tweets(release, work_dir))
+    c = store.query("SELECT tweet_kind, count(*) AS n FROM tweets WHERE tweet_kind IS NOT NULL GROUP BY 1",
+               store.tweet_files(release, work_dir))
     counts = dict(zip(c["tweet_kind"], c["n"].astype(int), strict=True))
     total = sum(counts.values())
     return pd.Series({k: counts.get(k, 0) / total for k in ("original", "retweet", "reply", "quote")})
@@ -99,10 +73,10 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
         acc = store.read(rel, "accounts", work_dir=work_dir)
         mix = {}
         for col in ("tweet_language", "client"):
-            mix[col] = _value_counts(_query(
+            mix[col] = _value_counts(store.query(
                 f"SELECT coalesce({col}, 'unknown') AS {col}, count(*) AS n FROM tweets GROUP BY 1 ORDER BY min(ord)",
-                _tweets(rel, work_dir)), col)
-        n_tweets = int(_query("SELECT count(*) AS n FROM tweets", _tweets(rel, work_dir))["n"].iloc[0])
+                store.tweet_files(rel, work_dir)), col)
+        n_tweets = int(store.query("SELECT count(*) AS n FROM tweets", store.tweet_files(rel, work_dir))["n"].iloc[0])
         shares = kind_shares(rel, work_dir)
         langs, clients = mix["tweet_language"].head(3), mix["client"].head(2)
         rows.append({
@@ -118,7 +92,8 @@ def clean_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.Data
 
 
 def _span(release: str, work_dir: str | Path) -> tuple[pd.Timestamp, pd.Timestamp]:
-    t = _query("SELECT min(tweet_time) AS a, max(tweet_time) AS b FROM tweets", _tweets(release, work_dir))
+    t = store.query("SELECT min(tweet_time) AS a, max(tweet_time) AS b FROM tweets",
+                    store.tweet_files(release, work_dir))
     return pd.Timestamp(t["a"].iloc[0]), pd.Timestamp(t["b"].iloc[0])
 
 
@@ -126,10 +101,10 @@ def _per_period(release: str, unit: str, by: str, work_dir: str | Path) -> pd.Da
     """Tweets per calendar ``unit`` (DuckDB's ``date_trunc``: ISO weeks start on Monday, as pandas' weeks ending
     Sunday) and ``by`` columns, as naive UTC period starts (``timebins.period_start``), sorted."""
     keys = ", ".join(["period", *by.split()]) if by else "period"
-    out = _query(f"SELECT CAST(date_trunc('{unit}', tweet_time) AS TIMESTAMP) AS period{', ' + by if by else ''}, "
+    out = store.query(f"SELECT CAST(date_trunc('{unit}', tweet_time) AS TIMESTAMP) AS period{', ' + by if by else ''}, "
                  f"count(*) AS tweets FROM tweets WHERE tweet_time IS NOT NULL "
                  f"{'AND ' + by + ' IS NOT NULL ' if by else ''}GROUP BY ALL ORDER BY {keys}",
-                 _tweets(release, work_dir))
+                 store.tweet_files(release, work_dir))
     out["tweets"] = out["tweets"].astype("int64")
     return out
 
@@ -156,7 +131,7 @@ def top_items(release: str, table: str, column: str, n: int = 10, work_dir: str 
     """Most frequent values of an exploded table (hashtags/hashtag, urls/domain, mentions/mention),
     counted over original tweets and retweets alike; ties broken alphabetically."""
     files = store.partitions(store.table_path(release, table, work_dir=work_dir))
-    top = _query(f"SELECT {column}, count(*) AS count FROM t WHERE {column} IS NOT NULL GROUP BY 1 "
+    top = store.query(f"SELECT {column}, count(*) AS count FROM t WHERE {column} IS NOT NULL GROUP BY 1 "
                  f"ORDER BY count DESC, {column} LIMIT {int(n)}", {"t": files})
     return pd.Series(top["count"].to_numpy("int64"), index=pd.Index(top[column].to_numpy(object), name=column),
                      name="count")
@@ -193,9 +168,9 @@ def normalization_examples(release: str, n: int = 3, work_dir: str | Path = DATA
     picked: list[pd.DataFrame] = []
     batch, offset = max(64, 16 * n), 0
     while sum(len(p) for p in picked) < n:
-        t = _query(f"SELECT tweetid, tweet_text, text_norm FROM tweets WHERE tweet_kind = 'retweet' "
+        t = store.query(f"SELECT tweetid, tweet_text, text_norm FROM tweets WHERE tweet_kind = 'retweet' "
                    f"AND (contains(tweet_text, 'http') OR contains(tweet_text, '@')) "
-                   f"ORDER BY tweetid LIMIT {batch} OFFSET {offset}", _tweets(release, work_dir))
+                   f"ORDER BY tweetid LIMIT {batch} OFFSET {offset}", store.tweet_files(release, work_dir))
         picked.append(t[t["tweet_text"].map(lambda x: bool(NOISE.search(x)))])
         if len(t) < batch:
             break

@@ -8,6 +8,7 @@ same folders).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -110,3 +111,30 @@ def write_table(table: pa.Table | pd.DataFrame, path: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+QUERY_MEMORY = "2GB"  # DuckDB's memory for query(); it spills to a temp folder beyond it
+QUERY_THREADS = 2
+
+
+def query(sql: str, tables: dict[str, Sequence[Path]]) -> pd.DataFrame:
+    """``sql`` run by DuckDB over Parquet files: each entry of ``tables`` a view of its files (plus ``ord``: partition
+    and row, the file order), UTC session time zone, results in the query's order."""
+    import duckdb
+
+    with duckdb.connect(":memory:", config={"threads": QUERY_THREADS, "memory_limit": QUERY_MEMORY,
+                                            "temp_directory": str(Path(tempfile.gettempdir()) / "ioa_query_spill"),
+                                            "preserve_insertion_order": True}) as con:
+        con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
+        for name, files in tables.items():
+            union = " UNION ALL ".join(
+                f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
+                f"FROM read_parquet('{str(f).replace(chr(39), chr(39) * 2)}', file_row_number = true)"
+                for i, f in enumerate(files))
+            con.execute(f"CREATE VIEW {name} AS {union}")
+        return con.sql(sql).df()
+
+
+def tweet_files(release: str, work_dir: str | Path = DATA_DIR) -> dict[str, list[Path]]:
+    """``{"tweets": <the processed tweet partitions>}``: the ``tables`` argument of :func:`query` for a release."""
+    return {"tweets": partitions(table_path(release, "tweets", work_dir=work_dir))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -63,3 +64,30 @@ def test_normalization_examples_equal_pandas(work):
         want = t[(t["tweet_kind"] == "retweet") & noisy].sort_values("tweetid").head(5)
         pd.testing.assert_frame_equal(profile.normalization_examples(rel, 5, wd),
                                       want[["tweet_text", "text_norm"]].reset_index(drop=True))
+
+
+def test_kinds_table_equals_pandas(work):
+    from ioa_utils.coordination import analysis
+
+    wd, releases = work
+    rows = {}
+    for r in releases:
+        t = store.read(r, "tweets", columns=["userid", "tweet_kind"], work_dir=wd)
+        rows[r] = {"accounts": t["userid"].nunique(), "tweets": len(t), **t["tweet_kind"].value_counts().to_dict()}
+    pd.testing.assert_frame_equal(analysis.kinds_table(releases, wd), pd.DataFrame(rows).T.fillna(0).astype(int))
+
+
+def test_topic_shares_equal_the_crosstab(tmp_path):
+    """Each account's share of tweets per topic (the Gephi export's node attributes), from per-pair counts."""
+    from ioa_utils.coordination import export
+    from ioa_utils.paths import processed_dir
+
+    rng = np.random.default_rng(3)
+    t = pd.DataFrame({"userid": rng.choice([f"u{i:02d}" for i in range(40)], 5000),
+                      "topic": rng.choice([-1, 0, 1, 2, 3, 11], 5000).astype("int64")})
+    (processed_dir("rel", tmp_path)).mkdir(parents=True)
+    t.to_parquet(processed_dir("rel", tmp_path) / "topics.parquet", row_group_size=700)
+    want = pd.crosstab(t["userid"], t["topic"], normalize="index")
+    want.columns = [f"topic_{c}" for c in want.columns]
+    pd.testing.assert_frame_equal(export.topic_shares("rel", tmp_path), want.round(4))
+    assert export.topic_shares("other", tmp_path) is None

@@ -114,11 +114,16 @@ def inferred_roles(amp: pd.DataFrame, nets: dict[str, pd.DataFrame]) -> pd.Serie
 
 
 def kinds_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """Accounts and tweets per kind, per release (reads two columns)."""
+    """Accounts and tweets per kind, per release (DuckDB counts over two columns; kinds by decreasing count, ties
+    in order of first appearance, as ``value_counts``)."""
     rows = {}
     for r in releases:
-        t = store.read(r, "tweets", columns=["userid", "tweet_kind"], work_dir=work_dir)
-        rows[r] = {"accounts": t["userid"].nunique(), "tweets": len(t), **t["tweet_kind"].value_counts().to_dict()}
+        files = store.tweet_files(r, work_dir)
+        n = store.query("SELECT count(DISTINCT userid) AS accounts, count(*) AS tweets FROM tweets", files).iloc[0]
+        k = store.query("SELECT tweet_kind, count(*) AS n FROM tweets WHERE tweet_kind IS NOT NULL GROUP BY 1 "
+                        "ORDER BY min(ord)", files)
+        kinds = pd.Series(k["n"].to_numpy(), index=k["tweet_kind"].to_numpy(object)).sort_values(ascending=False)
+        rows[r] = {"accounts": int(n["accounts"]), "tweets": int(n["tweets"]), **kinds.to_dict()}
     return pd.DataFrame(rows).T.fillna(0).astype(int)
 
 

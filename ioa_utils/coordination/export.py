@@ -24,9 +24,12 @@ def topic_shares(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame 
     path = processed_dir(release, work_dir) / "topics.parquet"
     if not path.exists():
         return None
-    t = pd.read_parquet(path, columns=["userid", "topic"])
-    share = pd.crosstab(t["userid"], t["topic"], normalize="index")
+    c = store.query("SELECT userid, topic, count(*) AS n FROM t WHERE userid IS NOT NULL AND topic IS NOT NULL "
+                    "GROUP BY ALL", {"t": [path]})  # per account and topic: no per-tweet frame
+    counts = c.pivot(index="userid", columns="topic", values="n").fillna(0).sort_index().sort_index(axis=1)
+    share = counts.div(counts.sum(axis=1), axis=0)
     share.columns = [f"topic_{c}" for c in share.columns]
+    share.columns.name = None
     return share.round(4)
 
 
