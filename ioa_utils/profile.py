@@ -60,7 +60,7 @@ def load_table(releases: list[str], work_dir: str | Path = DATA_DIR) -> pd.DataF
 def kind_shares(release: str, work_dir: str | Path = DATA_DIR) -> pd.Series:
     """Share of original tweets, retweets, replies and quotes."""
     c = store.query("SELECT tweet_kind, count(*) AS n FROM tweets WHERE tweet_kind IS NOT NULL GROUP BY 1",
-               store.tweet_files(release, work_dir))
+                    store.tweet_files(release, work_dir))
     counts = dict(zip(c["tweet_kind"], c["n"].astype(int), strict=True))
     total = sum(counts.values())
     return pd.Series({k: counts.get(k, 0) / total for k in ("original", "retweet", "reply", "quote")})
@@ -102,9 +102,9 @@ def _per_period(release: str, unit: str, by: str, work_dir: str | Path) -> pd.Da
     Sunday) and ``by`` columns, as naive UTC period starts (``timebins.period_start``), sorted."""
     keys = ", ".join(["period", *by.split()]) if by else "period"
     out = store.query(f"SELECT CAST(date_trunc('{unit}', tweet_time) AS TIMESTAMP) AS period{', ' + by if by else ''}, "
-                 f"count(*) AS tweets FROM tweets WHERE tweet_time IS NOT NULL "
-                 f"{'AND ' + by + ' IS NOT NULL ' if by else ''}GROUP BY ALL ORDER BY {keys}",
-                 store.tweet_files(release, work_dir))
+                      f"count(*) AS tweets FROM tweets WHERE tweet_time IS NOT NULL "
+                      f"{'AND ' + by + ' IS NOT NULL ' if by else ''}GROUP BY ALL ORDER BY {keys}",
+                      store.tweet_files(release, work_dir))
     out["tweets"] = out["tweets"].astype("int64")
     return out
 
@@ -132,7 +132,7 @@ def top_items(release: str, table: str, column: str, n: int = 10, work_dir: str 
     counted over original tweets and retweets alike; ties broken alphabetically."""
     files = store.partitions(store.table_path(release, table, work_dir=work_dir))
     top = store.query(f"SELECT {column}, count(*) AS count FROM t WHERE {column} IS NOT NULL GROUP BY 1 "
-                 f"ORDER BY count DESC, {column} LIMIT {int(n)}", {"t": files})
+                      f"ORDER BY count DESC, {column} LIMIT {int(n)}", {"t": files})
     return pd.Series(top["count"].to_numpy("int64"), index=pd.Index(top[column].to_numpy(object), name=column),
                      name="count")
 
@@ -169,8 +169,8 @@ def normalization_examples(release: str, n: int = 3, work_dir: str | Path = DATA
     batch, offset = max(64, 16 * n), 0
     while sum(len(p) for p in picked) < n:
         t = store.query(f"SELECT tweetid, tweet_text, text_norm FROM tweets WHERE tweet_kind = 'retweet' "
-                   f"AND (contains(tweet_text, 'http') OR contains(tweet_text, '@')) "
-                   f"ORDER BY tweetid LIMIT {batch} OFFSET {offset}", store.tweet_files(release, work_dir))
+                        f"AND (contains(tweet_text, 'http') OR contains(tweet_text, '@')) "
+                        f"ORDER BY tweetid LIMIT {batch} OFFSET {offset}", store.tweet_files(release, work_dir))
         picked.append(t[t["tweet_text"].map(lambda x: bool(NOISE.search(x)))])
         if len(t) < batch:
             break

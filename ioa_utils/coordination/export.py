@@ -24,9 +24,9 @@ def topic_shares(release: str, work_dir: str | Path = DATA_DIR) -> pd.DataFrame 
     path = processed_dir(release, work_dir) / "topics.parquet"
     if not path.exists():
         return None
-    c = store.query("SELECT userid, topic, count(*) AS n FROM t WHERE userid IS NOT NULL AND topic IS NOT NULL "
-                    "GROUP BY ALL", {"t": [path]})  # per account and topic: no per-tweet frame
-    counts = c.pivot(index="userid", columns="topic", values="n").fillna(0).sort_index().sort_index(axis=1)
+    pairs = store.query("SELECT userid, topic, count(*) AS n FROM t WHERE userid IS NOT NULL AND topic IS NOT NULL "
+                        "GROUP BY ALL", {"t": [path]})  # per account and topic: no per-tweet frame
+    counts = pairs.pivot(index="userid", columns="topic", values="n").fillna(0).sort_index().sort_index(axis=1)
     share = counts.div(counts.sum(axis=1), axis=0)
     share.columns = [f"topic_{c}" for c in share.columns]
     share.columns.name = None
@@ -66,7 +66,7 @@ def edge_evidence(events: Events, edges: pd.DataFrame, window: float | None, tra
     time_source, time_target, delta_seconds`` -- pairs of co-occurring tweets of the two accounts
     (at most ``max_per_edge`` per edge, earliest first; ties by the two tweet ids). The co-occurring pairs are
     reduced to each edge's first ``max_per_edge`` chunk by chunk, on integer codes, so memory follows the edges,
-    not the pairs (hundreds of millions at 37M tweets)."""
+    not the co-occurring pairs."""
     nu = np.int64(events.n_users)
     uidx = pd.Index(events.users)
     s, t = uidx.get_indexer(edges["source"]), uidx.get_indexer(edges["target"])
