@@ -127,12 +127,16 @@ def query(sql: str, tables: dict[str, Sequence[Path]]) -> pd.DataFrame:
                                             "preserve_insertion_order": True}) as con:
         con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
         for name, files in tables.items():
-            union = " UNION ALL ".join(
-                f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
-                f"FROM read_parquet('{str(f).replace(chr(39), chr(39) * 2)}', file_row_number = true)"
-                for i, f in enumerate(files))
-            con.execute(f"CREATE VIEW {name} AS {union}")
+            con.execute(f"CREATE VIEW {name} AS {ordered_sql(files)}")
         return con.sql(sql).df()
+
+
+def ordered_sql(files: Sequence[Path]) -> str:
+    """DuckDB SQL reading Parquet ``files`` with ``ord``: ``(file number << 32) + row``, the files' order."""
+    return " UNION ALL ".join(
+        f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
+        f"FROM read_parquet('{str(f).replace(chr(39), chr(39) * 2)}', file_row_number = true)"
+        for i, f in enumerate(files))
 
 
 def tweet_files(release: str, work_dir: str | Path = DATA_DIR) -> dict[str, list[Path]]:

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..paths import processed_dir
-from ..store import partitions
+from ..store import ordered_sql, partitions
 from .cooccurrence import (
     Events,
     _codes,
@@ -96,10 +96,7 @@ class Release:
         self.con.execute(f"SET threads = {THREADS}; SET memory_limit = '{MEMORY_LIMIT}'; "
                          f"SET temp_directory = {_q(scratch / 'spill')}; SET preserve_insertion_order = false; "
                          f"SET enable_progress_bar = false; SET partitioned_write_flush_threshold = {FLUSH_ROWS}")
-        union = " UNION ALL ".join(
-            f"SELECT (CAST({i} AS BIGINT) << 32) + file_row_number AS ord, * EXCLUDE (file_row_number) "
-            f"FROM read_parquet({_q(f)}, file_row_number = true)" for i, f in enumerate(self.files))
-        self.con.execute(f"CREATE VIEW tweets AS {union}")
+        self.con.execute(f"CREATE VIEW tweets AS {ordered_sql(self.files)}")
         self.con.execute("CREATE TABLE users AS SELECT userid, CAST(row_number() OVER (ORDER BY userid) - 1 AS "
                          "INTEGER) AS code FROM (SELECT DISTINCT userid FROM tweets WHERE userid IS NOT NULL)")
         self.userids = np.asarray(self.sql("SELECT userid FROM users ORDER BY code")["userid"].to_pylist(), object)
