@@ -27,8 +27,10 @@ from .casestudy.profile import Profile
 from .coordination.analysis import TARGETS
 from .coordination.evaluate import nodes_of
 from .ground_truth import CONTROL_ROLES, GroundTruth
-from .topics.evaluate import agreement
-from .topics.link import evidence_profiles
+from .paths import DATA_DIR
+from .topics import tables
+from .topics.evaluate import agreement, with_narratives
+from .topics.link import profiles_from_counts
 
 GOOD = 0.95  # precision and recall at least this count as "recovered" (stated in every sentence that uses it)
 ORGANIC_PREFIX = "organic_"  # planted narratives of the organic control accounts
@@ -76,28 +78,28 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 # --- 03 topics ----------------------------------------------------------------------------------------------
 
 def prelink_topics(assignments: pd.DataFrame) -> np.ndarray:
-    """Per tweet, the topic it had before cross-script linking: one id per (script group, final topic),
-    -1 for outliers. Linking only merges whole topics of different groups, so this recovers the group
-    models' topics (a merged topic splits back into its members)."""
+    """Per row (a tweet, or a count of ``tables.planted``), the topic it had before cross-script linking: one id
+    per (script group, final topic), -1 for outliers. Linking only merges whole topics of different groups, so
+    this recovers the group models' topics (a merged topic splits back into its members)."""
     key = assignments["group"].astype(str) + ":" + assignments["topic"].astype(str)
     codes = pd.factorize(key, sort=True)[0].astype(np.int64)
     return np.where(assignments["topic"].to_numpy() >= 0, codes, -1)
 
 
-def split_narratives(assignments: pd.DataFrame, truth_tweets: pd.DataFrame) -> dict[str, pd.Series]:
+def split_narratives(planted: pd.DataFrame) -> dict[str, pd.Series]:
     """Planted narratives that are not the main narrative of any topic (topic >= 0), each with the
-    number of its tweets per topic label (outliers included), largest first."""
-    both = assignments[["tweetid", "topic", "topic_label"]].merge(truth_tweets[["tweetid", "narrative"]],
-                                                                  on="tweetid")
-    both = both[both["narrative"].notna() & (both["narrative"].astype(str) != "")]
+    number of its tweets per topic label (outliers included), largest first; from ``tables.planted``."""
+    both = with_narratives(planted)
+    if both is None:
+        return {}
     inl = both[both["topic"] >= 0]
-    main = inl.groupby(["topic", "narrative"]).size().rename("n").reset_index()
+    main = inl.groupby(["topic", "narrative"])["n"].sum().reset_index()
     main = main.sort_values(["topic", "n", "narrative"], ascending=[True, False, True]).drop_duplicates("topic")
     owned = set(main["narrative"])
     out = {}
     for narrative in sorted(set(both["narrative"]) - owned):
-        counts = both.loc[both["narrative"] == narrative, "topic_label"].value_counts()
-        out[narrative] = counts.rename_axis("topic_label").reset_index().sort_values(
+        counts = both[both["narrative"] == narrative].groupby("topic_label")["n"].sum().rename("count")
+        out[narrative] = counts.reset_index().sort_values(
             ["count", "topic_label"], ascending=[False, True]).set_index("topic_label")["count"]
     return out
 
@@ -116,14 +118,14 @@ def topic_baseline(baseline: Mapping[str, dict | None]) -> Markdown:
     return _md("Topic model against the baseline: " + "; ".join(parts) + ". " + tail)
 
 
-def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, truth: Mapping[str, GroundTruth | None]
+def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, planted: Mapping[str, pd.DataFrame | None]
                     ) -> Markdown:
     """Releases ranked by the NMI of their topics against the planted narratives; the lowest named, with
     the planted narratives it has no topic for; and what cross-script linking changed (the same score
     on the topics before linking, :func:`prelink_topics`).
 
     ``scores``: release -> ``topics.agreement`` dict (``None``: no ground truth); ``results``: release ->
-    ``topics.ReleaseTopics``; ``truth``: release -> ground truth or ``None``."""
+    ``topics.ReleaseTopics``; ``planted``: release -> ``topics.planted`` counts or ``None``."""
     scored = {r: s for r, s in scores.items() if s is not None}
     if not scored:
         return _md("No release has planted narratives (real data): the topics are not scored.")
@@ -132,7 +134,7 @@ def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, truth: 
              + "; ".join(f"{r} NMI {_num(scored[r]['nmi'])} (ARI {_num(scored[r]['ari'])})" for r in order) + "."]
     if len(order) > 1:
         low = order[-1]
-        split = split_narratives(results[low].assignments, truth[low].tweets)
+        split = split_narratives(planted[low])
         parts.append(f"{low} scores lowest" + (
             f"; in it, no topic holds mostly the planted tweets of {_and(split)}: they are split over other "
             "topics (see below)." if split else "; every planted narrative in it is the main narrative of a topic."))
@@ -140,7 +142,7 @@ def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, truth: 
         res = results[r]
         if not res.links:
             continue
-        before = agreement(res.assignments.assign(topic=prelink_topics(res.assignments)), truth[r].tweets)
+        before = agreement(planted[r].assign(prelink=prelink_topics(planted[r])), topic="prelink")
         change = scored[r]["nmi"] - before["nmi"]
         verb = "raises" if change > 0 else "lowers" if change < 0 else "leaves"
         parts.append(f"Without the cross-script linking of section 2b, {r} would score NMI {_num(before['nmi'])} "
@@ -151,15 +153,14 @@ def topic_agreement(scores: Mapping[str, dict | None], results: Mapping, truth: 
     return _md(*parts)
 
 
-def _main_narrative(assignments: pd.DataFrame, truth_tweets: pd.DataFrame) -> pd.Series:
-    """(group, topic) -> main planted narrative of the tweets there."""
-    both = assignments[["tweetid", "group", "topic"]].merge(truth_tweets[["tweetid", "narrative"]], on="tweetid")
-    n = both.groupby(["group", "topic", "narrative"]).size().rename("n").reset_index()
+def _main_narrative(planted: pd.DataFrame) -> pd.Series:
+    """(group, topic) -> main planted narrative of the tweets there (from ``tables.planted``)."""
+    n = planted.groupby(["group", "topic", "narrative"])["n"].sum().reset_index()
     n = n.sort_values(["group", "topic", "n", "narrative"], ascending=[True, True, False, True])
     return n.drop_duplicates(["group", "topic"]).set_index(["group", "topic"])["narrative"]
 
 
-def merged_topics(results: Mapping, truth: Mapping[str, GroundTruth | None]) -> Markdown:
+def merged_topics(results: Mapping, planted: Mapping[str, pd.DataFrame | None]) -> Markdown:
     """Which topics cross-script linking merged, per release, and (with ground truth) the main planted
     narrative of each member: merges of members with different main narratives, and in particular of a
     campaign narrative with an organic one, are named."""
@@ -169,8 +170,8 @@ def merged_topics(results: Mapping, truth: Mapping[str, GroundTruth | None]) -> 
         if merged.empty:
             parts.append(f"{r}: no topics merged across scripts.")
             continue
-        gt = truth.get(r)
-        main = _main_narrative(res.assignments, gt.tweets) if gt is not None else None
+        p = planted.get(r)
+        main = _main_narrative(p) if p is not None else None
         items, mixed, organic_mix = [], [], []
         for _, row in merged.iterrows():
             groups = str(row["group"]).split("+")
@@ -193,75 +194,78 @@ def merged_topics(results: Mapping, truth: Mapping[str, GroundTruth | None]) -> 
     return Markdown("\n\n".join(parts) if parts else "No releases.")
 
 
-def narrative_splits(results: Mapping, truth: Mapping[str, GroundTruth | None], top: int = 3) -> Markdown:
+def narrative_splits(results: Mapping, planted: Mapping[str, pd.DataFrame | None], top: int = 3) -> Markdown:
     """For every planted narrative without a topic of its own (:func:`split_narratives`), where its
     tweets went: the largest destination topics (with their own main narrative) and, per script group,
     the topic that took most of its tweets there."""
     parts = []
-    for r, res in results.items():
-        gt = truth.get(r)
-        if gt is None:
+    for r in results:
+        p = planted.get(r)
+        if p is None:
             parts.append(f"{r}: no ground truth (real data), no planted narratives to follow.")
             continue
-        split = split_narratives(res.assignments, gt.tweets)
+        split = split_narratives(p)
         if not split:
             parts.append(f"{r}: every planted narrative is the main narrative of at least one topic.")
             continue
-        main = _main_narrative(res.assignments.assign(group="all"), gt.tweets)
-        label_of = res.assignments.drop_duplicates("topic").set_index("topic")["topic_label"]
+        main = _main_narrative(p.assign(group="all"))
+        label_of = p.drop_duplicates("topic").set_index("topic")["topic_label"]
         main_by_label = {label_of[t]: n for (_, t), n in main.items()}
         outlier = label_of.get(-1)
-        both = res.assignments[["tweetid", "group", "topic_label"]].merge(gt.tweets[["tweetid", "narrative"]],
-                                                                          on="tweetid")
         for narrative, counts in split.items():
             dest = [f"the outliers ({int(c):,})" if lab == outlier else
                     f"{_short(lab)} ({int(c):,}" + (f"; mostly {main_by_label[lab]})" if lab in main_by_label
                                                      and main_by_label[lab] != narrative else ")")
                     for lab, c in counts.head(top).items()]
             rest = int(counts.iloc[top:].sum())
-            mine = both[both["narrative"] == narrative]
+            mine = p[p["narrative"] == narrative]
             groups = []
             for g, s in mine.groupby("group"):
-                vc = s["topic_label"].value_counts().rename_axis("label").reset_index()
+                vc = s.groupby("topic_label")["n"].sum().rename("count").rename_axis("label").reset_index()
                 first = vc.sort_values(["count", "label"], ascending=[False, True]).iloc[0]
-                groups.append(f"{g} tweets mostly to {_short(first['label'])} ({int(first['count']):,} of {len(s):,})")
+                groups.append(f"{g} tweets mostly to {_short(first['label'])} ({int(first['count']):,} of "
+                              f"{int(s['n'].sum()):,})")
             parts.append(f"{r}: {narrative} has no topic of its own; its {int(counts.sum()):,} planted tweets went to "
                          f"{_and(dest + ([f'{rest:,} elsewhere'] if rest else []))}."
                          + (f" By script group: {'; '.join(groups)}." if len(groups) > 1 else ""))
     return Markdown("\n\n".join(parts) if parts else "No releases.")
 
 
-def link_evidence(results: Mapping, tweets: Mapping[str, pd.DataFrame],
-                  evidence: Mapping[str, str] = EVIDENCE_NAMES) -> Markdown:
+def link_evidence(results: Mapping, work_dir: str = DATA_DIR, evidence: Mapping[str, str] = EVIDENCE_NAMES,
+                  tweets: Mapping[str, pd.DataFrame] | None = None) -> Markdown:
     """How well each kind of tweet evidence would have found the cross-script links the hashtags found:
     for every link ``(a, b)``, whether ``a`` and ``b`` are each other's most similar topic of the other
     script group when topics are profiled by that evidence alone (TF-IDF cosine, as in ``topics.link``),
     and the largest counter-example (a topic closer to ``a`` than its partner).
 
-    ``results``: release -> ``topics.ReleaseTopics``; ``tweets``: release -> processed tweets with
-    ``tweetid`` and the evidence columns (``topics.read_tweets(r, work_dir, ("user_mentions", "domains"))``).
-    Evidence columns missing from ``tweets`` are skipped."""
+    ``results``: release -> ``topics.ReleaseTopics``; the evidence is counted per topic by DuckDB
+    (``tables.evidence_counts``) from the processed tweets under ``work_dir``, or from ``tweets`` (release ->
+    frame with ``tweetid`` and evidence columns) when given. Evidence columns the tweets lack are skipped."""
     pairs, cases = 0, {col: [] for col in evidence}
     used = {c for res in results.values() for c in getattr(getattr(res, "params", None), "link_evidence", ())}
     for r, res in results.items():
         if not res.links:
             continue
-        a = res.assignments[["tweetid", "userid", "group", "topic"]]
-        frame = a.merge(tweets[r].drop(columns=["userid"], errors="ignore"), on="tweetid", how="left")
-        unit = prelink_topics(frame)
+        keys = tables.counts(res, ["group", "topic"])
+        keys["unit"] = prelink_topics(keys)
+        unit_of = {(g, int(t)): int(u) for g, t, u in zip(keys["group"], keys["topic"], keys["unit"], strict=True)}
         name = {}  # prelink id -> "group:local" as in the links table
         for g, gm in res.groups.items():
             for local, final in gm.topic_map.items():
-                hit = unit[(frame["group"].to_numpy() == g) & (frame["topic"].to_numpy() == final)]
-                if hit.size:
-                    name[int(hit[0])] = f"{g}:{local}"
+                if unit_of.get((g, int(final)), -1) >= 0:
+                    name[unit_of[(g, int(final))]] = f"{g}:{local}"
         group_of = {u: n.split(":")[0] for u, n in name.items()}
         idx = {n: u for u, n in name.items()}
+        frame = None if tweets is None else tweets[r]
         for col in evidence:
-            if col not in frame.columns:
+            raw = tables.evidence_counts(res, col, r, work_dir, frame)
+            if raw is None:
                 cases.pop(col, None)
                 continue
-            ids, prof = evidence_profiles(frame, unit, (col,), ids=sorted(name))
+            unit = np.array([unit_of[(g, int(t))] for g, t in zip(raw["group"], raw["topic"], strict=True)],
+                            dtype=np.int64)
+            ids, prof = profiles_from_counts(np.asarray(sorted(name), dtype=np.int64),
+                                             raw.assign(topic=unit, column=col)[unit >= 0])
             sim = (prof @ prof.T).toarray() if prof.shape[1] else np.zeros((ids.size, ids.size))
             pos = {int(u): i for i, u in enumerate(ids)}
             for ma, mb, _ in res.links:

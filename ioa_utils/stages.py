@@ -27,11 +27,15 @@ from .stageio import STAMP, clean_debris, is_fresh, produce, release_lock
 from .store import parquet_rows
 
 _PKG = Path(__file__).parent
+# the modules of ioa_utils/topics the topics stage runs (not the reading side: tables, report, evaluate, baseline),
+# so editing a figure or a score does not refit 37M tweets; tests/test_stages_code.py checks the imports
+TOPICS_STAGE = ("embed", "jit", "link", "model", "nearest", "pipeline", "prep", "reduce", "scale", "summary",
+                "tokenize")
 _CODE = {
     "load": ("schema.py", "errors.py", "discover.py", "reader.py", "fields.py", "load.py"),
     "clean": ("schema.py", "clean.py"),
     "synthetic": ("schema.py", "synthetic"),
-    "topics": ("topics",),
+    "topics": tuple(f"topics/{m}.py" for m in TOPICS_STAGE),
     "coordination": ("coordination",),
     "casestudy": ("casestudy", "coordination", "schema.py", "store.py", "timebins.py"),
     "labels": ("casestudy/labels.py", "casestudy/narratives.py", "casestudy/lexicon.py", "casestudy/campaign.py"),

@@ -117,17 +117,22 @@ QUERY_MEMORY = "2GB"  # DuckDB's memory for query(); it spills to a temp folder 
 QUERY_THREADS = 2
 
 
-def query(sql: str, tables: dict[str, Sequence[Path]]) -> pd.DataFrame:
+def query(sql: str, tables: dict[str, Sequence[Path] | pd.DataFrame]) -> pd.DataFrame:
     """``sql`` run by DuckDB over Parquet files: each entry of ``tables`` a view of its files (plus ``ord``: partition
-    and row, the file order), UTC session time zone, results in the query's order."""
+    and row, the file order), UTC session time zone, results in the query's order. A table may also be a pandas
+    frame already in memory (``ord``: its row position), so one query serves a result held in memory too."""
     import duckdb
 
     with duckdb.connect(":memory:", config={"threads": QUERY_THREADS, "memory_limit": QUERY_MEMORY,
                                             "temp_directory": str(Path(tempfile.gettempdir()) / "ioa_query_spill"),
                                             "preserve_insertion_order": True}) as con:
         con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = false")
-        for name, files in tables.items():
-            con.execute(f"CREATE VIEW {name} AS {ordered_sql(files)}")
+        for name, source in tables.items():
+            if isinstance(source, pd.DataFrame):
+                con.register(f"{name}_frame", source.assign(ord=pd.RangeIndex(len(source))))
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM {name}_frame")
+            else:
+                con.execute(f"CREATE VIEW {name} AS {ordered_sql(source)}")
         return con.sql(sql).df()
 
 

@@ -85,15 +85,17 @@ for text in [
 
 # %% tags=[]
 results = topics.run(release_ids, work_dir=work_dir, params=params, reuse=True)
-summary = pd.DataFrame({r: {"tweets": len(res.assignments), "script groups": ", ".join(res.groups),
-                            "topics": int((res.topics.topic >= 0).sum()),
-                            "outlier share": round(float((res.assignments.topic < 0).mean()), 3)}
-                        for r, res in results.items()}).T
+sizes = {r: topics.counts(res, ["topic"]).set_index("topic")["n"] for r, res in results.items()}
+summary = pd.DataFrame({r: {"tweets": int(n.sum()), "script groups": ", ".join(results[r].groups),
+                            "topics": int((results[r].topics.topic >= 0).sum()),
+                            "outlier share": round(float(n[n.index < 0].sum() / n.sum()), 3)}
+                        for r, n in sizes.items()}).T
 summary
 
 # %% tags=[]
 # how each tweet got its topic: fitted text, copied from the retweeted tweet, transform, or not modelled
-pd.DataFrame({r: res.assignments["fitted_on"].value_counts() for r, res in results.items()}).T.fillna(0).astype(int)
+pd.DataFrame({r: topics.counts(res, ["fitted_on"]).set_index("fitted_on")["n"]
+              for r, res in results.items()}).T.fillna(0).astype(int)
 
 # %% [markdown] tags=[]
 # ### 2b · Link topics across scripts
@@ -115,8 +117,7 @@ links = pd.DataFrame([{"release": r, "topic a": a, "topic b": b, "cosine": s}
 links
 
 # %% tags=[]
-findings.link_evidence(results, {r: topics.read_tweets(r, work_dir, ("user_mentions", "domains"))
-                                 for r in results})
+findings.link_evidence(results, work_dir)
 
 # %% [markdown] tags=[]
 # ## 3 · The topics of each campaign
@@ -134,7 +135,7 @@ for r, res in results.items():
 
 # %% tags=[]
 for r, res in results.items():
-    fig = topics.plot_over_time(topics.topics_over_time(res.assignments), title=f"{r}: weekly tweets per topic")
+    fig = topics.plot_over_time(topics.topics_over_time(res), title=f"{r}: weekly tweets per topic")
     plt.show()
 
 # %% [markdown] tags=[]
@@ -144,11 +145,9 @@ for r, res in results.items():
 # truth) each account is labelled by its dominant tweet kind instead.
 
 # %% tags=[]
-roles = {r: topics.account_roles(truth[r].accounts if truth[r] else None, res.assignments)
-         for r, res in results.items()}
+roles = {r: topics.account_roles(truth[r].accounts if truth[r] else None, res) for r, res in results.items()}
 for r, res in results.items():
-    share = topics.share_by(topics.with_column(res.assignments, roles[r], "role"), "role")
-    fig = topics.plot_share(share, title=f"{r}: topic share per account role")
+    fig = topics.plot_share(topics.share_by(res, "role", mapping=roles[r]), title=f"{r}: topic share per account role")
     plt.show()
 
 # %% [markdown] tags=[]
@@ -157,9 +156,8 @@ for r, res in results.items():
 
 # %% tags=[]
 for r, res in results.items():
-    a = res.assignments.assign(client=topics.top_values(res.assignments["client"].fillna("unknown"), 6))
-    for by in ("tweet_language", "client"):
-        fig = topics.plot_share(topics.share_by(a, by), title=f"{r}: topic share per {by}")
+    for by, top in (("tweet_language", None), ("client", 6)):
+        fig = topics.plot_share(topics.share_by(res, by, top=top), title=f"{r}: topic share per {by}")
         plt.show()
 
 # %% [markdown] tags=[]
@@ -173,14 +171,15 @@ for r, res in results.items():
 # and using the planted labels would be cheating.
 
 # %% tags=[]
-scores = {r: topics.agreement(res.assignments, truth[r].tweets if truth[r] else None) for r, res in results.items()}
+planted = {r: topics.planted(res, truth[r]) for r, res in results.items()}  # tweets per topic and planted narrative
+scores = {r: topics.agreement(p) for r, p in planted.items()}
 for r, s in scores.items():
     if s is None:
         print(f"{r}: no ground truth (real release), agreement not computed")
 pd.DataFrame.from_dict({r: s for r, s in scores.items() if s is not None}, orient="index")
 
 # %% tags=[]
-findings.topic_agreement(scores, results, truth)
+findings.topic_agreement(scores, results, planted)
 
 # %% [markdown] tags=[]
 # *Why a baseline:* a high NMI means little until a simpler method is seen to score lower on the same tweets.
@@ -188,8 +187,8 @@ findings.topic_agreement(scores, results, truth)
 # clusters as the topic model found topics (not the number of planted narratives, which would be an oracle).
 
 # %% tags=[]
-baseline = {r: topics.kmeans_baseline(r, res.assignments, truth[r].tweets if truth[r] else None, params.languages,
-                                      seed, work_dir) for r, res in results.items()}
+baseline = {r: topics.kmeans_baseline(r, res, truth[r], params.languages, seed, work_dir)
+            for r, res in results.items()}
 # n_tweets here is the scored sample (capped), not the release's tweet count
 pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index").rename(
     columns={"n_tweets": "sampled tweets"})
@@ -198,16 +197,16 @@ pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, ori
 findings.topic_baseline(baseline)
 
 # %% tags=[]
-for r, res in results.items():
-    if truth[r] is not None:
+for r, p in planted.items():
+    if p is not None:
         print(r)
-        display(topics.narrative_crosstab(res.assignments, truth[r].tweets))
+        display(topics.narrative_crosstab(p))
 
 # %% tags=[]
-findings.merged_topics(results, truth)
+findings.merged_topics(results, planted)
 
 # %% tags=[]
-findings.narrative_splits(results, truth)
+findings.narrative_splits(results, planted)
 
 # %% [markdown] tags=[]
 # ## 7 · Outputs

@@ -178,26 +178,33 @@ def _topics_release(split_taiwan: bool, linked: bool = True) -> tuple[SimpleName
                               "group": ["cjk" if t < 3 else "latin" for t in ids],
                               "members": [f"cjk:{t}" if t < 3 else f"latin:{t - 3}" for t in ids]})
         links, groups = [], {}
-    res = SimpleNamespace(assignments=df.drop(columns="narrative"), topics=table, links=links, groups=groups)
+    res = SimpleNamespace(frame=df.drop(columns="narrative"), topics=table, links=links, groups=groups)
     return res, _truth("r", tweets=df[["tweetid", "narrative"]])
+
+
+def _planted(res: SimpleNamespace, gt: GroundTruth) -> pd.DataFrame:
+    from ioa_utils import topics
+
+    return topics.planted(res.frame, gt)
 
 
 def _score(res: SimpleNamespace, gt: GroundTruth) -> dict:
     from ioa_utils.topics import agreement
 
-    return agreement(res.assignments, gt.tweets)
+    return agreement(_planted(res, gt))
 
 
 def test_topic_agreement_ranks_and_names_the_split_narrative() -> None:
     good, gt_good = _topics_release(split_taiwan=False)
     bad, gt_bad = _topics_release(split_taiwan=True)
     results, truth = {"good": good, "bad": bad}, {"good": gt_good, "bad": gt_bad}
-    text = findings.topic_agreement({r: _score(results[r], truth[r]) for r in results}, results, truth).data
+    planted = {r: _planted(results[r], truth[r]) for r in results}
+    text = findings.topic_agreement({r: _score(results[r], truth[r]) for r in results}, results, planted).data
     assert text.index("good NMI") < text.index("bad NMI")
     assert "bad scores lowest" in text and "taiwan" in text
     # the ranking follows the scores, not the names
     flipped = findings.topic_agreement({"good": {"nmi": 0.1, "ari": 0.0}, "bad": {"nmi": 0.9, "ari": 0.9}},
-                                       results, truth).data
+                                       results, planted).data
     assert "good scores lowest" in flipped and "every planted narrative" in flipped
     # linking merged cjk and latin topics of the same narrative: without it the score is lower
     assert "linking raises its NMI" in text
@@ -206,56 +213,57 @@ def test_topic_agreement_ranks_and_names_the_split_narrative() -> None:
 
 def test_topic_agreement_without_links() -> None:
     res, gt = _topics_release(split_taiwan=False, linked=False)
-    text = findings.topic_agreement({"r": _score(res, gt)}, {"r": res}, {"r": gt}).data
+    text = findings.topic_agreement({"r": _score(res, gt)}, {"r": res}, {"r": _planted(res, gt)}).data
     assert "No topics were linked" in text and "scores lowest" not in text
 
 
 def test_merged_topics_names_campaign_organic_merges() -> None:
     res, gt = _topics_release(split_taiwan=False)
-    text = findings.merged_topics({"r": res}, {"r": gt}).data
+    text = findings.merged_topics({"r": res}, {"r": _planted(res, gt)}).data
     assert "3 pairs" in text and "Every merge joins members with the same main planted narrative" in text
     assert "No organic topic is merged" in text
     # make the latin member of topic 2 organic: now a campaign topic swallowed an organic one
     tw = gt.tweets.copy()
     tw.loc[tw["tweetid"].str.startswith("latin-taiwan"), "narrative"] = "organic_sport"
-    text = findings.merged_topics({"r": res}, {"r": _truth("r", tweets=tw)}).data
+    text = findings.merged_topics({"r": res}, {"r": _planted(res, _truth("r", tweets=tw))}).data
     assert "Campaign and organic topics merged: 2_taiwan" in text and "different main narratives: 2_taiwan" in text
     unlinked, gt2 = _topics_release(split_taiwan=False, linked=False)
-    assert "no topics merged" in findings.merged_topics({"r": unlinked}, {"r": gt2}).data
+    assert "no topics merged" in findings.merged_topics({"r": unlinked}, {"r": _planted(unlinked, gt2)}).data
 
 
 def test_narrative_splits_follows_the_tweets() -> None:
     res, gt = _topics_release(split_taiwan=True)
-    text = findings.narrative_splits({"r": res}, {"r": gt}).data
+    text = findings.narrative_splits({"r": res}, {"r": _planted(res, gt)}).data
     assert "taiwan has no topic of its own; its 12 planted tweets went to" in text
     assert "0_hk (6; mostly hk) and 1_covid (6; mostly covid)." in text
     assert "cjk tweets mostly to 0_hk (6 of 6)" in text and "latin tweets mostly to 1_covid (6 of 6)" in text
-    out = res.assignments["tweetid"].isin(["latin-taiwan-0", "latin-taiwan-1"])
-    res.assignments.loc[out, ["topic", "topic_label"]] = [-1, "-1_outliers"]
-    text = findings.narrative_splits({"r": res}, {"r": gt}).data
+    out = res.frame["tweetid"].isin(["latin-taiwan-0", "latin-taiwan-1"])
+    res.frame.loc[out, ["topic", "topic_label"]] = [-1, "-1_outliers"]
+    text = findings.narrative_splits({"r": res}, {"r": _planted(res, gt)}).data
     assert "went to 0_hk (6; mostly hk), 1_covid (4; mostly covid) and the outliers (2)." in text
     res, gt = _topics_release(split_taiwan=False)
-    assert "every planted narrative is the main narrative" in findings.narrative_splits({"r": res}, {"r": gt}).data
+    text = findings.narrative_splits({"r": res}, {"r": _planted(res, gt)}).data
+    assert "every planted narrative is the main narrative" in text
 
 
 def test_link_evidence_compares_evidence_kinds() -> None:
     res, gt = _topics_release(split_taiwan=False)
-    tw = res.assignments[["tweetid"]].copy()
+    tw = res.frame[["tweetid"]].copy()
     nar = gt.tweets.set_index("tweetid")["narrative"]
     tw["hashtags"] = [[nar[t]] for t in tw["tweetid"]]  # hashtags follow the narrative
     # accounts: the cjk hk topic and the latin covid topic share all their posters
-    a = res.assignments.copy()
+    a = res.frame.copy()
     shared = {("cjk", 0), ("latin", 1)}
     a["userid"] = ["shared" if (g, t) in shared else f"{g}{t}" for g, t in zip(a["group"], a["topic"], strict=True)]
-    res.assignments = a
+    res.frame = a
     res.params = SimpleNamespace(link_evidence=("hashtags",))
-    text = findings.link_evidence({"r": res}, {"r": tw}).data
+    text = findings.link_evidence({"r": res}, tweets={"r": tw}).data
     assert "Of the 3 cross-script links" in text
     assert "hashtags (used for linking): 3 of 3" in text
     m = re.search(r"accounts \(posting or retweeting\): (\d) of 3 \(e\.g\. (\S+) is at least as close to (\S+),", text)
     assert m and int(m.group(1)) < 3 and {m.group(2), m.group(3)} == {"cjk:0", "latin:1"}
     unlinked, _ = _topics_release(split_taiwan=False, linked=False)
-    assert findings.link_evidence({"r": unlinked}, {"r": tw}).data.startswith("No topics were linked")
+    assert findings.link_evidence({"r": unlinked}, tweets={"r": tw}).data.startswith("No topics were linked")
 
 
 def _scores(rows: list[tuple]) -> pd.DataFrame:

@@ -73,7 +73,7 @@ def test_bilingual_toy_narrative_becomes_one_topic_and_control_stays_apart():
     football = both.loc[both["narrative"] == "football", "topic"].mode()[0]
     assert football != hk.index[0]
     unlinked = topics.fit_release(tweets, "toy", topics.TopicParams(seed=7, link_threshold=None))
-    score, before = topics.agreement(r.assignments, truth), topics.agreement(unlinked.assignments, truth)
+    score, before = topics.agreement(topics.planted(r, truth)), topics.agreement(topics.planted(unlinked, truth))
     assert score["nmi"] > before["nmi"] + 0.03, (score, before)
     assert len(r.links) == 1 and unlinked.links == []
     assert r.links[0][0].startswith("cjk:") and r.links[0][1].startswith("latin:") and r.links[0][2] >= 0.15

@@ -41,7 +41,7 @@ def test_every_tweet_gets_exactly_one_assignment(data, fitted):
 
 
 def test_topics_recover_the_planted_narratives(data, fitted):
-    score = topics.agreement(fitted.assignments, data[1])
+    score = topics.agreement(topics.planted(fitted.assignments, data[1]))
     assert score["nmi"] >= 0.85 and score["ari"] >= 0.8, score
     # the motivating bug: without word segmentation nearly every Chinese tweet was an outlier
     zh = fitted.assignments[fitted.assignments["group"] == "cjk"]
@@ -99,7 +99,7 @@ def test_fitting_on_a_stratified_sample_assigns_the_rest_by_transform(data):
     assert all(g.n_fit <= 70 for g in r.groups.values())
     orig = r.assignments[r.assignments["tweet_kind"] == "original"]
     assert {"fit", "transform"} <= set(orig["fitted_on"])
-    assert topics.agreement(r.assignments, data[1])["nmi"] >= 0.75
+    assert topics.agreement(topics.planted(r.assignments, data[1]))["nmi"] >= 0.75
 
 
 def test_stratified_sample_keeps_every_stratum_in_proportion():
@@ -144,7 +144,7 @@ def test_saved_model_is_safetensors_and_reloads_offline(fitted, tmp_path):
 
 
 def test_real_releases_have_no_agreement_and_roles_fall_back_to_tweet_kind(data, fitted):
-    assert topics.agreement(fitted.assignments, None) is None
+    assert topics.planted(fitted, None) is None and topics.agreement(None) is None
     roles = topics.account_roles(None, data[0])
     assert set(roles) == {"mostly_original", "mostly_retweet"}
     assert roles.index.is_unique and len(roles) == data[0]["userid"].nunique()

@@ -33,7 +33,7 @@ def unsegmented(data) -> topics.ReleaseTopics:
 
 
 def test_thai_and_japanese_topics_recover_the_planted_narratives(data, segmented):
-    score = topics.agreement(segmented.assignments, data[1])
+    score = topics.agreement(topics.planted(segmented.assignments, data[1]))
     assert score["nmi"] >= 0.9 and score["n_topics"] >= 5, score
     groups = segmented.topics.set_index("topic")["group"]
     assert (groups == "thai").sum() >= 3 and (groups == "japanese").sum() >= 2

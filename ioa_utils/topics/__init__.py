@@ -4,7 +4,7 @@ Typical use::
 
     from ioa_utils import topics
     results = topics.run(releases, work_dir="data", params=topics.TopicParams(seed=2020))
-    topics.agreement(results[r].assignments, ground_truth.load(raw_dir, r).tweets)  # synthetic only
+    topics.agreement(topics.planted(results[r], ground_truth.load(raw_dir, r)))  # synthetic only
 
 The names below are imported from their submodule on first use, so importing a light submodule
 (``topics.evaluate``, ``topics.link``: the findings and case studies do) does not import BERTopic, UMAP and
@@ -22,8 +22,9 @@ _WHERE = {
     "model": ("GroupModel", "ReleaseTopics", "TopicParams", "fit_release", "stratified_sample", "warmup"),
     "pipeline": ("iter_assignments", "load_assignments", "load_model", "load_table", "read_tweets", "run",
                  "save_release"),
-    "report": ("account_roles", "outlier_shares", "plot_over_time", "plot_share", "share_by", "top_values",
-               "topic_table", "topics_over_time", "with_column"),
+    "report": ("account_roles", "plot_over_time", "plot_share", "share_by", "topics_over_time"),
+    "summary": ("outlier_shares", "topic_table"),
+    "tables": ("counts", "planted", "total"),
     "tokenize": ("Tokenizer", "script_of", "stop_words"),
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}

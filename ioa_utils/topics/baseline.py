@@ -16,11 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from .. import store
 from ..paths import DATA_DIR
-from .evaluate import with_narratives
+from .evaluate import scores
+from .tables import Assignments, Truth, planted_sample
 from .tokenize import Tokenizer
 
 MAX_TWEETS = 50_000  # tweets scored (a seeded sample beyond that); both methods are scored on the same ones
@@ -34,17 +34,16 @@ def _texts(release: str, tweetids: np.ndarray, work_dir: str | Path) -> pd.DataF
     return pa.concat_tables(parts).to_pandas()
 
 
-def kmeans_baseline(release: str, assignments: pd.DataFrame, truth_tweets: pd.DataFrame | None,
-                    languages: tuple[str, ...], seed: int = 2020, work_dir: str | Path = DATA_DIR,
+def kmeans_baseline(release: str, assignments: Assignments, truth: Truth, languages: tuple[str, ...],
+                    seed: int = 2020, work_dir: str | Path = DATA_DIR,
                     max_tweets: int = MAX_TWEETS) -> dict[str, float | int] | None:
     """NMI and ARI against the planted narratives of the topic model and of TF-IDF + k-means (``k`` = topics
     found, outliers excluded; the model's outliers count as one more cluster, as in ``topics.agreement``), on
-    the same tweets. ``None`` without ground truth (real releases)."""
-    both = with_narratives(assignments, truth_tweets)
+    the same tweets (a seeded sample of ``max_tweets``, drawn by DuckDB: ``tables.planted_sample``). ``None``
+    without ground truth (real releases)."""
+    both = planted_sample(assignments, truth, max_tweets, seed)
     if both is None:
         return None
-    if len(both) > max_tweets:
-        both = both.sample(max_tweets, random_state=seed)
     both = both.sort_values("tweetid").reset_index(drop=True)
     k = int(pd.unique(both.loc[both["topic"] >= 0, "topic"]).size)
     texts = both.merge(_texts(release, both["tweetid"].to_numpy(object), work_dir), on="tweetid", how="left")
@@ -53,9 +52,8 @@ def kmeans_baseline(release: str, assignments: pd.DataFrame, truth_tweets: pd.Da
     x = vec.fit_transform(distinct)
     k = max(1, min(k, x.shape[0]))
     labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x)[text_code]
-    narrative, topic = both["narrative"].astype(str).to_numpy(), both["topic"].to_numpy()
+    narrative, topic = both["narrative"].to_numpy(), both["topic"].to_numpy()
+    (nmi_topics, ari_topics), (nmi_km, ari_km) = scores(narrative, topic), scores(narrative, labels)
     return {"n_tweets": int(len(both)), "k": k,
-            "nmi topics": round(float(normalized_mutual_info_score(narrative, topic)), 4),
-            "nmi tf-idf k-means": round(float(normalized_mutual_info_score(narrative, labels)), 4),
-            "ari topics": round(float(adjusted_rand_score(narrative, topic)), 4),
-            "ari tf-idf k-means": round(float(adjusted_rand_score(narrative, labels)), 4)}
+            "nmi topics": round(nmi_topics, 4), "nmi tf-idf k-means": round(nmi_km, 4),
+            "ari topics": round(ari_topics, 4), "ari tf-idf k-means": round(ari_km, 4)}

@@ -34,6 +34,7 @@ from .embed import DEFAULT_BACKEND, SentenceEmbedder, SvdEmbedder, embed_cached,
 from .link import DEFAULT_EVIDENCE, link_topics
 from .nearest import floors, nearest
 from .reduce import SMALL_DATA, ExactUMAP
+from .summary import outlier_shares, topic_table
 from .tokenize import DEFAULT_STOP_LANGUAGES, Tokenizer, describe
 
 TWEET_COLUMNS = ("tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "text_norm",
@@ -86,7 +87,7 @@ class ReleaseTopics:
     links: list[tuple[str, str, float]] = field(default_factory=list)  # ("cjk:0", "latin:2", cosine) merged
     assignments_file: Path | None = None  # the assignments as Parquet (written by the out-of-core stage)
     rows: int | None = None  # number of assignments (tweets)
-    # seconds per step, texts transformed (out-of-core stage); ``outliers``: ``report.outlier_shares``
+    # seconds per step, texts transformed (out-of-core stage); ``outliers``: ``summary.outlier_shares``
     stats: dict = field(default_factory=dict)
 
     @property
@@ -300,8 +301,6 @@ def fit_release(tweets: pd.DataFrame, release: str = "", params: TopicParams = T
     links = apply_links(groups, mapping, id_links)
     assignments = df[["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week"]]
     assignments = assignments.assign(topic=topic, probability=prob, fitted_on=fitted_on)
-    from .report import outlier_shares, topic_table
-
     table = topic_table(groups, assignments, df)
     labels = dict(zip(table["topic"], table["label"], strict=True))
     assignments.insert(assignments.columns.get_loc("topic") + 1, "topic_label",

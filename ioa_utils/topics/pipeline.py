@@ -6,7 +6,7 @@ Outputs per release (under ``data/processed/<release>/``):
   client, group (script), week, topic, topic_label, probability (null when not modelled), fitted_on; written
   partition by partition (each sorted by tweet id; the clean stage's partitions are id ranges, so the file is
   in id order) in row groups of ``scale.ROW_GROUP`` rows.
-- ``topic_table.parquet``: one row per topic (see ``report.topic_table``).
+- ``topic_table.parquet``: one row per topic (see ``summary.topic_table``).
 - ``topic_model/<group>/``: the BERTopic model (safetensors + JSON, with c-TF-IDF) and its embedder
   (``embedder/``); ``topic_model/manifest.json`` lists groups, their ``topic_map`` (local topic id of the
   group model -> topic id in ``topics.parquet``, after cross-script linking), its ``floor`` (per row of the

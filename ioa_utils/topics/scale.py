@@ -17,7 +17,7 @@ Steps, for one release (``fit_partitions``):
    in-data retweets copy the topic and script group of the tweet they retweet (a join on
    ``retweet_tweetid``); written unsorted as Parquet partitioned by partition, each row with its row number
    in its prepared file (no sort of the whole release: hash joins only);
-6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``report.topic_table``);
+6. *link* (DuckDB counts, ``link.profiles_from_counts``) and the per-topic sizes (``summary.topic_table``);
 7. *write* (partition-wise): the assignments, partition after partition in tweet-id order (step 5's rows put
    back in the order of the prepared partition by their row numbers), as row groups of
    ``ROW_GROUP`` rows of one Parquet file (the layout and bytes of ``store.write_table`` on the whole table);
@@ -56,7 +56,7 @@ from .model import (
     stratum_sample,
 )
 from .prep import prepare_arrow, prepare_pandas, prepare_partitions, week_strings  # noqa: F401 (API)
-from .report import outlier_shares, topic_table
+from .summary import outlier_shares, topic_table
 
 OUT_COLUMNS = ["tweetid", "userid", "tweet_time", "tweet_kind", "tweet_language", "client", "group", "week",
                "topic", "topic_label", "probability", "fitted_on"]
@@ -357,7 +357,7 @@ def link(con, groups: dict[str, GroupModel], params: TopicParams, evidence: tupl
 
 
 def final_sizes(con, mapping: dict[int, int]) -> pd.DataFrame:
-    """Tweets and distinct accounts per final topic (as ``report.topic_sizes``)."""
+    """Tweets and distinct accounts per final topic (as ``summary.topic_sizes``)."""
     m = pa.table({"pre": pa.array(list(mapping), pa.int64()), "final": pa.array(list(mapping.values()), pa.int64())})
     con.register("mapping", m)
     try:
