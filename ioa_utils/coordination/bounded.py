@@ -278,34 +278,37 @@ class Release:
 
     def near_duplicate(self, window: float | None, threshold: float, min_weight: int, num_perm: int = 64,
                        min_tokens: int = 5, seed: int = 2020) -> pd.DataFrame:
-        """``minhash.near_duplicate`` partition by partition and band by band."""
+        """``minhash.near_duplicate`` partition by partition and band by band. The signatures (``4 * num_perm`` bytes a
+        document) go to one flat file, row ``doc``, read back only for the documents of each band bucket: the
+        band tables DuckDB groups, sorts and writes carry the document number, never the signature."""
         check_seconds("window", window)
         bands, rows = lsh_params(threshold, num_perm)
         mult = np.random.default_rng(seed + 1).integers(1, 2**63, rows, dtype=np.uint64) | np.uint64(1)
         docs_dir = self.folder("nd_docs")
+        sig_file = self.folder("nd_sigs") / "signatures.u32"
         cols = ["tweetid", "userid", "tweet_time", "tweet_kind", "text_norm"]
         n_docs = 0
-        for i, f in enumerate(self.files):  # documents numbered in the order they are met
-            t = pq.read_table(f, columns=cols, filters=[("tweet_kind", "in", list(NOT_RETWEETS))]).to_pandas()
-            docs, sig = doc_signatures(t, num_perm, min_tokens, seed)
-            del t
-            if docs.empty:
-                continue
-            table = pa.table({"doc": pa.array(np.arange(n_docs, n_docs + len(docs)), pa.int64()),
-                              "tweetid": pa.array(docs["tweetid"].to_numpy(object), pa.string()),
-                              "userid": pa.array(docs["userid"].to_numpy(object), pa.string()),
-                              "t": pa.array(to_seconds(docs["tweet_time"]), pa.int64()),
-                              "sig": pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 * num_perm), len(docs),
-                                                                          [None, pa.py_buffer(sig.tobytes())])})
-            n_docs += len(docs)
-            with np.errstate(over="ignore"):
-                for b in range(bands):
-                    v = ((sig[:, b * rows:(b + 1) * rows].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
-                         + np.uint64(b) * np.uint64(0x9E3779B97F4A7C15))
-                    table = table.append_column(f"b{b}", pa.array(v, pa.uint64()))
-            pq.write_table(table, docs_dir / f"part-{i:05d}.parquet")
+        with sig_file.open("wb") as out:
+            for i, f in enumerate(self.files):  # documents numbered in the order they are met
+                t = pq.read_table(f, columns=cols, filters=[("tweet_kind", "in", list(NOT_RETWEETS))]).to_pandas()
+                docs, sig = doc_signatures(t, num_perm, min_tokens, seed)
+                del t
+                if docs.empty:
+                    continue
+                table = pa.table({"doc": pa.array(np.arange(n_docs, n_docs + len(docs)), pa.int64()),
+                                  "userid": pa.array(docs["userid"].to_numpy(object), pa.string()),
+                                  "t": pa.array(to_seconds(docs["tweet_time"]), pa.int64())})
+                out.write(np.ascontiguousarray(sig, dtype=np.uint32).tobytes())
+                n_docs += len(docs)
+                with np.errstate(over="ignore"):
+                    for b in range(bands):
+                        v = ((sig[:, b * rows:(b + 1) * rows].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+                             + np.uint64(b) * np.uint64(0x9E3779B97F4A7C15))
+                        table = table.append_column(f"b{b}", pa.array(v, pa.uint64()))
+                pq.write_table(table, docs_dir / f"part-{i:05d}.parquet")
         if not n_docs:
             return _empty()
+        sigs = np.memmap(sig_file, dtype=np.uint32, mode="r", shape=(n_docs, num_perm))
         docs = _q(docs_dir / "*.parquet")
         match_dir = self.folder("nd_matches")
         k = max(1, math.ceil(n_docs / BUCKET_DOCS))
@@ -313,16 +316,18 @@ class Release:
             d = self.folder("nd_band")
             self.con.execute(f"""
                 CREATE OR REPLACE TABLE band AS
-                SELECT doc, userid, t, sig, b{b} AS bucket, CAST(hash(b{b}) % {k} AS INTEGER) AS h
+                SELECT doc, userid, t, b{b} AS bucket, CAST(hash(b{b}) % {k} AS INTEGER) AS h
                 FROM read_parquet({docs})
                 WHERE b{b} IN (SELECT b{b} FROM read_parquet({docs}) GROUP BY 1 HAVING count(*) > 1)""")
             self.con.execute(f"COPY band TO {_q(d)} (FORMAT parquet, PARTITION_BY (h))")  # the write alone
             self.con.execute("DROP TABLE band")
             for j, f in enumerate(sorted(d.glob("h=*"))):
-                pq.write_table(_band_matches(pq.read_table(f), window, threshold, num_perm, self),
+                pq.write_table(_band_matches(pq.read_table(f), sigs, window, threshold, self),
                                match_dir / f"b{b}-{j}.parquet")
             shutil.rmtree(d)
+        del sigs
         shutil.rmtree(docs_dir)
+        shutil.rmtree(sig_file.parent)
         if not any(match_dir.iterdir()):
             return _empty()
         return self.undirected(f"SELECT u1, u2, count(*) AS weight FROM (SELECT DISTINCT * "
@@ -430,14 +435,13 @@ def _bucket_directed(ev: Events, window: float | None, mid: np.ndarray, codes: n
     return pairs // nu, pairs % nu, weight
 
 
-def _band_matches(t: pa.Table, window: float | None, threshold: float, num_perm: int, src: Release,
+def _band_matches(t: pa.Table, sigs: np.ndarray, window: float | None, threshold: float, src: Release,
                   chunk_pairs: int = 4_000_000) -> pa.Table:
     """Distinct ``(doc, u1, u2)``: a document of ``u1`` whose band bucket and window it shares with a document of
     ``u2`` at estimated Jaccard ``>= threshold`` (the band loop of ``minhash.near_duplicate``; release-wide
-    account codes)."""
+    account codes). ``sigs``: every document's signature, row ``doc``."""
     n = t.num_rows
-    sig = t["sig"].combine_chunks().cast(pa.binary(4 * num_perm))  # DuckDB returns the signatures as BLOB
-    sig = np.frombuffer(sig.buffers()[1], dtype=np.uint32)[sig.offset * num_perm:][:n * num_perm].reshape(n, num_perm)
+    sig = np.asarray(sigs[t["doc"].to_numpy()])  # this bucket's signatures, in the table's row order
     doc_user, users = _codes(t["userid"].to_pandas(), sort=True)
     key, _ = pd.factorize(t["bucket"].to_numpy())
     ev = Events(doc_user, np.arange(n, dtype=np.int64), key.astype(np.int64), t["t"].to_numpy(), users,
