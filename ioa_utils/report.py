@@ -50,11 +50,11 @@ def case_section(manifest: dict) -> str:
                                              for r, link in links.items())
 
 
-# The comparison notebook's key figures: file stem -> (compare.fig_* function, what it draws from: the releases'
+# The comparison notebook's key figures: file stem -> (casestudy.figures function, what it draws from: the releases'
 # profiles or their case-study data, alt text). The index embeds them.
 FIGURES = {"volume": ("fig_volume", "profiles", "tweets per month per release"),
            "tactics": ("fig_tactics", "data", "share of accounts each detector flags"),
-           "hours": ("fig_hours", "profiles", "posting hours in each attributed time zone"),
+           "hours": ("fig_release_hours", "profiles", "posting hours in each attributed time zone"),
            "mix": ("fig_mix", "profiles", "tweet kinds and followers per release")}
 COMPARISON = "08_comparison"  # the notebook that saves FIGURES to its ``figures_dir``
 
@@ -78,7 +78,7 @@ def findings_section(manifest: dict, out_dir: Path) -> str:
     and findings (``compare.load_all``; built only where the notebooks have not), the same the comparison
     notebook shows: no analysis is computed here. The figures are the comparison notebook's files when it ran in
     this report (:func:`saved_figures`); otherwise (a partial run) they are drawn here by the same functions."""
-    from .casestudy import compare
+    from .casestudy import compare, figures
     from .discover import discover
 
     params = manifest["parameters"]
@@ -95,7 +95,7 @@ def findings_section(manifest: dict, out_dir: Path) -> str:
 
         figs.mkdir(parents=True, exist_ok=True)
         for name, (draw, source, _) in FIGURES.items():
-            fig = getattr(compare, draw)({"profiles": profs, "data": data}[source])
+            fig = getattr(figures, draw)({"profiles": profs, "data": data}[source])
             fig.savefig(figs / f"{name}.png", dpi=100, metadata={"Software": None})
             plt.close(fig)
     imgs = [f"<figure><img src='figures/{name}.png' alt='{alt}' style='max-width:100%'>"

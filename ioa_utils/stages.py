@@ -27,7 +27,7 @@ from .stageio import STAMP, clean_debris, is_fresh, produce, release_lock
 from .store import parquet_rows
 
 _PKG = Path(__file__).parent
-# the modules of ioa_utils/topics the topics stage runs (not the reading side: tables, report, evaluate, baseline),
+# the modules of ioa_utils/topics the topics stage runs (not the reading side: tables, figures, evaluate, baseline),
 # so editing a figure or a score does not refit 37M tweets; tests/test_stages_code.py checks the imports
 TOPICS_STAGE = ("embed", "jit", "link", "model", "nearest", "pipeline", "prep", "reduce", "scale", "summary",
                 "tokenize")

@@ -40,7 +40,7 @@ figures_dir = "reports/figures"  # where the key figures are saved as PNG (relat
 
 # %% tags=[]
 from ioa_utils import findings, paths, plots, stages
-from ioa_utils.casestudy import compare
+from ioa_utils.casestudy import compare, figures
 from ioa_utils.coordination.traces import Params
 
 releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
@@ -65,7 +65,7 @@ compare.profile_table(profs)
 # *Why:* volume over time shows each campaign's life span and its peaks.
 
 # %% tags=[]
-fig = compare.fig_volume(profs)
+fig = figures.fig_volume(profs)
 fig.savefig(out / "volume.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 
@@ -73,7 +73,7 @@ plots.show(fig)
 # *Why:* a work schedule in the attributed time zone shows as a plateau between 9 and 18 h.
 
 # %% tags=[]
-fig = compare.fig_hours(profs)
+fig = figures.fig_release_hours(profs)
 fig.savefig(out / "hours.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 
@@ -81,7 +81,7 @@ plots.show(fig)
 # *Why:* retweet-heavy campaigns amplify; original-heavy ones produce; follower counts show reach.
 
 # %% tags=[]
-fig = compare.fig_mix(profs)
+fig = figures.fig_mix(profs)
 fig.savefig(out / "mix.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 
@@ -96,7 +96,7 @@ found = compare.findings(data)
 compare.tactics_table(found)
 
 # %% tags=[]
-fig = compare.fig_tactics(data)
+fig = figures.fig_tactics(data)
 fig.savefig(out / "tactics.png", dpi=110, metadata={"Software": None})
 plots.show(fig)
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from ioa_utils import report, stageio, stages
-from ioa_utils.casestudy import base, compare
+from ioa_utils.casestudy import base, compare, figures
 from ioa_utils.casestudy import stage as fstage
 from ioa_utils.casestudy.profile import profile
 from ioa_utils.paths import DEFAULT_RAW_DIR, processed_dir
@@ -136,7 +136,7 @@ def test_the_index_embeds_the_comparison_notebooks_figures_rather_than_drawing_t
     monkeypatch.setattr(*no_topics)  # as above: the stages, not the topic model
     drawn = []
     for draw, _, _ in report.FIGURES.values():
-        monkeypatch.setattr(compare, draw, lambda *a, _d=draw, **k: drawn.append(_d))
+        monkeypatch.setattr(figures, draw, lambda *a, _d=draw, **k: drawn.append(_d))
     page = report.findings_section(manifest, tmp_path)
     assert drawn == []
     assert all(f"src='figures/{name}.png'" in page for name in report.FIGURES)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ioa_utils import fonts
-from ioa_utils.topics import report
+from ioa_utils.topics import figures
 
 matplotlib.use("Agg")
 
@@ -34,11 +34,11 @@ def test_font_ships_in_the_environment():
 
 def test_topic_figures_draw_chinese_words():
     share = pd.DataFrame([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], index=["amplifier", "core"], columns=ZH)
-    _no_glyph_warnings(lambda: report.plot_share(share, "主题 share"))
+    _no_glyph_warnings(lambda: figures.plot_share(share, "主题 share"))
     weekly = pd.DataFrame({"topic_label": ZH * 2, "week": ["2019-06-03"] * 3 + ["2019-06-10"] * 3,
                            "n_tweets": [5, 3, 1, 2, 4, 6]})
-    _no_glyph_warnings(lambda: report.plot_over_time(weekly, "每周"))
-    assert report._short(ZH) == ZH  # the words themselves, not a pointer to the table
+    _no_glyph_warnings(lambda: figures.plot_over_time(weekly, "每周"))
+    assert figures._short(ZH) == ZH  # the words themselves, not a pointer to the table
 
 
 def test_shared_plots_module_registers_after_its_theme():

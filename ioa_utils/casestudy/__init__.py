@@ -28,7 +28,8 @@ from .base import (
     score_table,
     topic_assignments,
 )
-from .profile import Profile, fig_accounts, fig_hours, fig_timelines, profile
+from .figures import fig_accounts, fig_hours, fig_timelines
+from .profile import Profile, profile
 
 __all__ = [
     "CaseData", "Finding", "Profile", "campaign", "china", "compare", "fig_accounts", "figures", "fig_hours",

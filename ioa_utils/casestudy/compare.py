@@ -11,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
-from .. import ground_truth, plots, store
+from .. import ground_truth, store
 from ..coordination import stage as cstage
 from ..coordination.traces import DEFAULTS, Params
 from ..ground_truth import GroundTruth
@@ -183,55 +181,3 @@ def profiles(data: dict[str, Results]) -> dict[str, Profile]:
 
 def findings(data: dict[str, Results]) -> dict[str, dict[str, Finding]]:
     return {r: d.findings for r, d in data.items()}
-
-
-# --- figures --------------------------------------------------------------------------------------------
-
-def fig_volume(profiles: dict[str, Profile]):
-    """Tweets per month, one line per release (log scale)."""
-    df = pd.concat([p.volume.groupby("month").agg(tweets=("tweets", "sum"),
-                                                  **({"partial": ("partial", "any")} if "partial" in p.volume else {}))
-                    .reset_index().assign(release=r) for r, p in profiles.items()], ignore_index=True)
-    return plots.volume_over_time(df, "month", "release", "tweets per month")
-
-
-def fig_hours(profiles: dict[str, Profile]):
-    """Share of tweets per local hour of day, one line per release (each in its own time zone)."""
-    df = pd.concat([(p.hours.sum(axis=0) / max(p.hours.to_numpy().sum(), 1)).rename("share").reset_index()
-                    .assign(release=f"{r} ({p.timezone})") for r, p in profiles.items()], ignore_index=True)
-    fig, ax = plt.subplots(figsize=(10, 3.4))
-    sns.lineplot(data=df, x="hour", y="share", hue="release", marker="o", markersize=3, ax=ax)
-    ax.axvspan(9, 18, color="grey", alpha=0.15)
-    ax.set(title="posting hours in each attributed time zone (shaded: 9-18 h)", xlabel="local hour",
-           ylabel="share of tweets", xticks=range(0, 24, 3))
-    ax.set_ylim(bottom=0)
-    fig.tight_layout()
-    return fig
-
-
-def fig_mix(profiles: dict[str, Profile]):
-    """Tweet kinds and follower distribution per release."""
-    kinds = pd.DataFrame({r: p.kinds for r, p in profiles.items()}).T
-    foll = pd.DataFrame({r: p.followers["accounts"] / p.followers["accounts"].sum() for r, p in profiles.items()}).T
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 0.5 * len(profiles) + 2.2))
-    kinds.plot.barh(stacked=True, ax=a1, colormap="tab10", width=0.7)
-    a1.set(title="tweet kinds", xlabel="share of tweets", xlim=(0, 1))
-    foll.plot.barh(stacked=True, ax=a2, colormap="viridis", width=0.7)
-    a2.set(title="followers per account", xlabel="share of accounts", xlim=(0, 1), yticklabels=[])
-    for ax in (a1, a2):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, frameon=False, fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def fig_tactics(data: dict[str, Results]):
-    """Share of each release's accounts each detector flags (blank: not applicable)."""
-    share = pd.DataFrame({r: {k: (f.n_accounts / max(d.n_accounts, 1) if f.applicable else float("nan"))
-                              for k, f in d.findings.items()} for r, d in data.items()})
-    fig, ax = plt.subplots(figsize=(2.2 * len(share.columns) + 3, 5))
-    sns.heatmap(share, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=1, ax=ax,
-                cbar_kws={"label": "share of accounts flagged"})
-    ax.set(title="share of accounts each detector flags", xlabel="", ylabel="")
-    plots.heatmap_labels(ax, xrotation=0)
-    fig.tight_layout()
-    return fig

@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-from .. import plots
 from ..schema import TWEET_KINDS
 from ..timebins import partial
 from .base import CaseData, _sql_str
@@ -188,46 +185,3 @@ def profile(data: CaseData, work_dir: str | Path | None = None, n_top: int = 10)
     }, dtype=object, name=data.release)
     return Profile(data.release, tz, summary, kinds, languages, clients, creation, volume, followers, hours,
                    engagement, _top_items(data, n_top))
-
-
-# --- figures --------------------------------------------------------------------------------------------
-
-def fig_timelines(p: Profile):
-    """Accounts created per month (top) and tweets per month by kind (bottom)."""
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 5.5))
-    a1.bar(p.creation["month"], p.creation["accounts"], width=25, color="tab:gray")
-    a1.set(title=f"{p.release}: accounts created per month", ylabel="accounts")
-    plots.period_lines(a2, p.volume, "month", "tweets", "tweet_kind",
-                       order=[k for k in ("original", "retweet", "reply", "quote") if k in set(p.volume["tweet_kind"])])
-    a2.set(title="tweets per month", xlabel="", ylabel="tweets")
-    a2.set_ylim(bottom=0)
-    for ax in (a1, a2):
-        plots.concise_dates(ax, maxticks=10)
-    fig.tight_layout()
-    return fig
-
-
-def fig_accounts(p: Profile):
-    """Follower distribution (accounts per bin) and the activity mix (languages, clients)."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    sns.barplot(x=p.followers.index.astype(str), y=p.followers["accounts"].to_numpy(), color="tab:blue", ax=axes[0])
-    axes[0].set(title="followers per account", xlabel="followers", ylabel="accounts")
-    plots.rotate_labels(axes[0], "x", 35)
-    for ax, s, t in ((axes[1], p.languages, "tweet language"), (axes[2], p.clients, "client")):
-        sns.barplot(x=s.to_numpy(), y=[str(i)[:24] for i in s.index], color="tab:orange", ax=ax)
-        ax.set(title=t, xlabel="share of tweets", ylabel="")
-    fig.tight_layout()
-    return fig
-
-
-def fig_hours(p: Profile):
-    """Tweets per local weekday and hour (heat map), with the office-hours box."""
-    fig, ax = plt.subplots(figsize=(10, 3.2))
-    sns.heatmap(p.hours, cmap="viridis", ax=ax, cbar_kws={"label": "tweets"})
-    plots.heatmap_labels(ax, xrotation=0)
-    lo, hi = OFFICE_HOURS
-    ax.add_patch(plt.Rectangle((lo, 0), hi - lo, 5, fill=False, edgecolor="white", lw=2))
-    ax.set(title=f"{p.release}: posting hours in {p.timezone} (box: weekdays {lo}-{hi} h)", xlabel="local hour",
-           ylabel="")
-    fig.tight_layout()
-    return fig

@@ -22,9 +22,9 @@ _WHERE = {
     "model": ("GroupModel", "ReleaseTopics", "TopicParams", "fit_release", "stratified_sample", "warmup"),
     "pipeline": ("iter_assignments", "load_assignments", "load_model", "load_table", "read_tweets", "run",
                  "save_release"),
-    "report": ("account_roles", "plot_over_time", "plot_share", "share_by", "topics_over_time"),
+    "figures": ("plot_over_time", "plot_share"),
     "summary": ("outlier_shares", "topic_table"),
-    "tables": ("counts", "planted", "total"),
+    "tables": ("account_roles", "counts", "planted", "share_by", "topics_over_time", "total"),
     "tokenize": ("Tokenizer", "script_of", "stop_words"),
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}

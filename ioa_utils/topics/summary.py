@@ -1,6 +1,6 @@
 """What the topics stage records about its topics: the topic table (sizes, top words, labels, representative
 tweets) and outlier shares. Imported by the stage (``model``, ``scale``); the reading side's tables and figures are
-in ``report``."""
+in ``tables`` and ``figures``."""
 
 from __future__ import annotations
 

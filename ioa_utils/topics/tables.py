@@ -118,3 +118,43 @@ def evidence_counts(assignments: Assignments, column: str, release: str, work_di
     return store.query(f"""SELECT a."group", a.topic, e.value, count(*) AS n
                            FROM a JOIN (SELECT tweetid, unnest("{column}") AS value FROM tw) e USING (tweetid)
                            WHERE e.value IS NOT NULL GROUP BY ALL ORDER BY 1, 2, 3""", {"a": a, "tw": tw})
+
+
+# --- the notebook's tables ------------------------------------------------------------------------------
+
+def topics_over_time(assignments: Assignments, include_outliers: bool = False) -> pd.DataFrame:
+    """Weekly tweet counts per topic (long format: week, topic, topic_label, n_tweets)."""
+    out = counts(assignments, ["week", "topic", "topic_label"], "" if include_outliers else "topic >= 0")
+    return out.rename(columns={"n": "n_tweets"})
+
+
+def share_by(assignments: Assignments, by: str, include_outliers: bool = True, mapping: pd.Series | None = None,
+             missing: str = "unknown", top: int | None = None, other: str = "other") -> pd.DataFrame:
+    """Share of each topic within each value of column ``by`` (rows sum to 1; tweets where ``by`` is null are left
+    out). ``mapping``: ``by`` is instead ``mapping[userid]`` (e.g. the account role; ``missing`` where it has no
+    entry). ``top``: only the ``top`` most frequent values of ``by`` (nulls as ``missing``), the rest as ``other``."""
+    where = "" if include_outliers else "topic >= 0"
+    key = "userid" if mapping is not None else by
+    n = counts(assignments, [key, "topic", "topic_label"], where)
+    if mapping is not None:
+        n[by] = n["userid"].map(mapping).fillna(missing).astype(str)
+    if top is not None:
+        n[by] = n[by].fillna(missing)
+        total = n.groupby(by)["n"].sum().sort_index().sort_values(ascending=False, kind="stable")
+        n[by] = n[by].where(n[by].isin(total.index[:top]), other)
+    n = n[n[by].notna()]
+    tab = n.groupby([by, "topic"])["n"].sum().unstack("topic", fill_value=0)
+    tab = tab.div(tab.sum(axis=1), axis=0)
+    labels = n.drop_duplicates("topic").set_index("topic")["topic_label"]
+    tab.columns = [labels[t] for t in tab.columns]
+    return tab.sort_index()
+
+
+def account_roles(accounts_truth: pd.DataFrame | None, assignments: Assignments) -> pd.Series:
+    """``userid -> role``: the planted role on synthetic data; on real data (no ground truth) the
+    account's dominant tweet kind (``mostly_retweet`` …), which is always available."""
+    if accounts_truth is not None:
+        return accounts_truth.set_index("userid")["role"].astype(str)
+    kinds = counts(assignments, ["userid", "tweet_kind"])
+    kinds = kinds.sort_values(["userid", "n", "tweet_kind"], ascending=[True, False, True], kind="stable")
+    return ("mostly_" + kinds.drop_duplicates("userid").set_index("userid")["tweet_kind"]).rename("role")
