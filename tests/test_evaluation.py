@@ -166,11 +166,11 @@ def test_model_seeds_run_first_in_the_worker_of_their_data_seed(tmp_path, monkey
 
     calls: list = []
     monkeypatch.setattr(seeds, "run", _fake_run(calls))
-    monkeypatch.setattr(model_seeds, "run", lambda seed, folder, ms: calls.append(("model", seed, ms))
+    monkeypatch.setattr(model_seeds, "run", lambda seed, folder, ms, scale: calls.append(("model", seed, ms, scale))
                         or pd.DataFrame(columns=list(seeds.COLUMNS)))
     plan = protocol.Protocol((7,), (8, 9), 0.25)
     estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
-    assert calls == [(8, 0.25), ("model", 8, (2020, 1)), (7, 0.25), (9, 0.25)]
+    assert calls == [(8, 0.25), ("model", 8, (2020, 1), 0.25), (7, 0.25), (9, 0.25)]
     assert model_seeds.is_fresh(8, 0.25, tmp_path, (2020, 1)) and not model_seeds.is_fresh(8, 0.25, tmp_path, (1,))
     estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
     assert len(calls) == 4  # all fresh: nothing recomputed
