@@ -45,8 +45,9 @@ NOTE = ("Ours in toolkit mode: the toolkit's text preprocessor (lower-case, stri
 
 
 def prepare(size: int, seed: int) -> tuple[Path, int]:
-    from ioa_utils import stages, store
+    from ioa_utils import store
     from ioa_utils.synthetic import generate
+    from ioa_utils.workspace import Workspace
 
     scale = round(size / TWEETS_AT_SCALE_1, 2)
     raw, work = RESULTS / f"raw_{size}", RESULTS / f"work_{size}"
@@ -54,7 +55,7 @@ def prepare(size: int, seed: int) -> tuple[Path, int]:
     if not (stamp.exists() and json.loads(stamp.read_text()) == {"seed": seed, "scale": scale}):
         generate(raw, seed=seed, scale=scale, releases=[RELEASE])
         stamp.write_text(json.dumps({"seed": seed, "scale": scale}))
-    stages.prepare(raw_dir=raw, work_dir=work, releases=[RELEASE])
+    Workspace(raw, work).prepare([RELEASE])
     n = sum(len(t) for t in store.iter_partitions(RELEASE, "tweets", ["tweetid"], work_dir=work))
     return work, n
 

@@ -48,12 +48,12 @@ def worker(work: str, trace: str, methods: list[str], permutations: int, max_per
     import numpy as np
     import pandas as pd
 
-    from ioa_utils import stages
     from ioa_utils.coordination import analysis as an
     from ioa_utils.coordination.null_model import edge_significance, pair_weights
+    from ioa_utils.workspace import Workspace
 
     p = an.DEFAULTS
-    releases = stages.prepare() if work == "default" else [RELEASE]
+    releases = Workspace().prepare() if work == "default" else [RELEASE]
     work_dir = an.DATA_DIR if work == "default" else work
     out: dict = {"trace": trace, "releases": {}}
     for rel in releases:
@@ -88,9 +88,9 @@ def cell_worker(work: str, traces: list[str], methods: list[str], permutations: 
     import numpy as np
     import pandas as pd
 
-    from ioa_utils import stages
     from ioa_utils.coordination import analysis as an
     from ioa_utils.coordination.null_model import pair_weights, prepare, significance_tables, workers_for
+    from ioa_utils.workspace import Workspace
 
     def job_peaks(stop: threading.Event, peaks: dict[int, int]) -> None:
         """The peak RSS (VmHWM, MB) of each process this one starts, polled: a spawned process's rusage
@@ -110,7 +110,7 @@ def cell_worker(work: str, traces: list[str], methods: list[str], permutations: 
         return r.ru_utime + r.ru_stime
 
     p = an.DEFAULTS
-    releases = stages.prepare() if work == "default" else [RELEASE]
+    releases = Workspace().prepare() if work == "default" else [RELEASE]
     work_dir = an.DATA_DIR if work == "default" else work
     out: dict = {"traces": traces, "releases": {}}
     for rel in releases:

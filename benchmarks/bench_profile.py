@@ -63,13 +63,14 @@ def _timed_queries(explain: bool) -> list[tuple[float, float, float, str]]:
 
 def run(raw: str, work: str, release: str, explain: bool, prof_out: str | None) -> dict:
     from ioa_utils import casestudy as cs
+    from ioa_utils.workspace import Workspace
 
     log = _timed_queries(explain)
     prof = cProfile.Profile(time.process_time) if prof_out else None
     w, c = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
-    data = cs.load(release, raw, work, topics=False)
+    data = cs.load(release, Workspace(raw, work), topics=False)
     t_load = time.process_time() - c
     p = cs.profile(data, work)
     if prof:

@@ -5,7 +5,7 @@ synth_turkey_052020 --tweets N``, timed once when first generated), then each st
 DAG order, with its wall time and peak RSS (``os.wait4``: the process and every descendant it waited for,
 so a notebook's kernel counts in the report step):
 
-    prepare        load + clean (stages.prepare)
+    prepare        load + clean (Workspace.prepare)
     profile        case-study data layer + profile (casestudy.load without topics, casestudy.profile; with
                    topics, load runs the whole topics stage on a release that has none)
     co_retweet     the co-retweet trace alone (its columns read, its edges computed; the issue's first budget is
@@ -38,13 +38,13 @@ RELEASE = "synth_turkey_052020"
 LIMIT_GB = 12.0
 
 STEPS = {
-    "prepare": "from ioa_utils import stages; stages.prepare(raw_dir=RAW, work_dir=WORK)",
-    "profile": "from ioa_utils import casestudy as cs; cs.profile(cs.load(REL, RAW, WORK, topics=False), WORK)",
+    "prepare": "WS.prepare()",
+    "profile": "from ioa_utils import casestudy as cs; cs.profile(cs.load(REL, WS, topics=False), WORK)",
     "co_retweet": "from ioa_utils.coordination import stage, traces; t = traces.TRACES['co_retweet']; "
                   "traces.compute('co_retweet', stage.read_columns(REL, t.columns, t.kinds, WORK, t.fallback_only))",
     "coordination": "from ioa_utils.coordination import stage; stage.ensure(REL, WORK)",
     "topics": "from ioa_utils import topics; topics.run([REL], WORK)",
-    "casestudy": "from ioa_utils.casestudy import stage; stage.ensure(REL, RAW, WORK)",
+    "casestudy": "from ioa_utils.casestudy import stage; stage.ensure(REL, WS)",
 }
 
 
@@ -80,7 +80,8 @@ def run_size(root: Path, n_tweets: int, seed: int, steps: list[str]) -> dict:
     raw, work, logs = root / f"raw_{n_tweets}", root / f"work_{n_tweets}", root / f"logs_{n_tweets}"
     logs.mkdir(parents=True, exist_ok=True)
     results = {"tweets_requested": n_tweets, "generate": generate(raw, n_tweets, seed, logs), "steps": {}}
-    prelude = f"RAW, WORK, REL = {str(raw)!r}, {str(work)!r}, {RELEASE!r}; "
+    prelude = (f"from ioa_utils.workspace import Workspace; RAW, WORK, REL = {str(raw)!r}, {str(work)!r}, {RELEASE!r}; "
+               "WS = Workspace(RAW, WORK); ")
     for step in steps:
         if step == "report":
             cmd = [sys.executable, "-m", "ioa_utils.pipeline", "-p", "raw_dir", str(raw), "-p", "work_dir", str(work),

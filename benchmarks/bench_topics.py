@@ -36,8 +36,8 @@ def prepare(root: Path, n_tweets: int, seed: int) -> Path:
         subprocess.run([sys.executable, "-m", "ioa_utils.synthetic", "--out", str(raw), "--seed", str(seed),
                         "--releases", RELEASE, "--tweets", str(n_tweets)], cwd=ROOT, check=True)
         (raw / ".done").touch()
-    subprocess.run([sys.executable, "-c", "import sys; from ioa_utils import stages; "
-                    "stages.prepare(raw_dir=sys.argv[1], work_dir=sys.argv[2])", str(raw), str(work)],
+    subprocess.run([sys.executable, "-c", "import sys; from ioa_utils.workspace import Workspace; "
+                    "Workspace(sys.argv[1], sys.argv[2]).prepare()", str(raw), str(work)],
                    cwd=ROOT, check=True)
     return work
 

@@ -44,6 +44,7 @@ from . import cpu, fonts
 from . import progress as stage_progress
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, display
 from .report import write_index
+from .workspace import Workspace
 
 CASE_STUDY = "case_study.ipynb"  # the generic case study (not numbered: run once per release, by plan())
 PACKAGES = ("bertopic", "hdbscan", "jieba", "matplotlib", "networkx", "numpy", "pandas", "papermill", "pyarrow",
@@ -84,17 +85,16 @@ def run_releases(params: dict) -> list[str]:
     from . import stages
     from .discover import discover
 
-    raw_dir = params.get("raw_dir", "data/raw/synthetic")
+    ws = Workspace.from_params(params)
     wanted = params.get("releases")
-    if stages.is_synthetic(raw_dir) and not stages.synthetic_is_fresh(raw_dir, params.get("seed", 2020),
-                                                                      params.get("scale", 1.0)):
+    if stages.is_synthetic(ws.raw_dir) and not stages.synthetic_is_fresh(ws.raw_dir, ws.seed, ws.scale):
         from .synthetic.releases import RELEASES
 
         missing = sorted(set(wanted or ()) - set(RELEASES))
         if missing:
             raise KeyError(f"release(s) {missing} are not synthetic releases; synthetic: {sorted(RELEASES)}")
         return sorted(r for r in RELEASES if wanted is None or r in wanted)
-    return [r.release for r in discover(raw_dir, wanted).releases]
+    return [r.release for r in discover(ws.raw_dir, wanted).releases]
 
 
 def campaign_param(release: str, params: dict):
@@ -220,12 +220,11 @@ def input_checksums(params: dict) -> dict[str, dict[str, str]]:
     """SHA-256 of every raw file of every release the run used (from the load stage's stamps), keyed by
     the file's path relative to ``raw_dir`` (same-named files in two subfolders are listed apart)."""
     from .discover import discover
-    from .paths import DATA_DIR, interim_dir
 
-    work_dir = params.get("work_dir", DATA_DIR)
+    ws = Workspace.from_params(params)
     out = {}
-    for rel in discover(params.get("raw_dir", "data/raw/synthetic"), params.get("releases")).releases:
-        stamp = interim_dir(rel.release, work_dir) / "_stage.json"
+    for rel in discover(ws.raw_dir, params.get("releases")).releases:
+        stamp = ws.interim(rel.release) / "_stage.json"
         if stamp.exists():
             out[rel.release] = json.loads(stamp.read_text())["inputs"]
     return out
@@ -236,14 +235,13 @@ def write_interactive(params: dict, out_dir: Path) -> Path:
     the notebooks left (outside the notebooks, so strict nbval never compares it)."""
     from . import interactive
     from .discover import discover
-    from .paths import DATA_DIR
 
-    found = discover(params.get("raw_dir", "data/raw/synthetic"), params.get("releases")).releases
-    releases = [r.release for r in found]
+    ws = Workspace.from_params(params)
+    releases = [r.release for r in discover(ws.raw_dir, params.get("releases")).releases]
     step = "interactive report"
     progress(step, f"started ({len(releases)} releases)")
     start = time.perf_counter()
-    index = interactive.write(releases, params.get("work_dir", DATA_DIR), out_dir)
+    index = interactive.write(releases, ws.work_dir, out_dir)
     progress(step, f"done in {_seconds(time.perf_counter() - start)} -> {display(index)}")
     return index
 

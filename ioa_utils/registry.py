@@ -21,7 +21,7 @@ import yaml
 
 SYNTHETIC_PREFIX = "synth_"
 # Where each notebook takes the time zone (checked against the notebooks' parameters cells in the tests).
-PARAMETERS = ("`timezone` in the case-study notebooks 05-07 (`cs.load(release, raw_dir, work_dir, timezone)`), or "
+PARAMETERS = ("`timezone` in the case-study notebooks 05-07 (`cs.load(release, ws, timezone)`), or "
               "`timezones={release: zone}` in notebook 08 and the report (`compare.load_all(..., timezones)`)")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .interactive import links_html
+from .workspace import Workspace
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
@@ -21,9 +22,9 @@ def headline_table(manifest: dict) -> str:
 
     params = manifest["parameters"]
     try:
-        rels = [r.release for r in discover(params.get("raw_dir", "data/raw/synthetic"),
-                                             params.get("releases")).releases]
-        return load_table(rels, params.get("work_dir", "data")).to_html(border=0)
+        ws = Workspace.from_params(params)
+        rels = [r.release for r in discover(ws.raw_dir, params.get("releases")).releases]
+        return load_table(rels, ws.work_dir).to_html(border=0)
     except (FileNotFoundError, KeyError) as exc:
         return f"<p>No release table: {html.escape(str(exc))}</p>"
 
@@ -82,10 +83,10 @@ def findings_section(manifest: dict, out_dir: Path) -> str:
     from .discover import discover
 
     params = manifest["parameters"]
-    raw_dir, work_dir = params.get("raw_dir", "data/raw/synthetic"), params.get("work_dir", "data")
     try:
-        rels = [r.release for r in discover(raw_dir, params.get("releases")).releases]
-        data = compare.load_all(rels, raw_dir, work_dir, params.get("timezones") or {})
+        ws = Workspace.from_params(params)
+        rels = [r.release for r in discover(ws.raw_dir, params.get("releases")).releases]
+        data = compare.load_all(rels, ws, params.get("timezones") or {})
     except (FileNotFoundError, KeyError, ValueError) as exc:
         return f"<p>No findings: {html.escape(str(exc))}</p>"
     profs, found = compare.profiles(data), compare.findings(data)

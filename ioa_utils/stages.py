@@ -1,7 +1,8 @@
 """Run the data stages on demand, cached by input checksums.
 
-Every notebook starts with ``prepare(...)``: it generates the synthetic archive if the default data folder
-is used and it is missing, then loads and cleans each release unless an up-to-date result is on disk. A
+Every notebook starts with ``ws.prepare(...)`` (``workspace.Workspace.prepare``, which calls :func:`prepare` with
+the workspace's folders, seed and scale): it generates the synthetic archive if the default data folder is used and
+it is missing, then loads and cleans each release unless an up-to-date result is on disk. A
 stage result is up to date when its stamp (SHA-256 of its inputs, its parameters and the source code
 of the modules that compute it) matches the one it was written with, so notebooks run on their own in a
 fresh kernel and in any order, and rerunning costs nothing.
@@ -174,7 +175,8 @@ def prepare(
     scale: float = 1.0,
     releases: list[str] | None = None,
 ) -> list[str]:
-    """Make sure every release below ``raw_dir`` is loaded and cleaned; return their ids.
+    """Make sure every release below ``raw_dir`` is loaded and cleaned; return their ids. Notebooks and the
+    library call it as ``Workspace(raw_dir, work_dir, seed, scale).prepare(releases)``.
 
     ``seed`` and ``scale`` only matter for the synthetic archive (generated if ``raw_dir`` is the
     default synthetic folder or was generated before).

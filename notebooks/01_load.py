@@ -31,9 +31,11 @@ scale = 1.0  # synthetic archive only: multiplies the number of accounts
 
 # %% tags=[]
 from ioa_utils import discover, paths, plots, profile, stages
+from ioa_utils.workspace import Workspace
 
-synthetic = stages.is_synthetic(raw_dir)
-print(f"data: {paths.display(paths.resolve(raw_dir))} ({'synthetic' if synthetic else 'real'} archive)")
+ws = Workspace(raw_dir, work_dir, seed, scale)
+synthetic = stages.is_synthetic(ws.raw_dir)
+print(f"data: {paths.display(ws.raw_dir)} ({'synthetic' if synthetic else 'real'} archive)")
 
 # %% [markdown] tags=[]
 # ## 1. Find the files
@@ -44,8 +46,8 @@ print(f"data: {paths.display(paths.resolve(raw_dir))} ({'synthetic' if synthetic
 
 # %% tags=[]
 if synthetic:
-    stages.ensure_synthetic(raw_dir, seed, scale)
-discover.files_table(raw_dir, releases)
+    stages.ensure_synthetic(ws.raw_dir, ws.seed, ws.scale)
+discover.files_table(ws.raw_dir, releases)
 
 # %% [markdown] tags=[]
 # ## 2. Read, validate and type every file
@@ -58,7 +60,7 @@ discover.files_table(raw_dir, releases)
 # by the SHA-256 of the input files.
 
 # %% tags=[]
-releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
+releases = ws.prepare(releases)
 releases
 
 # %% [markdown] tags=[]
@@ -70,14 +72,14 @@ releases
 # `retweet_userid` is empty (the account is then resolved from the `RT @name` prefix where possible).
 
 # %% tags=[]
-profile.load_table(releases, work_dir)
+profile.load_table(releases, ws.work_dir)
 
 # %% [markdown] tags=[]
 # Per file: the number of data rows (counted by the CSV parser, since tweet texts contain newlines) and the
 # column layout (30 or 31 columns; the old or new order of the reply-id columns).
 
 # %% tags=[]
-profile.file_table(releases, work_dir)
+profile.file_table(releases, ws.work_dir)
 
 # %% [markdown] tags=[]
 # ## 4. When did they tweet?
@@ -86,7 +88,8 @@ profile.file_table(releases, work_dir)
 # releases differ by orders of magnitude).
 
 # %% tags=[]
-plots.show(plots.volume_over_time(profile.monthly_volume(releases, work_dir), "month", "release", "Tweets per month"))
+plots.show(plots.volume_over_time(profile.monthly_volume(releases, ws.work_dir), "month", "release",
+                                  "Tweets per month"))
 
 # %% [markdown] tags=[]
 # **Next:** `02_clean.ipynb` turns these typed tables into analysis tables (tweet kinds, normalized text,

@@ -32,9 +32,11 @@ scale = 1.0  # synthetic archive only: multiplies the number of accounts
 # %% tags=[]
 import pandas as pd
 
-from ioa_utils import plots, profile, stages
+from ioa_utils import plots, profile
+from ioa_utils.workspace import Workspace
 
-releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
+ws = Workspace(raw_dir, work_dir, seed, scale)
+releases = ws.prepare(releases)
 
 # %% [markdown] tags=[]
 # ## 1. What cleaning does
@@ -55,13 +57,13 @@ releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
 # Rows per processed table:
 
 # %% tags=[]
-profile.processed_counts(releases, work_dir)
+profile.processed_counts(releases, ws.work_dir)
 
 # %% [markdown] tags=[]
 # What normalization does to a few retweets (the lowest tweet ids with a link or mention, per release):
 
 # %% tags=[]
-pd.concat({rel: profile.normalization_examples(rel, 2, work_dir) for rel in releases})
+pd.concat({rel: profile.normalization_examples(rel, 2, ws.work_dir) for rel in releases})
 
 # %% [markdown] tags=[]
 # ## 2. Activity profile of each release
@@ -70,10 +72,11 @@ pd.concat({rel: profile.normalization_examples(rel, 2, work_dir) for rel in rele
 # languages and clients show who the audience was and how the accounts were run.
 
 # %% tags=[]
-profile.clean_table(releases, work_dir)
+profile.clean_table(releases, ws.work_dir)
 
 # %% tags=[]
-plots.show(plots.stacked_shares(profile.kind_share_table(releases, work_dir), "What kind of tweets each release holds"))
+plots.show(plots.stacked_shares(profile.kind_share_table(releases, ws.work_dir),
+                                "What kind of tweets each release holds"))
 
 # %% [markdown] tags=[]
 # ## 3. Volume by week and kind
@@ -81,7 +84,7 @@ plots.show(plots.stacked_shares(profile.kind_share_table(releases, work_dir), "W
 # *Why:* campaigns are bursty; a burst made only of retweets is a first hint of amplification.
 
 # %% tags=[]
-weekly = profile.weekly_volume_table(releases, work_dir)
+weekly = profile.weekly_volume_table(releases, ws.work_dir)
 plots.show(plots.facet_lines(weekly, "week", "tweets", "tweet_kind", "release", "Tweets per week by kind"))
 
 # %% [markdown] tags=[]
@@ -91,10 +94,10 @@ plots.show(plots.facet_lines(weekly, "week", "tweets", "tweet_kind", "release", 
 # promoted (counted over all tweets, retweets included).
 
 # %% tags=[]
-profile.top_items_table(releases, "hashtags", "hashtag", 8, work_dir)
+profile.top_items_table(releases, "hashtags", "hashtag", 8, ws.work_dir)
 
 # %% tags=[]
-profile.top_items_table(releases, "urls", "domain", 8, work_dir)
+profile.top_items_table(releases, "urls", "domain", 8, ws.work_dir)
 
 # %% [markdown] tags=[]
 # **Next:** `03_topics.ipynb` models what each campaign talked about; `04_networks.ipynb` looks for accounts

@@ -49,15 +49,16 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from ioa_utils import findings, ground_truth, stages, topics
+from ioa_utils import findings, topics
 from ioa_utils.paths import display as show_path
-from ioa_utils.paths import processed_dir
+from ioa_utils.workspace import Workspace
 
 pd.set_option("display.max_colwidth", 60)
 params = topics.TopicParams(backend=backend, seed=seed, sample_size=sample_size, batch_size=batch_size,
                             link_threshold=link_threshold)
-release_ids = stages.prepare(raw_dir, work_dir, seed, scale, releases)
-truth = {r: ground_truth.load(raw_dir, r) for r in release_ids}
+ws = Workspace(raw_dir, work_dir, seed, scale)
+release_ids = ws.prepare(releases)
+truth = {r: ws.truth(r) for r in release_ids}
 release_ids
 
 # %% [markdown] tags=[]
@@ -84,7 +85,7 @@ for text in [
 # date (fitted by this code, with these parameters, on the current processed tables) is read back, not refitted.
 
 # %% tags=[]
-results = topics.run(release_ids, work_dir=work_dir, params=params, reuse=True)
+results = topics.run(release_ids, work_dir=ws.work_dir, params=params, reuse=True)
 sizes = {r: topics.counts(res, ["topic"]).set_index("topic")["n"] for r, res in results.items()}
 summary = pd.DataFrame({r: {"tweets": int(n.sum()), "script groups": ", ".join(results[r].groups),
                             "topics": int((results[r].topics.topic >= 0).sum()),
@@ -117,7 +118,7 @@ links = pd.DataFrame([{"release": r, "topic a": a, "topic b": b, "cosine": s}
 links
 
 # %% tags=[]
-findings.link_evidence(results, work_dir)
+findings.link_evidence(results, ws.work_dir)
 
 # %% [markdown] tags=[]
 # ## 3 · The topics of each campaign
@@ -187,7 +188,7 @@ findings.topic_agreement(scores, results, planted)
 # clusters as the topic model found topics (not the number of planted narratives, which would be an oracle).
 
 # %% tags=[]
-baseline = {r: topics.kmeans_baseline(r, res, truth[r], params.languages, seed, work_dir)
+baseline = {r: topics.kmeans_baseline(r, res, truth[r], params.languages, seed, ws.work_dir)
             for r, res in results.items()}
 # n_tweets here is the scored sample (capped), not the release's tweet count
 pd.DataFrame.from_dict({r: b for r, b in baseline.items() if b is not None}, orient="index").rename(
@@ -215,9 +216,9 @@ findings.narrative_splits(results, planted)
 # %% tags=[]
 for r in release_ids:
     print(
-        show_path(processed_dir(r, work_dir) / "topics.parquet"),
+        show_path(ws.processed(r) / "topics.parquet"),
         "|",
-        show_path(processed_dir(r, work_dir) / "topic_model"),
+        show_path(ws.processed(r) / "topic_model"),
     )
 
 # %% [markdown] tags=[]

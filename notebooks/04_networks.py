@@ -56,16 +56,18 @@ sweep_min_weights = [1, 2, 3, 5]
 # %% tags=[]
 import pandas as pd
 
-from ioa_utils import findings, ground_truth, paths, stages
+from ioa_utils import findings, paths
 from ioa_utils.coordination import analysis as an
 from ioa_utils.coordination import plots, sensitivity_sweep, stage
+from ioa_utils.workspace import Workspace
 
 p = an.Params(window_retweet, window_tweet, window_entity, min_weight, min_weight_entity,
               near_duplicate_threshold, tfidf_threshold, max_retweet_delay, seed)
 print("parameters:", "the library's defaults" if p == an.DEFAULTS else "non-default (their own stage tables)")
-releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
-truth = {r: ground_truth.load(raw_dir, r) for r in releases}
-print(f"data: {paths.display(paths.resolve(raw_dir))}; releases: {', '.join(releases)}")
+ws = Workspace(raw_dir, work_dir, seed, scale)
+releases = ws.prepare(releases)
+truth = {r: ws.truth(r) for r in releases}
+print(f"data: {paths.display(ws.raw_dir)}; releases: {', '.join(releases)}")
 print("ground truth:", {r: ("planted" if g is not None else "none (real data)") for r, g in truth.items()})
 
 # %% [markdown] tags=[]
@@ -75,7 +77,7 @@ print("ground truth:", {r: ("planted" if g is not None else "none (real data)") 
 # behaviour, originals carry co-tweeting, links and hashtags — so first how much of each there is.
 
 # %% tags=[]
-an.kinds_table(releases, work_dir)
+an.kinds_table(releases, ws.work_dir)
 
 # %% [markdown] tags=[]
 # ## 2. How fast is coordinated? A data-driven window
@@ -86,7 +88,7 @@ an.kinds_table(releases, work_dir)
 # possibly 0).
 
 # %% tags=[]
-an.window_estimates(releases, q=0.1, p=0.5, work_dir=work_dir)
+an.window_estimates(releases, q=0.1, p=0.5, work_dir=ws.work_dir)
 
 # %% [markdown] tags=[]
 # ## 3. One network per trace
@@ -100,7 +102,7 @@ an.window_estimates(releases, q=0.1, p=0.5, work_dir=work_dir)
 # each trace reads only the tweet columns it needs (`coordination.traces.TRACES`).
 
 # %% tags=[]
-nets = {r: an.networks(r, work_dir, p) for r in releases}
+nets = {r: an.networks(r, ws.work_dir, p) for r in releases}
 pd.concat({r: an.summary(n).set_index("trace") for r, n in nets.items()}, names=["release"])
 
 # %% [markdown] tags=[]
@@ -120,7 +122,7 @@ pd.concat({r: an.summary(n).set_index("trace") for r, n in nets.items()}, names=
 
 # %% tags=[]
 sig = {r: an.significance(r, nets[r], p, n_permutations=n_permutations, methods=tuple(null_models), alpha=alpha,
-                          work_dir=work_dir) for r in releases}
+                          work_dir=ws.work_dir) for r in releases}
 an.significance_summary(sig)
 
 # %% [markdown] tags=[]
@@ -132,8 +134,8 @@ an.significance_summary(sig)
 # they serve (thresholds: `coordination.traces.AMPLIFIER` and `RING`, the same in every notebook).
 
 # %% tags=[]
-comms = {r: an.stage_communities(r, work_dir, p) for r in releases}
-an.group_summary(releases, comms, p, work_dir)
+comms = {r: an.stage_communities(r, ws.work_dir, p) for r in releases}
+an.group_summary(releases, comms, p, ws.work_dir)
 
 # %% [markdown] tags=[]
 # ## 6. Against the planted ground truth
@@ -164,7 +166,7 @@ pd.concat(table, names=["release"]).round(3) if table else None
 
 # %% tags=[]
 for r in releases:
-    role = an.roles(r, nets[r], truth[r], p, work_dir)
+    role = an.roles(r, nets[r], truth[r], p, ws.work_dir)
     plots.draw_components(an.combined(nets[r]), role, n=4, seed=seed, title=r)
 
 # %% [markdown] tags=[]
@@ -181,9 +183,9 @@ for r in releases:
 # show when the operation was active.
 
 # %% tags=[]
-evidence = {r: an.evidence(r, nets[r], p, work_dir=work_dir) for r in releases}
+evidence = {r: an.evidence(r, nets[r], p, work_dir=ws.work_dir) for r in releases}
 for r in releases:
-    plots.coordination_over_time(evidence[r], freq="W", title=r, span=an.release_span(r, work_dir))
+    plots.coordination_over_time(evidence[r], freq="W", title=r, span=an.release_span(r, ws.work_dir))
 
 # %% [markdown] tags=[]
 # ## 8. How much do the results depend on the parameters?
@@ -196,7 +198,7 @@ for r in releases:
 sweeps = {}
 for r in releases:
     for trace in ("co_retweet", "co_tweet"):
-        sweeps[r, trace] = sensitivity_sweep(an.trace_events(r, trace, work_dir), sweep_windows,
+        sweeps[r, trace] = sensitivity_sweep(an.trace_events(r, trace, ws.work_dir), sweep_windows,
                                              sweep_min_weights, truth[r], an.TARGETS[trace])
         plots.sweep_figure(sweeps[r, trace], title=f"{r}: {trace}")
 
@@ -207,7 +209,7 @@ for r in releases:
 # attributes, plus a Parquet table of the tweets behind each edge.
 
 # %% tags=[]
-written = [f for r in releases for f in an.export_release(r, nets[r], comms[r], p, truth[r], work_dir=work_dir)]
+written = [f for r in releases for f in an.export_release(r, nets[r], comms[r], p, truth[r], work_dir=ws.work_dir)]
 sorted({paths.display(f.parent) for f in written}), len(written)
 
 # %% [markdown] tags=[]
@@ -226,7 +228,7 @@ findings.trace_recovery(scored)
 findings.null_model(an.significance_summary(sig), alpha)
 
 # %% tags=[]
-amps = {r: stage.read(r, "amplifiers", work_dir, p) for r in releases}
+amps = {r: stage.read(r, "amplifiers", ws.work_dir, p) for r in releases}
 findings.missed_by_trace("co_retweet", nets, amps, truth)
 
 # %% [markdown] tags=[]

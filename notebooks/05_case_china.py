@@ -43,17 +43,19 @@ min_tweets = None  # office hours: accounts with fewer tweets are not tested; No
 
 # %% tags=[]
 from ioa_utils import casestudy as cs
-from ioa_utils import findings, paths, plots, stages
+from ioa_utils import findings, paths, plots
 from ioa_utils.casestudy import campaign, china, compare, figures
+from ioa_utils.workspace import Workspace
 
-release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "china")
+ws = Workspace(raw_dir, work_dir, seed, scale)
+release = cs.pick_release(ws.release_ids(), release, "china")
 camp = campaign.load("china")  # the campaign file: ioa_utils/data/campaigns/china_052020.yaml
 personas_at = campaign.resolve(camp, "personas", max_followers=max_followers)
 office_at = campaign.resolve(camp, "office_hours", min_tweets=min_tweets, min_share=office_share)
-stages.prepare(raw_dir, work_dir, seed, scale, [release])
-data = cs.load(release, raw_dir, work_dir, timezone)
+ws.prepare([release])
+data = cs.load(release, ws, timezone)
 n_assigned = data.query("SELECT count(*) AS n FROM topics")["n"].iloc[0] if data.has_topics else 0
-print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
+print(f"data: {paths.display(ws.raw_dir)}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
 print("topics:", f"{n_assigned:,} assignments" if data.has_topics else f"none ({data.topics_note})")
 
@@ -65,7 +67,7 @@ print("topics:", f"{n_assigned:,} assignments" if data.has_topics else f"none ({
 # engagement — says what kind of operation it is and what the later detectors can work with.
 
 # %% tags=[]
-results = compare.load_all([release], raw_dir, work_dir, {release: data.timezone})[release]  # case-study stage
+results = compare.load_all([release], ws, {release: data.timezone})[release]  # case-study stage
 prof = results.profile
 prof.summary.to_frame()
 

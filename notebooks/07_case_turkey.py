@@ -47,15 +47,17 @@ min_focus = None  # single-issue batches: share of an account's labelled tweets 
 from dataclasses import replace
 
 from ioa_utils import casestudy as cs
-from ioa_utils import findings, paths, plots, stages
+from ioa_utils import findings, paths, plots
 from ioa_utils.casestudy import campaign, china, compare, figures, turkey
 from ioa_utils.coordination import traces
+from ioa_utils.workspace import Workspace
 
-release = cs.pick_release(stages.release_ids(raw_dir, seed, scale), release, "turkey")
+ws = Workspace(raw_dir, work_dir, seed, scale)
+release = cs.pick_release(ws.release_ids(), release, "turkey")
 camp = campaign.load("turkey")  # the campaign file: ioa_utils/data/campaigns/turkey_052020.yaml
-stages.prepare(raw_dir, work_dir, seed, scale, [release])
-data = cs.load(release, raw_dir, work_dir, timezone)
-print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
+ws.prepare([release])
+data = cs.load(release, ws, timezone)
+print(f"data: {paths.display(ws.raw_dir)}; release {release}; posting hours in {data.timezone}")
 print("ground truth:", "planted (synthetic)" if data.truth is not None else "none (real data): nothing is scored")
 params = replace(traces.DEFAULTS, max_retweet_delay=max_retweet_delay, seed=seed)  # coordination stage parameters
 own = "default parameters" if params == traces.DEFAULTS else "non-default parameters (own tables)"
@@ -71,7 +73,7 @@ print("topics:", f"{n_topics:,} assignments" if data.has_topics else f"none ({da
 # engagement — says what kind of operation it is and what the later detectors can work with.
 
 # %% tags=[]
-results = compare.load_all([release], raw_dir, work_dir, {release: data.timezone})[release]  # case-study stage
+results = compare.load_all([release], ws, {release: data.timezone})[release]  # case-study stage
 prof = results.profile
 prof.summary.to_frame()
 

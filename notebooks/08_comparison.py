@@ -39,15 +39,17 @@ scale = 1.0  # synthetic archive only: multiplies the number of accounts
 figures_dir = "reports/figures"  # where the key figures are saved as PNG (relative to the project root)
 
 # %% tags=[]
-from ioa_utils import findings, paths, plots, stages
+from ioa_utils import findings, paths, plots
 from ioa_utils.casestudy import compare, figures
 from ioa_utils.coordination.traces import Params
+from ioa_utils.workspace import Workspace
 
-releases = stages.prepare(raw_dir, work_dir, seed, scale, releases)
-data = compare.load_all(releases, raw_dir, work_dir, timezones)  # the case-study stage of every release
+ws = Workspace(raw_dir, work_dir, seed, scale)
+releases = ws.prepare(releases)
+data = compare.load_all(releases, ws, timezones)  # the case-study stage of every release
 out = paths.resolve(figures_dir)
 out.mkdir(parents=True, exist_ok=True)
-print(f"data: {paths.display(paths.resolve(raw_dir))}; releases: {', '.join(releases)}")
+print(f"data: {paths.display(ws.raw_dir)}; releases: {', '.join(releases)}")
 print({r: d.profile.timezone for r, d in data.items()})
 print("ground truth:", {r: ("planted" if d.truth is not None else "none (real data)") for r, d in data.items()})
 
@@ -120,10 +122,10 @@ scores
 # and the core they serve, co-retweet and co-tweet communities) each campaign shows.
 
 # %% tags=[]
-compare.topic_summary(releases, work_dir)
+compare.topic_summary(releases, ws.work_dir)
 
 # %% tags=[]
-compare.coordination_summary(releases, work_dir, Params(seed=seed))
+compare.coordination_summary(releases, ws.work_dir, Params(seed=seed))
 
 # %% [markdown] tags=[]
 # ## 4. In a few sentences

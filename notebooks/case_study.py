@@ -42,16 +42,18 @@ scale = 1.0  # synthetic archive only: multiplies the number of accounts
 
 # %% tags=[]
 from ioa_utils import casestudy as cs
-from ioa_utils import paths, plots, registry, stages
+from ioa_utils import paths, plots, registry
 from ioa_utils.casestudy import campaign as campaigns
 from ioa_utils.casestudy import china, compare, figures, narratives, russia, turkey
 from ioa_utils.casestudy.base import not_applicable
+from ioa_utils.workspace import Workspace
 
-stages.prepare(raw_dir, work_dir, seed, scale, [release])
+ws = Workspace(raw_dir, work_dir, seed, scale)
+ws.prepare([release])
 camp = campaigns.for_release(release, campaign)
-data = cs.load(release, raw_dir, work_dir, timezone)
+data = cs.load(release, ws, timezone)
 entry = registry.lookup(release)
-print(f"data: {paths.display(paths.resolve(raw_dir))}; release {release}; posting hours in {data.timezone}")
+print(f"data: {paths.display(ws.raw_dir)}; release {release}; posting hours in {data.timezone}")
 print("registry:", f"{entry.country}, {entry.actor}, announced {entry.announced}" if entry else "not in the registry")
 print("campaign:", f"{camp.title or camp.name} ({paths.display(camp.path)})" if camp else
       "none: the detectors that need no keywords")
@@ -71,7 +73,7 @@ def thresholds(detector: str) -> dict:
 # clients, followers, engagement) says what kind of operation it is and what the later steps can work with.
 
 # %% tags=[]
-prof = cs.profile(data, work_dir)
+prof = cs.profile(data, ws.work_dir)
 prof.summary.to_frame()
 
 # %% [markdown] tags=[]
@@ -109,7 +111,7 @@ prof.top
 # topics are the first view of what the release is about.
 
 # %% tags=[]
-compare.topic_summary([release], work_dir).T
+compare.topic_summary([release], ws.work_dir).T
 
 # %% [markdown] tags=[]
 # *Why:* the campaign file's narratives turn what the published analyses describe into keywords: each tweet gets

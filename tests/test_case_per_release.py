@@ -16,6 +16,7 @@ import yaml
 from ioa_utils import casestudy as cs
 from ioa_utils import pipeline
 from ioa_utils.casestudy import campaign, narratives
+from ioa_utils.workspace import Workspace
 
 RELEASE = "RNA_0621"
 CHAPTERS = ("05_case_china", "06_case_russia", "07_case_turkey")
@@ -64,7 +65,7 @@ def test_the_case_study_counts_the_files_narratives_with_its_thresholds(walkthro
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     # the same finding, computed here from the file: the notebook printed it
     mine = campaign.load(path)
-    data = cs.load(RELEASE, real_dir, work)
+    data = cs.load(RELEASE, Workspace(real_dir, work))
     nar = narratives.narratives(data, mine, peak=mine.peak, **mine.params("narratives"))
     assert nar.applicable and "match a rna_test narrative: zimbabwe " in nar.evidence
     assert nar.table["zimbabwe"].sum() > 0 and nar.table["africa"].sum() > 0

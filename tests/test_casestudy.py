@@ -12,20 +12,20 @@ from casestudy_frames import accounts as _accounts
 from casestudy_frames import tweets as _tweets
 
 from ioa_utils import casestudy as cs
-from ioa_utils import stages, store
+from ioa_utils import store
 from ioa_utils.casestudy import china, compare
 from ioa_utils.casestudy.base import CaseData
 from ioa_utils.casestudy.narratives import label_frame, label_sql
-from ioa_utils.paths import DEFAULT_RAW_DIR
 from ioa_utils.registry import UnknownReleaseError
+from ioa_utils.workspace import Workspace
 
 CHINA, RUSSIA, TURKEY = "synth_china_052020", "synth_russia_052020", "synth_turkey_052020"
 
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, CaseData]:
-    rels = stages.prepare()
-    return {r: cs.load(r, DEFAULT_RAW_DIR, topics=False) for r in rels}
+    ws = Workspace()
+    return {r: cs.load(r, ws, topics=False) for r in ws.prepare()}
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,9 @@ def amplified_china(tmp_path_factory: pytest.TempPathFactory) -> CaseData:
 
     base = tmp_path_factory.mktemp("amplified")
     generate(base / "raw", seed=2020, scale=0.5, releases=[CHINA], china_amplifiers=True)
-    stages.prepare(base / "raw", base / "work", releases=[CHINA])
-    return cs.load(CHINA, base / "raw", base / "work", topics=False)
+    ws = Workspace(base / "raw", base / "work")
+    ws.prepare([CHINA])
+    return cs.load(CHINA, ws, topics=False)
 
 
 # amplifiers/core: the coordination stage's thresholds (traces.AMPLIFIER: >= 5 retweets, >= 70% of them), on China
@@ -168,8 +169,8 @@ def test_time_zone_and_campaign_guesses():
 
 
 def test_real_release_runs_without_ground_truth(real_dir, tmp_path):
-    rels = stages.prepare(real_dir, tmp_path)
-    d = cs.load(rels[0], real_dir, tmp_path, topics=False)
+    ws = Workspace(real_dir, tmp_path)
+    d = cs.load(ws.prepare()[0], ws, topics=False)
     assert d.truth is None and d.timezone == "Europe/Moscow"
     found = compare.run_all(d)
     assert all(f.score(None) is None for f in found.values())

@@ -78,12 +78,11 @@ def test_kathmandu_quarter_hour_edges():
 def test_top_items_from_exploded_tables_equal_unnested_lists():
     """On disk, the top items are counted from the clean stage's exploded tables; unnesting the tweets' list
     columns gives the same table."""
-    from ioa_utils import stages
     from ioa_utils.casestudy.profile import _top_items
-    from ioa_utils.paths import DEFAULT_RAW_DIR
+    from ioa_utils.workspace import Workspace
 
-    release = stages.prepare()[0]
-    d = cs.load(release, DEFAULT_RAW_DIR, topics=False)
+    ws = Workspace()
+    d = cs.load(ws.prepare()[0], ws, topics=False)
     assert set(d.item_files) == {"hashtags", "mentions", "urls"}
     pd.testing.assert_frame_equal(_top_items(d, 25), _top_items(dataclasses.replace(d, item_files={}), 25))
 

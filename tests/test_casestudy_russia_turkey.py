@@ -14,14 +14,13 @@ from casestudy_frames import accounts as _accounts
 from casestudy_frames import tweets as _tweets
 
 from ioa_utils import casestudy as cs
-from ioa_utils import stages
 from ioa_utils.casestudy import russia, turkey
 from ioa_utils.casestudy.base import CaseData
 from ioa_utils.casestudy.narratives import label_frame
 from ioa_utils.coordination import stage as cstage
 from ioa_utils.coordination.groups import retweet_rings
 from ioa_utils.coordination.traces import ring_params
-from ioa_utils.paths import DEFAULT_RAW_DIR
+from ioa_utils.workspace import Workspace
 
 CHINA, RUSSIA, TURKEY = "synth_china_052020", "synth_russia_052020", "synth_turkey_052020"
 DETECTORS = {"official posers": russia.official_posers, "cheerleading": russia.cheerleading,
@@ -32,8 +31,8 @@ DETECTORS = {"official posers": russia.official_posers, "cheerleading": russia.c
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, CaseData]:
-    rels = stages.prepare()
-    return {r: cs.load(r, DEFAULT_RAW_DIR, topics=False) for r in rels}
+    ws = Workspace()
+    return {r: cs.load(r, ws, topics=False) for r in ws.prepare()}
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from ioa_utils import ground_truth
 from ioa_utils.casestudy import campaign as campaigns
 from ioa_utils.casestudy.base import load as load_case
 from ioa_utils.casestudy.compare import run_all
@@ -23,6 +22,7 @@ from ioa_utils.coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, ring_p
 from ioa_utils.evaluation import protocol, seeds, select
 from ioa_utils.evaluation import stage as estage
 from ioa_utils.ground_truth import GroundTruth
+from ioa_utils.workspace import Workspace
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 1), (6, 6), (5, 10), (1, 40), (39, 40), (250, 1000)])
@@ -166,11 +166,11 @@ def test_model_seeds_run_first_in_the_worker_of_their_data_seed(tmp_path, monkey
 
     calls: list = []
     monkeypatch.setattr(seeds, "run", _fake_run(calls))
-    monkeypatch.setattr(model_seeds, "run", lambda seed, folder, ms: calls.append(("model", seed, ms))
+    monkeypatch.setattr(model_seeds, "run", lambda seed, folder, ms, scale: calls.append(("model", seed, ms, scale))
                         or pd.DataFrame(columns=list(seeds.COLUMNS)))
     plan = protocol.Protocol((7,), (8, 9), 0.25)
     estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
-    assert calls == [(8, 0.25), ("model", 8, (2020, 1)), (7, 0.25), (9, 0.25)]
+    assert calls == [(8, 0.25), ("model", 8, (2020, 1), 0.25), (7, 0.25), (9, 0.25)]
     assert model_seeds.is_fresh(8, 0.25, tmp_path, (2020, 1)) and not model_seeds.is_fresh(8, 0.25, tmp_path, (1,))
     estage.ensure(tmp_path, plan, workers=1, model_seeds=(2020, 1))
     assert len(calls) == 4  # all fresh: nothing recomputed
@@ -196,10 +196,10 @@ def test_a_seed_is_deterministic(seed_run):
 def test_default_rows_are_the_library_detectors_scores(seed_run):
     """At the default thresholds the sweep scores what ``compare.run_all`` (the case-study stage) finds."""
     folder, scores, _ = seed_run
-    raw, work = folder / "raw", folder / "work"
+    ws = Workspace(folder / "raw", folder / "work", 301, 0.25)
     for release in sorted(scores["release"].unique()):
-        truth = ground_truth.load(raw, release)
-        found = run_all(load_case(release, raw, work, topics=False), campaigns.for_release(release))
+        truth = ws.truth(release)
+        found = run_all(load_case(release, ws, topics=False), campaigns.for_release(release))
         mine = scores[(scores["release"] == release) & scores["is_default"] & (scores["family"] == "case study")]
         for _, r in mine.iterrows():
             f = found[r["detector"]]
@@ -212,7 +212,8 @@ def test_filtered_sweeps_equal_direct_calls(seed_run):
     """Amplifiers, rings and the last-filter detectors are computed once and filtered: the same accounts as
     calling the library at every grid setting."""
     folder, scores, _ = seed_run
-    raw, work = folder / "raw", folder / "work"
+    ws = Workspace(folder / "raw", folder / "work", 301, 0.25)
+    work = ws.work_dir
     release = "synth_turkey_052020"
     rows = scores[scores["release"] == release].set_index(["detector", "setting"])
     tweets = cstage.read_columns(release, RETWEETERS, None, work)
@@ -226,7 +227,7 @@ def test_filtered_sweeps_equal_direct_calls(seed_run):
         assert rows.at[("retweet rings", seeds.label(st)), "flagged"] == len(rings)
     for release in sorted(scores["release"].unique()):  # every last-filter detector, on every release
         rows = scores[scores["release"] == release].set_index(["detector", "setting"])
-        data = load_case(release, raw, work, topics=False)
+        data = load_case(release, ws, topics=False)
         own = campaigns.for_release(release)
         for name in seeds.LAST_FILTER:
             for st in seeds.settings(name):
@@ -274,7 +275,7 @@ def test_model_seed_runs_agree_with_the_seed_at_the_default_model_seed(seed_run)
     from ioa_utils.evaluation import model_seeds
 
     folder, scores, _ = seed_run
-    got = model_seeds.run(301, folder, (2020, 5))
+    got = model_seeds.run(301, folder, (2020, 5), 0.25)
     assert set(got["setting"]) == {"model_seed=2020", "model_seed=5"}
     mine = got[got["is_default"]].set_index(["release", "detector"])
     ref = scores[scores["is_default"]].set_index(["release", "detector"])

@@ -20,6 +20,7 @@ from ioa_utils.casestudy import base, compare, figures
 from ioa_utils.casestudy import stage as fstage
 from ioa_utils.casestudy.profile import profile
 from ioa_utils.paths import DEFAULT_RAW_DIR, processed_dir
+from ioa_utils.workspace import Workspace
 
 RELEASES = ["synth_china_052020", "synth_russia_052020", "synth_turkey_052020"]
 TURKEY = RELEASES[2]
@@ -70,7 +71,7 @@ def computes(monkeypatch) -> list[str]:
 
 
 def _ensure(release: str, work: Path) -> Path:
-    return fstage.ensure(release, DEFAULT_RAW_DIR, work, topics=False)
+    return fstage.ensure(release, Workspace(DEFAULT_RAW_DIR, work), topics=False)
 
 
 def assert_same(a, b) -> None:
@@ -91,7 +92,7 @@ def assert_same(a, b) -> None:
 def test_findings_and_profiles_round_trip_exactly(built: Path):
     for release in RELEASES:
         dest = _ensure(release, built)
-        data = base.load(release, DEFAULT_RAW_DIR, built, topics=False)
+        data = base.load(release, Workspace(DEFAULT_RAW_DIR, built), topics=False)
         found, prof = compare.run_all(data), profile(data)
         read = fstage.load_findings(dest)
         assert list(read) == list(found)
@@ -102,7 +103,8 @@ def test_findings_and_profiles_round_trip_exactly(built: Path):
 
 
 def test_the_report_and_the_comparison_only_read_the_stages(built: Path, tmp_path: Path, monkeypatch):
-    expected = {r: fstage.read(r, DEFAULT_RAW_DIR, built, topics=False) for r in RELEASES}
+    ws = Workspace(DEFAULT_RAW_DIR, built)
+    expected = {r: fstage.read(r, ws, topics=False) for r in RELEASES}
 
     def refuse(*args, **kwargs):
         raise AssertionError("computed instead of read")
@@ -110,7 +112,7 @@ def test_the_report_and_the_comparison_only_read_the_stages(built: Path, tmp_pat
     for owner, name in ((fstage, "_compute"), (compare, "run_all"), (fstage.cstage, "build")):
         monkeypatch.setattr(owner, name, refuse)
     monkeypatch.setattr(base, "topic_assignments", lambda *a, **k: (None, "no topics in this test"))
-    data = compare.load_all(RELEASES, DEFAULT_RAW_DIR, built)
+    data = compare.load_all(RELEASES, ws)
     for r, d in data.items():
         assert [f.summary() for f in d.findings.values()] == [f.summary() for f in expected[r][0].values()]
     manifest = {"parameters": {"raw_dir": str(DEFAULT_RAW_DIR), "work_dir": str(built)}}
@@ -179,7 +181,7 @@ def test_an_upstream_parameter_or_code_change_recomputes(work: Path, computes: l
     else:
         monkeypatch.setattr(fstage, "code_version", lambda: "changed")
     before = json.loads((fstage.folder(TURKEY, work) / stageio.STAMP).read_text())
-    fstage.ensure(TURKEY, DEFAULT_RAW_DIR, work, tz, topics=False)
+    fstage.ensure(TURKEY, Workspace(DEFAULT_RAW_DIR, work), tz, topics=False)
     after = json.loads((fstage.folder(TURKEY, work) / stageio.STAMP).read_text())
     assert computes == [TURKEY, TURKEY], computes
     assert after != before
@@ -207,13 +209,14 @@ def test_an_upstream_rebuilt_while_computing_publishes_nothing(work: Path, monke
 
 def test_reading_without_processed_tables_says_what_to_run(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="stages.prepare"):
-        fstage.ensure(TURKEY, DEFAULT_RAW_DIR, tmp_path, topics=False)
+        fstage.ensure(TURKEY, Workspace(DEFAULT_RAW_DIR, tmp_path), topics=False)
 
 
 WORKER = """
 import json, sys, time
 from pathlib import Path
 from ioa_utils.casestudy import stage as fstage
+from ioa_utils.workspace import Workspace
 
 work, gate, me, n = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 computed = []
@@ -226,7 +229,7 @@ gate.mkdir(parents=True, exist_ok=True)
 (gate / me).touch()
 while len(list(gate.iterdir())) < n:
     time.sleep(0.002)
-dest = fstage.ensure(sys.argv[5], "data/raw/synthetic", work, topics=False)
+dest = fstage.ensure(sys.argv[5], Workspace("data/raw/synthetic", work), topics=False)
 found = fstage.load_findings(dest)
 print(json.dumps({"computed": computed, "summaries": [f.summary() for f in found.values()]}))
 """
@@ -253,6 +256,7 @@ KILLED = """
 import os, signal, sys
 from pathlib import Path
 from ioa_utils.casestudy import stage as fstage
+from ioa_utils.workspace import Workspace
 
 orig = fstage._save
 calls = [0]
@@ -263,7 +267,7 @@ def save_then_die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return out
 fstage._save = save_then_die
-fstage.ensure(sys.argv[2], "data/raw/synthetic", Path(sys.argv[1]), topics=False)
+fstage.ensure(sys.argv[2], Workspace("data/raw/synthetic", Path(sys.argv[1])), topics=False)
 """
 
 

@@ -12,6 +12,7 @@ from ioa_utils.casestudy import compare
 from ioa_utils.casestudy.base import score_table
 from ioa_utils.ground_truth import GroundTruth
 from ioa_utils.paths import DEFAULT_RAW_DIR
+from ioa_utils.workspace import Workspace
 
 RUSSIA = "synth_russia_052020"
 
@@ -54,7 +55,7 @@ def test_the_per_tweet_table_is_read_on_use_only(release, reads):
 
 
 def test_case_study_load_and_scores_never_read_the_per_tweet_table(release, reads):
-    data = cs.load(release, DEFAULT_RAW_DIR, topics=False)
+    data = cs.load(release, Workspace(), topics=False)
     findings = compare.run_all(data)
     lazy = score_table(findings, data.truth)
     assert not any(p.endswith(ground_truth.TWEETS_SUFFIX) for p in reads)

@@ -17,6 +17,7 @@ from ioa_utils.casestudy.base import CaseData
 from ioa_utils.casestudy.narratives import label_frame
 from ioa_utils.paths import DEFAULT_RAW_DIR
 from ioa_utils.store import parquet_rows, table_path
+from ioa_utils.workspace import Workspace
 
 TURKEY = "synth_turkey_052020"
 
@@ -123,7 +124,7 @@ def builds(monkeypatch) -> list[str]:
 
 
 def test_labels_stage_is_built_once_and_reused(work, builds, scans):
-    data = cs.load(TURKEY, DEFAULT_RAW_DIR, work, topics=False)
+    data = cs.load(TURKEY, Workspace(DEFAULT_RAW_DIR, work), topics=False)
     _detectors(data)
     assert builds == [TURKEY]
     n_parts = len(list((work / "processed" / TURKEY / "tweets").glob("part-*.parquet")))
@@ -136,7 +137,7 @@ def test_labels_stage_is_built_once_and_reused(work, builds, scans):
         assert (pd.read_parquet(lab, columns=["tweetid"])["tweetid"].tolist()
                 == pd.read_parquet(part, columns=["tweetid"])["tweetid"].tolist())
     # a second data object and every detector again: nothing is rebuilt or re-tokenised
-    again = cs.load(TURKEY, DEFAULT_RAW_DIR, work, topics=False)
+    again = cs.load(TURKEY, Workspace(DEFAULT_RAW_DIR, work), topics=False)
     _detectors(again)
     assert builds == [TURKEY] and len(scans) == n_parts
     # the stage's labels are the in-memory labels of the same tweets

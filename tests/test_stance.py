@@ -8,15 +8,14 @@ import dataclasses
 import pytest
 
 from ioa_utils import casestudy as cs
-from ioa_utils import stages
 from ioa_utils.casestudy import campaign, stance
-from ioa_utils.paths import DEFAULT_RAW_DIR
+from ioa_utils.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def data() -> dict:
-    rels = stages.prepare()
-    return {r: cs.load(r, DEFAULT_RAW_DIR, topics=False) for r in rels}
+    ws = Workspace()
+    return {r: cs.load(r, ws, topics=False) for r in ws.prepare()}
 
 
 @pytest.mark.parametrize(("release", "name"), [("synth_china_052020", "china"), ("synth_russia_052020", "russia"),

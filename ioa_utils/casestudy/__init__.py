@@ -4,7 +4,9 @@ the Stanford Internet Observatory described (China, Russia "Current Policy", Tur
 Typical use::
 
     from ioa_utils import casestudy as cs
-    data = cs.load(release, raw_dir, work_dir, timezone="Asia/Shanghai")  # accounts, truth; tweets via SQL
+    from ioa_utils.workspace import Workspace
+    ws = Workspace(raw_dir, work_dir)            # the folders (and synthetic seed, scale); ws.prepare() first
+    data = cs.load(release, ws, timezone="Asia/Shanghai")  # accounts, truth; tweets via SQL
     data.query("SELECT tweet_kind, count(*) FROM tweets GROUP BY ALL")  # DuckDB over the processed Parquet
     prof = cs.profile(data)                      # DataFrames; cs.fig_timelines(prof), ...
     found = cs.russia.official_posers(data)      # a Finding: .accounts, .evidence, .summary()

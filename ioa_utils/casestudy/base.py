@@ -28,11 +28,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import ground_truth, store
+from .. import store
 from ..coordination.evaluate import score_accounts
 from ..ground_truth import GroundTruth
-from ..paths import DATA_DIR, processed_dir, resolve
+from ..paths import DATA_DIR, processed_dir
 from ..schema import PROCESSED_TWEETS_SCHEMA
+from ..workspace import Workspace
 from .lexicon import NARRATIVES
 
 TOPIC_COLUMNS = ["tweetid", "userid", "topic", "topic_label"]
@@ -236,10 +237,12 @@ def pick_release(available: list[str], release: str | None, country: str) -> str
                      f"`release` parameter (papermill -p release <id>)")
 
 
-def load(release: str, raw_dir: str | Path = "data/raw/synthetic", work_dir: str | Path = DATA_DIR,
-         timezone: str | None = None, topics: bool = True) -> CaseData:
-    """Everything the case-study detectors need for one release (run ``stages.prepare`` first): the accounts
-    in pandas, the tweets and topics as DuckDB views over the processed Parquet (nothing else is read)."""
+def load(release: str, ws: Workspace | None = None, timezone: str | None = None, topics: bool = True) -> CaseData:
+    """Everything the case-study detectors need for one release of ``ws`` (None: the default ``Workspace()``; run
+    ``ws.prepare`` first): the accounts in pandas, the tweets and topics as DuckDB views over the processed Parquet
+    (nothing else is read), and the planted ground truth where there is one."""
+    ws = Workspace() if ws is None else ws
+    work_dir = ws.work_dir
     parts = tuple(store.partitions(store.table_path(release, "tweets", work_dir=work_dir)))
     items = {}
     for table in ITEM_TABLES:
@@ -249,8 +252,8 @@ def load(release: str, raw_dir: str | Path = "data/raw/synthetic", work_dir: str
             continue
     acc = store.read(release, "accounts", work_dir=work_dir).sort_values("userid").reset_index(drop=True)
     assigned, note = topic_assignments(release, work_dir) if topics else (None, "topics not requested")
-    return CaseData(release, acc, ground_truth.load(raw_dir, release), timezone or guess_timezone(release),
-                    resolve(work_dir), note, parts, assigned, item_files=items)
+    return CaseData(release, acc, ws.truth(release), timezone or guess_timezone(release), work_dir, note, parts,
+                    assigned, item_files=items)
 
 
 @dataclass

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import ground_truth, store
+from .. import store
 from ..coordination import stage as cstage
 from ..coordination.traces import DEFAULTS, Params
 from ..ground_truth import GroundTruth
 from ..paths import DATA_DIR, processed_dir
+from ..workspace import Workspace
 from . import china, russia, turkey
 from .base import CaseData, Finding, score_table
 from .campaign import DEFAULTS as DETECTOR_DEFAULTS
@@ -160,18 +161,18 @@ def summary_text(p: Profile, findings: dict[str, Finding], truth=None) -> str:
     return text
 
 
-def load_all(releases: list[str], raw_dir: str | Path, work_dir: str | Path = DATA_DIR,
-             timezones: dict[str, str] | None = None, topics: bool = True) -> dict[str, Results]:
+def load_all(releases: list[str], ws: Workspace, timezones: dict[str, str] | None = None,
+             topics: bool = True) -> dict[str, Results]:
     """Every release's persisted profile and findings (the case-study stage, built where missing or stale;
     ``timezones``: release -> zone, others from the release registry; ``topics``: run the topics stage first
-    where it has not run)."""
+    where it has not run), with its planted ground truth."""
     from . import stage
 
     out = {}
     for r in releases:
-        found, prof = stage.read(r, raw_dir, work_dir, (timezones or {}).get(r), topics)
-        out[r] = Results(r, prof, found, ground_truth.load(raw_dir, r),
-                         store.parquet_rows(store.table_path(r, "accounts", work_dir=work_dir)))
+        found, prof = stage.read(r, ws, (timezones or {}).get(r), topics)
+        out[r] = Results(r, prof, found, ws.truth(r),
+                         store.parquet_rows(store.table_path(r, "accounts", work_dir=ws.work_dir)))
     return out
 
 

@@ -31,7 +31,8 @@ import pyarrow.parquet as pq
 
 from .. import progress, stageio
 from ..coordination import stage as cstage
-from ..paths import DATA_DIR, DEFAULT_RAW_DIR, processed_dir
+from ..paths import DATA_DIR, processed_dir
+from ..workspace import Workspace
 from . import campaign
 from .base import Finding, guess_timezone
 from .profile import Profile
@@ -81,14 +82,16 @@ def stamp(release: str, work_dir: str | Path, timezone: str) -> dict:
                        "campaign": own.digest() if own else None, "campaigns": campaign.bundled_digest()}}
 
 
-def ensure(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-           timezone: str | None = None, topics: bool = True) -> Path:
-    """``processed/<release>/casestudy/``, computed unless an up-to-date one is on disk.
+def ensure(release: str, ws: Workspace | None = None, timezone: str | None = None, topics: bool = True) -> Path:
+    """``processed/<release>/casestudy/`` below ``ws.work_dir`` (None: the default ``Workspace()``), computed
+    unless an up-to-date one is on disk.
 
-    Needs the processed tables (``stages.prepare``); ensures the coordination stage; with ``topics`` runs the
+    Needs the processed tables (``ws.prepare``); ensures the coordination stage; with ``topics`` runs the
     topics stage first when it has not run (as ``casestudy.load`` does), else uses topics only when present.
     ``timezone``: posting hours' zone (None: the release registry's, an error for a release it does not know).
     """
+    ws = Workspace() if ws is None else ws
+    work_dir = ws.work_dir
     tz = timezone or guess_timezone(release)
     base = processed_dir(release, work_dir)
     if not (base / stageio.STAMP).exists():
@@ -103,7 +106,7 @@ def ensure(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | 
         want = stamp(release, work_dir, tz)
         if stageio.is_fresh(dest, want):
             return dest
-        findings, prof = _compute(release, raw_dir, work_dir, tz, (base / "topics.parquet").exists())
+        findings, prof = _compute(release, ws, tz, (base / "topics.parquet").exists())
         with stageio.release_lock(work_dir, release):
             if stamp(release, work_dir, tz) != want:
                 raise UpstreamChangedError(f"an upstream stage of {release} was rebuilt while its case-study "
@@ -113,40 +116,40 @@ def ensure(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | 
     return dest
 
 
-def _compute(release: str, raw_dir: str | Path, work_dir: str | Path, timezone: str,
-             topics: bool) -> tuple[dict[str, Finding], Profile]:
+def _compute(release: str, ws: Workspace, timezone: str, topics: bool) -> tuple[dict[str, Finding], Profile]:
     from .base import load
     from .compare import run_all
     from .profile import profile
 
     with progress.stage("casestudy", release) as step:
-        data = load(release, raw_dir, work_dir, timezone, topics=topics)
+        data = load(release, ws, timezone, topics=topics)
         findings = run_all(data, campaign.for_release(release))
         step(f"{len(findings)} detectors run")
-        prof = profile(data, work_dir)
+        prof = profile(data, ws.work_dir)
         step("profile computed")
     return findings, prof
 
 
-def read(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-         timezone: str | None = None, topics: bool = True) -> tuple[dict[str, Finding], Profile]:
+def read(release: str, ws: Workspace | None = None, timezone: str | None = None,
+         topics: bool = True) -> tuple[dict[str, Finding], Profile]:
     """Every detector's Finding on ``release`` (default parameters, by name, in ``compare.run_all``'s order) and
     the release's Profile, computed first if missing or stale (:func:`ensure`)."""
-    dest = ensure(release, raw_dir, work_dir, timezone, topics)
-    with stageio.named_lock(work_dir, f"{NAME}-{release}"):  # no rebuild swaps it out while it is read
+    ws = Workspace() if ws is None else ws
+    dest = ensure(release, ws, timezone, topics)
+    with stageio.named_lock(ws.work_dir, f"{NAME}-{release}"):  # no rebuild swaps it out while it is read
         return load_findings(dest), load_profile(dest)
 
 
-def read_findings(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-                  timezone: str | None = None, topics: bool = True) -> dict[str, Finding]:
+def read_findings(release: str, ws: Workspace | None = None, timezone: str | None = None,
+                  topics: bool = True) -> dict[str, Finding]:
     """Every detector's Finding on ``release`` (see :func:`read`)."""
-    return read(release, raw_dir, work_dir, timezone, topics)[0]
+    return read(release, ws, timezone, topics)[0]
 
 
-def read_profile(release: str, raw_dir: str | Path = DEFAULT_RAW_DIR, work_dir: str | Path = DATA_DIR,
-                 timezone: str | None = None, topics: bool = True) -> Profile:
+def read_profile(release: str, ws: Workspace | None = None, timezone: str | None = None,
+                 topics: bool = True) -> Profile:
     """The release's Profile as ``casestudy.profile`` computed it (see :func:`read`)."""
-    return read(release, raw_dir, work_dir, timezone, topics)[1]
+    return read(release, ws, timezone, topics)[1]
 
 
 # --- writing and reading the objects -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import ground_truth, stageio
+from .. import stageio
 from ..casestudy import campaign as campaigns
 from ..casestudy import russia, turkey
 from ..casestudy.base import load
@@ -23,6 +23,7 @@ from ..coordination import stage as cstage
 from ..coordination.evaluate import nodes_of
 from ..coordination.traces import TRACES, Params
 from ..paths import DATA_DIR
+from ..workspace import Workspace
 from . import stage
 from .seeds import COLUMNS, Scorer, _row
 
@@ -36,19 +37,21 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def run(data_seed: int, folder: Path, model_seeds: tuple[int, ...] = MODEL_SEEDS) -> pd.DataFrame:
+def run(data_seed: int, folder: Path, model_seeds: tuple[int, ...] = MODEL_SEEDS, scale: float = 1.0) -> pd.DataFrame:
     """Rows of ``seeds.COLUMNS`` (``setting``: ``model_seed=<m>``) for retweet rings, retweet-for-hire,
-    co-retweet communities' detector inputs and near-duplicates, per release and model seed."""
-    raw, work = folder / "raw", folder / "work"
+    co-retweet communities' detector inputs and near-duplicates, per release and model seed, on the archive of
+    ``data_seed`` and ``scale`` that ``seeds.run`` built in ``folder``."""
+    ws = Workspace(folder / "raw", folder / "work", data_seed, scale)
     with stageio.frozen_gc():
-        rows = [row for release in sorted(p.name for p in (work / "processed").iterdir() if p.is_dir())
-                for row in _release_rows(data_seed, release, raw, work, model_seeds)]
+        rows = [row for release in sorted(p.name for p in (ws.work_dir / "processed").iterdir() if p.is_dir())
+                for row in _release_rows(data_seed, release, ws, model_seeds)]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def _release_rows(data_seed: int, release: str, raw: Path, work: Path, model_seeds: tuple[int, ...]) -> list[dict]:
-    score = Scorer(ground_truth.load(raw, release))
-    data = load(release, raw, work, topics=False)
+def _release_rows(data_seed: int, release: str, ws: Workspace, model_seeds: tuple[int, ...]) -> list[dict]:
+    work = ws.work_dir
+    score = Scorer(ws.truth(release))
+    data = load(release, ws, topics=False)
     own = campaigns.for_release(release)
     hire = own.params("retweet_for_hire") if own is not None else campaigns.DEFAULTS["retweet_for_hire"]
     rows = []
@@ -86,7 +89,7 @@ def ensure(data_seed: int, scale: float = 1.0, work_dir: str | Path = DATA_DIR,
     with stageio.named_lock(work_dir, f"evaluation-seed-{int(data_seed)}"):
         stageio.clean_debris(base, work_dir, [NAME])
         if not stageio.is_fresh(dest, want):
-            scores = run(data_seed, base, tuple(model_seeds))
+            scores = run(data_seed, base, tuple(model_seeds), scale)
 
             def build(tmp: Path) -> None:
                 scores.to_parquet(tmp / "scores.parquet", index=False)

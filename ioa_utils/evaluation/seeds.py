@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import ground_truth, stages
+from .. import stages
 from ..casestudy import campaign as campaigns
 from ..casestudy import china, russia, turkey
 from ..casestudy.base import Finding, load, role_truth
@@ -33,6 +33,7 @@ from ..coordination.traces import _DELAYS, AMPLIFIER, RETWEETERS, TRACES, events
 from ..ground_truth import GroundTruth
 from ..stageio import frozen_gc
 from ..synthetic.generate import FAST_ZIP_LEVEL
+from ..workspace import Workspace
 from .protocol import CAMPAIGN_KEY, GRID, NOT_SWEPT, defaults
 
 COLUMNS = ("seed", "release", "family", "detector", "setting", "is_default", "applicable", "n_positive",
@@ -197,9 +198,9 @@ def filtered(name: str, f: Finding, setting: dict) -> pd.Series:
     return frame.loc[keep, "userid"]
 
 
-def detector_rows(seed: int, release: str, raw_dir: Path, work_dir: Path, score: Scorer) -> list[dict]:
+def detector_rows(seed: int, release: str, ws: Workspace, score: Scorer) -> list[dict]:
     """The case-study detectors, with the release's campaign thresholds, each swept parameter over its grid."""
-    data = load(release, raw_dir, work_dir, topics=False)
+    data = load(release, ws, topics=False)
     own = campaigns.for_release(release)
     rows = []
     for name, detect in DETECTORS.items():
@@ -232,19 +233,19 @@ def run(seed: int, folder: Path, scale: float = 1.0) -> pd.DataFrame:
     """Scores of every detector and grid setting on data seed ``seed`` (one row per release x detector x
     setting, :data:`COLUMNS`), computed in ``folder`` (``raw/``: the generated archive, ``work/``: its stages)."""
     with frozen_gc():
-        raw, work = folder / "raw", folder / "work"
-        stages.ensure_synthetic(raw, seed, scale, zip_level=FAST_ZIP_LEVEL)  # a working copy: fast deflate
+        ws = Workspace(folder / "raw", folder / "work", seed, scale)
+        stages.ensure_synthetic(ws.raw_dir, seed, scale, zip_level=FAST_ZIP_LEVEL)  # a working copy: fast deflate
         rows = []
-        for release in stages.prepare(raw, work, seed, scale):
-            truth = ground_truth.load(raw, release)
+        for release in ws.prepare():
+            truth = ws.truth(release)
             if truth is None:
                 raise RuntimeError(f"{release} of seed {seed} has no planted ground truth")
             with cstage.keep_reads(*REREAD):  # the sweeps read again what the coordination stage reads
-                cstage.ensure(release, work)
+                cstage.ensure(release, ws.work_dir)
                 score = Scorer(truth)
-                rows += coordination_rows(seed, release, work, score)
-                rows += group_rows(seed, release, work, score)
-            rows += detector_rows(seed, release, raw, work, score)
+                rows += coordination_rows(seed, release, ws.work_dir, score)
+                rows += group_rows(seed, release, ws.work_dir, score)
+            rows += detector_rows(seed, release, ws, score)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

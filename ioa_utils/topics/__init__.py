@@ -4,7 +4,7 @@ Typical use::
 
     from ioa_utils import topics
     results = topics.run(releases, work_dir="data", params=topics.TopicParams(seed=2020))
-    topics.agreement(topics.planted(results[r], ground_truth.load(raw_dir, r)))  # synthetic only
+    topics.agreement(topics.planted(results[r], ws.truth(r)))  # synthetic only; ws: a workspace.Workspace
 
 The names below are imported from their submodule on first use, so importing a light submodule
 (``topics.evaluate``, ``topics.link``: the findings and case studies do) does not import BERTopic, UMAP and
