@@ -23,7 +23,12 @@ def draw_components(edges: pd.DataFrame, node_color: pd.Series | None = None, n:
     cats = sorted({str(node_color.get(u, "unknown")) for u in drawn}) if node_color is not None else []
     cmap = plt.get_cmap("tab10")
     for ax, comp in zip(axes[0], comps, strict=False):
-        sub = g.subgraph(comp)
+        # a graph of its own with nodes and edges in sorted order: a subgraph view of a small component iterates a
+        # set of account ids (order set by PYTHONHASHSEED), and the spring layout follows the node order
+        sub = nx.Graph()
+        sub.add_nodes_from(comp)
+        sub.add_weighted_edges_from(sorted((min(u, v), max(u, v), d.get("weight", 1))
+                                           for u, v, d in g.subgraph(comp).edges(data=True)))
         pos = nx.spring_layout(sub, seed=seed, weight="weight")
         nodes = sorted(sub.nodes)
         if node_color is not None:
