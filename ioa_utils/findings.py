@@ -262,10 +262,9 @@ def link_evidence(results: Mapping, work_dir: str = DATA_DIR, evidence: Mapping[
             if raw is None:
                 cases.pop(col, None)
                 continue
-            unit = np.array([unit_of[(g, int(t))] for g, t in zip(raw["group"], raw["topic"], strict=True)],
-                            dtype=np.int64)
+            raw = raw.merge(keys[["group", "topic", "unit"]], on=["group", "topic"])  # every (group, topic) is in keys
             ids, prof = profiles_from_counts(np.asarray(sorted(name), dtype=np.int64),
-                                             raw.assign(topic=unit, column=col)[unit >= 0])
+                                             raw.assign(topic=raw["unit"], column=col)[raw["unit"] >= 0])
             sim = (prof @ prof.T).toarray() if prof.shape[1] else np.zeros((ids.size, ids.size))
             pos = {int(u): i for i, u in enumerate(ids)}
             for ma, mb, _ in res.links:
