@@ -106,8 +106,6 @@ def coordination_summary(releases: list[str], work_dir: str | Path = DATA_DIR,
 def topic_summary(releases: list[str], work_dir: str | Path = DATA_DIR, n: int = 3) -> pd.DataFrame:
     """Per release: topics found, share of tweets left as outliers, and the largest topics' labels, from the
     topics stage's assignments (``topics.parquet``; "topics absent" when the stage has not run)."""
-    import duckdb
-
     rows = []
     for rel in releases:
         path = processed_dir(rel, work_dir) / "topics.parquet"
@@ -115,11 +113,7 @@ def topic_summary(releases: list[str], work_dir: str | Path = DATA_DIR, n: int =
             rows.append({"release": rel, "topics": "absent", "% outliers": None,
                          "largest topics": "the topics stage has not run"})
             continue
-        con = duckdb.connect(config={"threads": 1})
-        con.execute("SET enable_progress_bar = false")
-        t = con.execute("SELECT topic, topic_label, count(*) AS n FROM read_parquet(?) GROUP BY ALL",
-                        [str(path)]).df()
-        con.close()
+        t = store.query("SELECT topic, topic_label, count(*) AS n FROM t GROUP BY ALL", {"t": [path]})
         inl = t[t["topic"] >= 0]
         top = inl.groupby("topic_label")["n"].sum().reset_index()
         top = top.sort_values(["n", "topic_label"], ascending=[False, True]).head(n)

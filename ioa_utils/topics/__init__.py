@@ -24,7 +24,7 @@ _WHERE = {
                  "save_release"),
     "figures": ("plot_over_time", "plot_share"),
     "summary": ("outlier_shares", "topic_table"),
-    "tables": ("account_roles", "counts", "planted", "share_by", "topics_over_time", "total"),
+    "tables": ("account_roles", "counts", "planted", "share_by", "topics_over_time"),
     "tokenize": ("Tokenizer", "script_of", "stop_words"),
 }
 _MODULE = {name: module for module, names in _WHERE.items() for name in names}

@@ -62,13 +62,6 @@ def counts(assignments: Assignments, by: Sequence[str], where: str = "") -> pd.D
                        f"GROUP BY ALL ORDER BY {cols}", {"a": source(assignments)})
 
 
-def total(assignments: Assignments) -> int:
-    """Number of assignments (tweets)."""
-    if getattr(assignments, "frame", None) is None and getattr(assignments, "rows", None) is not None:
-        return int(assignments.rows)
-    return int(store.query("SELECT count(*) AS n FROM a", {"a": source(assignments)})["n"].iloc[0])
-
-
 def planted(assignments: Assignments, truth: Truth) -> pd.DataFrame | None:
     """Tweets (``n``) per (script ``group``, ``topic``, ``topic_label``, planted ``narrative``): the assignments
     joined with the ground truth's per-tweet table on ``tweetid`` (tweets in both only; columns the assignments lack
